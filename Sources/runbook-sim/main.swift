@@ -1,0 +1,2 @@
+import SimulatorKit
+print("sim")
