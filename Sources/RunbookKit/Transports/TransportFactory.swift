@@ -4,8 +4,16 @@ public struct TransportFactory: TransportProvider {
     /// Builds the transport for a `sim` host; nil when the simulator is not in use.
     public var simulated: (@Sendable (InventoryHost) throws -> any Transport)?
 
+    /// Where ssh control sockets go (e.g. under the run directory); nil for `$TMPDIR/runbook-ssh-<uid>`.
+    public var sshControlDirectory: String?
+    /// Share one ssh connection per host between commands.
+    public var sshMultiplexing: Bool
+
     /// A factory; pass `simulated` to run `sim` hosts.
-    public init(simulated: (@Sendable (InventoryHost) throws -> any Transport)? = nil) {
+    public init(sshControlDirectory: String? = nil, sshMultiplexing: Bool = true,
+                simulated: (@Sendable (InventoryHost) throws -> any Transport)? = nil) {
+        self.sshControlDirectory = sshControlDirectory
+        self.sshMultiplexing = sshMultiplexing
         self.simulated = simulated
     }
 
@@ -16,7 +24,7 @@ public struct TransportFactory: TransportProvider {
         case .local:
             return LocalTransport(host: host)
         case .ssh:
-            throw TransportError(.launchFailed, host: host.name, "the ssh transport is not available yet")
+            return SSHTransport(host: host, multiplexing: sshMultiplexing, controlDirectory: sshControlDirectory)
         case .sim:
             guard let simulated else {
                 throw TransportError(.launchFailed, host: host.name,

@@ -37,3 +37,31 @@ public enum ProcessProbe {
         return true
     }
 }
+
+extension ProcessProbe {
+    /// Every process descending from `pid` (children, grandchildren, …), read from /proc.
+    public static func descendants(of pid: pid_t) -> [pid_t] {
+        #if os(Linux)
+        var parents: [pid_t: pid_t] = [:]
+        guard let dir = opendir("/proc") else { return [] }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let child = pid_t(name), let text = TextFile.read("/proc/\(child)/stat"),
+                  let close = text.lastIndex(of: ")") else { continue }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = pid_t(fields[1]) { parents[child] = parent }
+        }
+        closedir(dir)
+        var found: [pid_t] = []
+        var frontier = [pid]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            found += children
+            frontier += children
+        }
+        return found
+        #else
+        return []
+        #endif
+    }
+}
