@@ -9,6 +9,8 @@ struct SSHTarget: Sendable, Hashable {
     /// Options from the host's `ssh_options` (a list, or a string split on spaces) and
     /// `ansible_ssh_common_args` (split on spaces).
     var extraOptions: [String]
+    /// Why the options could not be used, if they could not.
+    var optionsProblem: String?
 
     init(_ host: InventoryHost) {
         hostName = host.name
@@ -18,6 +20,10 @@ struct SSHTarget: Sendable, Hashable {
         identityFile = host.identityFile
         become = host.become
         extraOptions = Self.options(host.vars["ansible_ssh_common_args"]) + Self.options(host.vars["ssh_options"])
+        if case .string(let text)? = host.vars["ansible_ssh_common_args"], text.contains(where: { "'\"\\".contains($0) }) {
+            optionsProblem = "ansible_ssh_common_args contains quotes, which runbook does not interpret; "
+                + "give the options as a list in the host variable ssh_options instead"
+        }
     }
 
     /// `user@address:port` as far as the inventory says.

@@ -58,6 +58,9 @@ public struct SSHTransport: Transport {
 
     /// The arguments for `ssh` running `remote` (shell text) on the host.
     func arguments(remote: String, extra: [String] = []) throws -> [String] {
+        if let problem = target.optionsProblem {
+            throw TransportError(.launchFailed, host: host.name, problem)
+        }
         var args = ["-T", "-o", "BatchMode=yes"]
         if multiplexing {
             let directory = try ControlDirectory.prepare(controlDirectory, host: host.name)
