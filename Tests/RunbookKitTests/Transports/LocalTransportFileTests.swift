@@ -103,3 +103,18 @@ import TestSupport
         return names.sorted()
     }
 }
+
+@Suite struct LocalTransportOwnerTests {
+    @Test(.enabled(if: geteuid() == 0, "giving a file to another user needs root"))
+    func rewriteKeepsTheOwner() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("owned")
+        try await LocalTransport().writeFile(path, contents: Array("a".utf8), mode: nil)
+        chown(path, 65534, 65534)
+        try await LocalTransport().writeFile(path, contents: Array("b".utf8), mode: nil)
+        var info = stat()
+        #expect(stat(path, &info) == 0)
+        #expect(info.st_uid == 65534 && info.st_gid == 65534)
+    }
+}

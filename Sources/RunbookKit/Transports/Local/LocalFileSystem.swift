@@ -36,8 +36,8 @@ struct LocalFileSystem: Sendable {
 
     func write(_ path: String, contents: [UInt8], mode: UInt16?) throws(TransportError) {
         var existing = stat()
-        let permissions: mode_t = stat(path, &existing) == 0
-            ? existing.st_mode & 0o7777 : mode_t(mode ?? 0o644)
+        let exists = stat(path, &existing) == 0
+        let permissions: mode_t = exists ? existing.st_mode & 0o7777 : mode_t(mode ?? 0o644)
         var template = Array("\(directory(of: path))/.\(baseName(of: path)).runbook-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -61,6 +61,10 @@ struct LocalFileSystem: Sendable {
                 throw failure("cannot write", path)
             }
             offset += n
+        }
+        // Keep the owner of a file we replace (best effort: only root may give files away).
+        if exists, existing.st_uid != geteuid() || existing.st_gid != getegid() {
+            _ = fchown(fd, existing.st_uid, existing.st_gid)
         }
         // mkstemp creates 0600; umask must not change the mode the file is meant to have.
         guard fchmod(fd, permissions) == 0 else { throw failure("cannot set the mode of", path) }

@@ -29,7 +29,8 @@ public struct LocalTransport: Transport {
     }
 
     /// Writes through a temporary file in the same directory, fsync and rename, so readers
-    /// see the old or the new contents, never a mix. An existing file keeps its mode.
+    /// see the old or the new contents, never a mix. An existing file keeps its mode (and its
+    /// owner, when runbook runs as root).
     /// - Throws: `TransportError(.fileError)` naming the path and the system's reason.
     public func writeFile(_ path: String, contents: [UInt8], mode: UInt16?) async throws {
         try files.write(path, contents: contents, mode: mode)
