@@ -15,12 +15,54 @@ import TestSupport
     }
 
     @Test func wrapperRunsTheCommandAndReportsItsGroup() async throws {
-        let wrapped = RemoteShell.wrap("echo \"$X\"; exit 7", environment: ["X": "v'1"], become: false)
+        let wrapped = RemoteShell.wrap("echo \"$X\"; exit 7", environment: ["X": "v'1"], become: false,
+                                       token: RemoteShell.newToken())
         let sink = RecordingOutputSink()
         let result = try await LocalTransport().run(CommandRequest(command: wrapped), sink: sink)
         #expect(result.status == .exited(7))
         #expect(await sink.stdoutText == "v'1\n")
         #expect(await sink.stderrText.hasPrefix(RemoteShell.pgidMarker))
+    }
+
+    @Test func killBeforeTheWrapperStartsMeansTheCommandNeverRuns() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let token = RemoteShell.newToken()
+        let local = LocalTransport()
+        let kill = RemoteShell.killGroup(token: token, knownGroup: nil, grace: .seconds(1), become: false)
+        #expect(try await local.run(CommandRequest(command: kill), sink: RecordingOutputSink()).status == .exited(0))
+        let wrapped = RemoteShell.wrap("touch \(dir.file("ran"))", environment: [:], become: false, token: token)
+        #expect(try await local.run(CommandRequest(command: wrapped), sink: RecordingOutputSink()).status == .exited(143))
+        #expect(TextFile.read(dir.file("ran")) == nil)
+        #expect(TextFile.read("/tmp/runbook-\(token).cancel") == nil)
+        #expect(TextFile.read("/tmp/runbook-\(token).pgid") == nil)
+    }
+
+    @Test func killAfterTheWrapperStartedEndsItsGroup() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let token = RemoteShell.newToken()
+        let local = LocalTransport()
+        let wrapped = RemoteShell.wrap("sleep 1000 & echo $! > \(dir.file("pid")); wait", environment: [:],
+                                       become: false, token: token)
+        let running = Task { try await local.run(CommandRequest(command: wrapped), sink: RecordingOutputSink()) }
+        let pid = try #require(await waitForPID(dir.file("pid")))
+        let kill = RemoteShell.killGroup(token: token, knownGroup: nil, grace: .seconds(1), become: false)
+        #expect(try await local.run(CommandRequest(command: kill), sink: RecordingOutputSink()).status == .exited(0))
+        #expect(try await running.value.status == .signaled(15))
+        #expect(await ProcessProbe.waitUntilGone(pid))
+        #expect(TextFile.read("/tmp/runbook-\(token).pgid") == nil)
+        #expect(TextFile.read("/tmp/runbook-\(token).cancel") == nil)
+    }
+
+    private func waitForPID(_ path: String) async -> Int32? {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(10))
+        while clock.now < deadline {
+            if let text = TextFile.read(path), text.hasSuffix("\n"), let pid = Int32(text.filter(\.isNumber)) { return pid }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
     }
 
     @Test func scannerStripsWrapperLinesEvenWhenSplitAcrossChunks() async {

@@ -49,8 +49,11 @@ import TestSupport
         let sshd = try await TestSSHD.start()
         defer { sshd.stop() }
         let transport = sshd.transport()
+        // Open the connection first, so the timeout measures the command and not the login
+        // (a timeout during login is covered by SSHPartsTests' cancel-before-start test).
+        #expect(try await run(transport, "true").0.status == .exited(0))
         let (result, sink) = try await run(transport, "sleep 1000 & echo $!; wait",
-                                           timeout: TimeSpan(milliseconds: 1500))
+                                           timeout: TimeSpan(milliseconds: 2000))
         #expect(result.status == .timedOut)
         let pid = try #require(Int32(await sink.stdoutText.filter(\.isNumber)))
         #expect(try await remoteProcessGone(pid, via: transport), "remote sleep \(pid) survived the timeout")

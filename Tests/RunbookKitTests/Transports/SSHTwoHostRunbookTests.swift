@@ -26,7 +26,7 @@ struct SSHTwoHostRunbookTests {
             Step(id: "both", action: .run(.test("echo x >> \(dir)/both")), on: .test("nodes"),
                  needs: [StepReference("conf", at: testLocation)], location: testLocation),
             Step(id: "slow", action: .run(.test("sleep 1000 & echo $! > \(dir)/pid; wait")), on: .test("node-2"),
-                 needs: [StepReference("both", at: testLocation)], timeout: TimeSpan(milliseconds: 1000),
+                 needs: [StepReference("both", at: testLocation)], timeout: TimeSpan(milliseconds: 2000),
                  location: testLocation),
         ])
         let outcome = await h.engine(runbook, inventory: inventory).run()

@@ -35,15 +35,17 @@ public struct SSHTransport: Transport {
             throw TransportError(.launchFailed, host: host.name,
                                  "cannot pass environment variable '\(bad)' over ssh: not a valid shell variable name")
         }
-        let remote = RemoteShell.wrap(request.command, environment: request.environment, become: target.become)
+        let token = RemoteShell.newToken()
+        let remote = RemoteShell.wrap(request.command, environment: request.environment, become: target.become,
+                                      token: token)
         let scanner = RemoteOutputScanner(forwardingTo: sink)
         let child = try ChildProcess(
             executable: sshExecutable, arguments: arguments(remote: remote), environment: [:],
             stdin: request.stdin, timeout: request.timeout, gracePeriod: request.gracePeriod)
         let outcome = try await child.run(host: host.name, sink: scanner) { _ in
             // Stop the remote command first: ending the local ssh alone would leave it running.
-            guard let group = await scanner.remoteGroup else { return }
-            await killRemoteGroup(group, grace: request.gracePeriod)
+            // Even before the wrapper reported its group: it may be starting right now.
+            await killRemoteCommand(token: token, knownGroup: await scanner.remoteGroup, grace: request.gracePeriod)
         }
         await scanner.finish(status: outcome.status)
         if outcome.status == .exited(255),
@@ -74,8 +76,8 @@ public struct SSHTransport: Transport {
     }
 
     /// Sends SIGTERM to the remote group, SIGKILL after `grace`, over a connection of its own.
-    private func killRemoteGroup(_ group: Int32, grace: TimeSpan) async {
-        let script = RemoteShell.killGroup(group, grace: grace, become: target.become)
+    private func killRemoteCommand(token: String, knownGroup: Int32?, grace: TimeSpan) async {
+        let script = RemoteShell.killGroup(token: token, knownGroup: knownGroup, grace: grace, become: target.become)
         guard let args = try? arguments(remote: script) else { return }
         let killer = ChildProcess(executable: sshExecutable, arguments: args, environment: [:], stdin: nil,
                                   timeout: TimeSpan(milliseconds: grace.milliseconds + 15_000),
