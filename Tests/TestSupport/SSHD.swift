@@ -15,7 +15,9 @@ public final class TestSSHD: Sendable {
     /// The login used by tests.
     public static let user = "runbook-test"
 
+    /// The port sshd listens on (127.0.0.1).
     public let port: Int
+    /// Keys, config, log and control sockets; removed when the server is released.
     public let directory: TemporaryDirectory
     /// Private key whose public half is authorized.
     public let userKey: String
@@ -23,9 +25,12 @@ public final class TestSSHD: Sendable {
     public let knownHosts: String
     /// The server's own log (`-e` output).
     public let logFile: String
+    /// The listening sshd.
     public let pid: pid_t
 
+    /// Why the server could not start; the tests fail with this text.
     public struct StartError: Error, CustomStringConvertible {
+        /// What is missing or what sshd printed.
         public var description: String
     }
 

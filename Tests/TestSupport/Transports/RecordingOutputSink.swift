@@ -2,7 +2,9 @@ import RunbookKit
 
 /// Keeps everything a command printed, per stream, for tests that compare output exactly.
 public actor RecordingOutputSink: OutputSink {
+    /// Everything written to stdout, in order.
     public private(set) var stdout: [UInt8] = []
+    /// Everything written to stderr, in order.
     public private(set) var stderr: [UInt8] = []
 
     public init() {}
@@ -22,8 +24,11 @@ public actor RecordingOutputSink: OutputSink {
 
 /// Counts bytes without keeping them: shows that output is streamed in bounded chunks.
 public actor ByteCountingSink: OutputSink {
+    /// Bytes received on both streams.
     public private(set) var total = 0
+    /// Number of writes.
     public private(set) var chunks = 0
+    /// The largest single write.
     public private(set) var largestChunk = 0
 
     public init() {}

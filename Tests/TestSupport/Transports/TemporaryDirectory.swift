@@ -6,6 +6,7 @@ import Darwin
 
 /// A fresh directory under `$TMPDIR` (or /tmp) for one test; `remove()` deletes it and its contents.
 public struct TemporaryDirectory: Sendable {
+    /// Absolute path of the directory.
     public let path: String
 
     /// Creates `…/runbook-test-XXXXXX` with mode 0700.
