@@ -136,3 +136,18 @@ extension String {
         String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }
+
+@Suite struct LocalTransportCancelledTests {
+    @Test func anAlreadyInterruptedRunStartsNothing() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let marker = dir.file("ran")
+        let task = Task {
+            while !Task.isCancelled { await Task.yield() }
+            return try await LocalTransport().run(CommandRequest(command: "touch \(marker)"), sink: RecordingOutputSink())
+        }
+        task.cancel()
+        #expect(try await task.value.status == .interrupted)
+        #expect(TextFile.read(marker) == nil)
+    }
+}

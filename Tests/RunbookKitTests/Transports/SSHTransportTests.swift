@@ -88,6 +88,24 @@ import TestSupport
         #expect(sshd.acceptedLogins() == 3, "\(TextFile.read(sshd.logFile) ?? "")")
     }
 
+    @Test func concurrentCommandsOnAFreshHostAllSucceed() async throws {
+        let sshd = try await TestSSHD.start()
+        defer { sshd.stop() }
+        let transport = sshd.transport()
+        // Several steps racing to open the first (master) connection must all run, exactly once each.
+        let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<6 {
+                group.addTask {
+                    let (result, sink) = try await run(transport, "echo \(i)")
+                    #expect(result.status == .exited(0))
+                    return await sink.stdoutText
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outputs.sorted() == (0..<6).map { "\($0)\n" })
+    }
+
     @Test func becomeRunsThroughSudo() async throws {
         let sshd = try await TestSSHD.start()
         defer { sshd.stop() }

@@ -40,6 +40,8 @@ struct ChildProcess: Sendable {
         _ = ignoreBrokenPipes
         let clock = ContinuousClock()
         let start = clock.now
+        // An interrupted run starts nothing new.
+        if Task.isCancelled { return Outcome(status: .interrupted, duration: TimeSpan(milliseconds: 0)) }
         let latch = StopLatch()
         let leader = GroupLeader()
         let launched = Task { try await launch(sink: sink, leader: leader) }
