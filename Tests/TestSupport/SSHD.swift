@@ -121,6 +121,24 @@ public final class TestSSHD: Sendable {
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+        removeOrphanedTokenFiles()
+    }
+
+    /// Commands killed together with sshd never removed their `/tmp/runbook-<token>.pgid`:
+    /// delete the test user's files whose process group is gone.
+    private func removeOrphanedTokenFiles() {
+        guard let dir = opendir("/tmp"), let account = getpwnam(Self.user) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("runbook-"), name.hasSuffix(".pgid") else { continue }
+            let path = "/tmp/\(name)"
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_uid == account.pointee.pw_uid,
+                  let group = TextFile.read(path).flatMap({ pid_t($0.filter(\.isNumber)) }),
+                  kill(-group, 0) != 0 else { continue }
+            unlink(path)
+        }
     }
 
     deinit { directory.remove() }
