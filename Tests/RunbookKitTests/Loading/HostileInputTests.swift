@@ -119,6 +119,15 @@ import Testing
         #expect(ds.map { $0.notes.first?.location?.line } == [1, 5])
     }
 
+    @Test func duplicateKeysInLargeMappingsAreFound() {
+        var text = "runbook: x\nparams:\n"
+        for i in 0..<40 { text += "  p\(i): {}\n" }
+        text += "  p3: {}\n  p39: {}\n  p40: {}\n  p40: {}\n"
+        let ds = diagnostics(text)
+        #expect(ds.map(\.message) == ["duplicate key 'p3'", "duplicate key 'p39'", "duplicate key 'p40'"])
+        #expect(ds.map { $0.notes.first?.location?.line } == [6, 42, 45])
+    }
+
     @Test func secondDocumentIsRefused() {
         expectOneShort(diagnostics("runbook: x\nsteps: [{id: a, run: ls}]\n---\nrunbook: y\n"),
                        "a runbook file holds one YAML document; found a second one here", line: 3, column: 1)
