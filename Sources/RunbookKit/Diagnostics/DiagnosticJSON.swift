@@ -6,18 +6,29 @@ import Foundation
 public struct DiagnosticJSON: Sendable, Hashable, Codable {
     /// A note in JSON form.
     public struct Note: Sendable, Hashable, Codable {
+        /// The file the note points into, if it has a place.
         public var file: String?
+        /// 1-based line.
         public var line: Int?
+        /// 1-based column, in Unicode scalars.
         public var column: Int?
+        /// The remark itself.
         public var message: String
     }
 
+    /// The file the diagnostic is about (its location's file, else the input it was found for).
     public var file: String?
+    /// 1-based line; null when the problem has no place in a file.
     public var line: Int?
+    /// 1-based column, in Unicode scalars; null when the problem has no place in a file.
     public var column: Int?
+    /// `error`, `warning` or `note`.
     public var severity: String
+    /// The one-line message.
     public var message: String
+    /// The suggested fix, if any.
     public var hint: String?
+    /// Positioned remarks (the first definition of a duplicate, …).
     public var notes: [Note]
 
     /// The JSON form of `diagnostic`; `file` names the input when the diagnostic has no location.

@@ -4,19 +4,24 @@
 /// cost more than scanning (measured with bench/parse.sh).
 struct Fields {
     let node: Node
-    private var entries: [(key: String, pair: Node.Pair)] = []
+    /// The mapping's pairs, shared with `node` (no copy); entries index into it.
+    private let pairs: [Node.Pair]
+    private var entries: [(key: String, index: Int)] = []
 
-    init(node: Node) { self.node = node }
+    init(node: Node, pairs: [Node.Pair]) {
+        self.node = node
+        self.pairs = pairs
+    }
 
-    fileprivate mutating func add(_ key: String, _ pair: Node.Pair) { entries.append((key, pair)) }
+    fileprivate mutating func add(_ key: String, at index: Int) { entries.append((key, index)) }
 
     /// Keys in the order written.
     var keys: [String] { entries.map(\.key) }
 
-    subscript(key: String) -> Node? { entries.first { $0.key == key }?.pair.value }
+    subscript(key: String) -> Node? { entries.first { $0.key == key }.map { pairs[$0.index].value } }
 
     /// Where the key itself is written (errors about the key, not its value, point here).
-    func keyLocation(_ key: String) -> SourceLocation? { entries.first { $0.key == key }?.pair.key.location }
+    func keyLocation(_ key: String) -> SourceLocation? { entries.first { $0.key == key }.map { pairs[$0.index].key.location } }
 
     func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 }
@@ -31,14 +36,14 @@ extension RunbookDecoder {
                   hint: "write it as 'key: value' lines; allowed keys: \(allowed.joined(separator: ", "))")
             return nil
         }
-        var fields = Fields(node: node)
-        for pair in pairs {
+        var fields = Fields(node: node, pairs: pairs)
+        for (index, pair) in pairs.enumerated() {
             guard let key = pair.key.scalar?.text, !pair.key.isNull || pair.key.scalar?.style != .plain else {
                 error("expected a name as a key in \(what), found \(Self.found(pair.key))", at: pair.key.location)
                 continue
             }
             if allowed.contains(key) {
-                fields.add(key, pair)
+                fields.add(key, at: index)
             } else if let suggestion = DidYouMean.suggestion(for: key, among: allowed) {
                 error("unknown key '\(key)' in \(what) (did you mean '\(suggestion)'?)", at: pair.key.location)
             } else {
