@@ -7,6 +7,7 @@ public struct RunbookLoader: Sendable {
     /// Bounds applied to the YAML document.
     public var limits: YAMLLimits
 
+    /// A loader with the given bounds (`--max-document-size` changes `limits.maxBytes`).
     public init(limits: YAMLLimits = .default) { self.limits = limits }
 
     /// Reads and loads a runbook file.

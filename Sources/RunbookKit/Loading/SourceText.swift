@@ -35,6 +35,38 @@ struct SourceText: Sendable {
         return found
     }
 
+    /// Where `needle` first occurs after `start` and before the next `}}` (the end of the
+    /// expression that starts there), so a diagnostic can point at a reference inside it.
+    /// The search stops at `end` (the end of the scalar) and matches whole names only.
+    func find(_ needle: String, inExpressionAt start: SourceLocation, end: SourceLocation?) -> SourceLocation? {
+        guard let from = offset(of: start), let to = end.flatMap(offset(of:)) ?? Optional(bytes.count) else { return nil }
+        let n = Array(needle.utf8)
+        guard !n.isEmpty else { return nil }
+        var line = start.line
+        var column = start.column
+        var i = from
+        while i + n.count <= to {
+            if bytes[i] == UInt8(ascii: "}"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "}") { return nil }
+            if bytes[i] == n[0], bytes[i..<(i + n.count)].elementsEqual(n), !Self.continuesName(bytes, at: i + n.count) {
+                return SourceLocation(file: start.file, line: line, column: column)
+            }
+            if bytes[i] == 0x0A {
+                line += 1
+                column = 1
+            } else if bytes[i] & 0xC0 != 0x80 {
+                column += 1
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func continuesName(_ bytes: [UInt8], at i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        let c = bytes[i]
+        return (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D
+    }
+
     /// The byte offset of a 1-based line and column (columns count Unicode scalars, as libyaml does).
     private func offset(of location: SourceLocation) -> Int? {
         guard location.line >= 1, location.line <= lineStarts.count else {

@@ -16,7 +16,7 @@ extension RunbookDecoder {
         let (template, problems) = TemplateParser.parse(text, at: node.location, openings: openings)
         report(problems)
         for segment in template.segments {
-            if case .expression(let e, _, let location) = segment { checkReferences(e, at: location) }
+            if case .expression(let e, _, let location) = segment { checkReferences(e, at: location, end: node.end) }
         }
         return problems.isEmpty ? template : nil
     }
@@ -40,7 +40,7 @@ extension RunbookDecoder {
         let (expression, problems) = TemplateParser.parseExpression(text, at: column)
         report(problems)
         guard let expression else { return nil }
-        checkReferences(expression, at: node.location)
+        checkReferences(expression, at: node.location, end: node.end)
         return Template(raw: text, segments: [.expression(expression, source: text.trimmingWhitespace, location: node.location)],
                         location: node.location)
     }
@@ -63,27 +63,29 @@ extension RunbookDecoder {
     }
 
     /// Reports references whose root is unknown and `params.x` for undeclared params.
-    mutating func checkReferences(_ expression: Expression, at location: SourceLocation) {
+    mutating func checkReferences(_ expression: Expression, at location: SourceLocation, end: SourceLocation?) {
         switch expression {
         case .literal: break
         case .reference(let path):
-            checkReference(path, at: location)
+            checkReference(path, at: location, end: end)
         case .index(let a, let b), .binary(_, let a, let b):
-            checkReferences(a, at: location)
-            checkReferences(b, at: location)
+            checkReferences(a, at: location, end: end)
+            checkReferences(b, at: location, end: end)
         case .not(let a):
-            checkReferences(a, at: location)
+            checkReferences(a, at: location, end: end)
         case .conditional(let a, let b, let c):
-            checkReferences(a, at: location)
-            checkReferences(b, at: location)
-            checkReferences(c, at: location)
+            checkReferences(a, at: location, end: end)
+            checkReferences(b, at: location, end: end)
+            checkReferences(c, at: location, end: end)
         case .call(_, let arguments):
-            for a in arguments { checkReferences(a, at: location) }
+            for a in arguments { checkReferences(a, at: location, end: end) }
         }
     }
 
-    private mutating func checkReference(_ path: [String], at location: SourceLocation) {
+    private mutating func checkReference(_ path: [String], at expressionStart: SourceLocation, end: SourceLocation?) {
         guard let root = path.first else { return }
+        // Point at the reference itself when it can be found in the file; else at the expression.
+        let location = source.find(path.prefix(2).joined(separator: "."), inExpressionAt: expressionStart, end: end) ?? expressionStart
         guard Self.referenceRoots.contains(root) else {
             let hint = root == "inventory" ? "use hosts.<group> for the host names of a group"
                 : DidYouMean.suggestion(for: root, among: Self.referenceRoots).map { "did you mean '\($0)'?" }

@@ -77,6 +77,9 @@ public struct YAMLParser: Sendable {
         if problem.contains("cannot start any token"), lineHasTabIndent(Int(mark.line), in: bytes) {
             hint = "YAML does not allow tabs for indentation; use spaces"
         }
+        if problem.contains("mapping values are not allowed") {
+            hint = "a ': ' inside a plain value starts a mapping; put the whole value in quotes"
+        }
         var notes: [Diagnostic.Note] = []
         if let context = parser.context.map({ String(cString: $0) }) {
             let c = parser.context_mark
