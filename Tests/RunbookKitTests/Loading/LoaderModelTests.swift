@@ -170,3 +170,18 @@ import Testing
         #expect(u.with.map(\.value.raw) == ["m1"])
     }
 }
+
+/// Durations that overflow are refused, never a crash.
+@Suite struct DurationOverflowTests {
+    @Test func hugeDurationsAreRefused() throws {
+        #expect(TimeSpan(parsing: "2562047788015h2562047788015h") == nil)
+        #expect(TimeSpan(parsing: "99999999999999999999s") == nil)
+        #expect(TimeSpan(parsing: "1m30s") == TimeSpan(milliseconds: 90_000))
+        do {
+            _ = try RunbookLoader().load(bytes: Array("runbook: t\nsteps:\n  - id: a\n    run: ls\n    timeout: 2562047788015h2562047788015h\n".utf8), file: "t.yaml")
+            Issue.record("an overflowing duration was accepted")
+        } catch {
+            #expect(error.diagnostics.map(\.message) == ["expected a duration such as 90s or 10m, found '2562047788015h2562047788015h'"])
+        }
+    }
+}
