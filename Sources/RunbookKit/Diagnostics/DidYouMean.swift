@@ -3,6 +3,8 @@ enum DidYouMean {
     /// The candidate closest to `word` by Damerau-Levenshtein distance, if it is close enough:
     /// at most 2 edits, and at most a third of the longer word (so short words need a near match).
     static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+        // Keys and names are short; a huge word is hostile input and would cost a huge distance table.
+        guard word.utf8.count <= 64 else { return nil }
         let w = Array(word.lowercased())
         var best: (word: String, distance: Int)? = nil
         for candidate in candidates {

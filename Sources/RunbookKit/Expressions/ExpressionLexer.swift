@@ -14,9 +14,9 @@ struct ExpressionToken: Sendable, Hashable {
     /// How the token is shown in "expected … found …" messages.
     var display: String {
         switch kind {
-        case .identifier(let s): "'\(s)'"
+        case .identifier(let s): "'\(s.clipped)'"
         case .integer(let i): "'\(i)'"
-        case .string(let s): "the string '\(s)'"
+        case .string(let s): "the string '\(s.clipped)'"
         case .symbol(let s): "'\(s)'"
         case .end: "the end of the expression"
         }

@@ -161,7 +161,7 @@ struct ExpressionParser {
             let known = Self.functions.keys.sorted()
             let hint = DidYouMean.suggestion(for: name, among: known).map { "did you mean '\($0)'?" }
                 ?? "the functions are \(known.joined(separator: ", "))"
-            throw ExpressionSyntaxError(message: "unknown function '\(name)'", offset: offset, hint: hint)
+            throw ExpressionSyntaxError(message: "unknown function '\(name.clipped)'", offset: offset, hint: hint)
         }
         index += 1
         var arguments: [Expression] = []

@@ -25,12 +25,12 @@ extension RunbookDecoder {
     /// A command: a non-empty string template.
     mutating func command(_ node: Node, of key: String) -> Template? {
         guard node.scalar != nil, !node.isNull else {
-            error("expected a command string for '\(key)', found \(Self.found(node))", at: node.location)
+            error("expected a command string for '\(key.clipped)', found \(Self.found(node))", at: node.location)
             return nil
         }
         guard let t = template(node) else { return nil }
         if t.raw.trimmingWhitespace.isEmpty {
-            error("'\(key)' has an empty command", at: node.location)
+            error("'\(key.clipped)' has an empty command", at: node.location)
             return nil
         }
         return t
@@ -51,12 +51,12 @@ extension RunbookDecoder {
         guard let reference = string(node) else { return nil }
         let isPath = reference.hasSuffix(".yaml")
         if reference.hasPrefix("/") {
-            error("'use' takes a runbook name or a relative path, found the absolute path '\(reference)'", at: node.location,
+            error("'use' takes a runbook name or a relative path, found the absolute path '\(reference.clipped)'", at: node.location,
                   hint: "runbooks are looked up next to this one; write a relative path")
             return nil
         }
         if !isPath, !NameRule.runbook.accepts(reference) {
-            error("'use' takes a runbook name or a relative path ending in .yaml, found '\(reference)'", at: node.location)
+            error("'use' takes a runbook name or a relative path ending in .yaml, found '\(reference.clipped)'", at: node.location)
             return nil
         }
         var params: [(name: String, value: Template)] = []

@@ -12,7 +12,7 @@ extension RunbookDecoder {
         }
         let allowed = ["run", "expect"] + (polled ? ["timeout", "interval"] : [])
         let required = ["run"] + (timeoutRequired ? ["timeout"] : [])
-        guard let f = fields(node, of: "'\(key)'", allowed: allowed, required: required) else { return nil }
+        guard let f = fields(node, of: "'\(key.clipped)'", allowed: allowed, required: required) else { return nil }
         let command = f["run"].flatMap { self.command($0, of: "run") }
         let expect = f["expect"].map { expectation($0) } ?? Expectation()
         let timeout = f["timeout"].flatMap { duration($0) }

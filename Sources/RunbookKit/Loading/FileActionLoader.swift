@@ -12,7 +12,7 @@ extension RunbookDecoder {
             guard let path, let edits else { return nil }
             return .edit(path: path, edits: edits)
         case "copy", "move":
-            guard let f = fields(node, of: "'\(key)'", allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
+            guard let f = fields(node, of: "'\(key.clipped)'", allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
             let from = f["from"].flatMap { template($0) }
             let to = f["to"].flatMap { template($0) }
             guard let from, let to else { return nil }

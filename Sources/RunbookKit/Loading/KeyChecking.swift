@@ -45,14 +45,14 @@ extension RunbookDecoder {
             if allowed.contains(key) {
                 fields.add(key, at: index)
             } else if let suggestion = DidYouMean.suggestion(for: key, among: allowed) {
-                error("unknown key '\(key)' in \(what) (did you mean '\(suggestion)'?)", at: pair.key.location)
+                error("unknown key '\(key.clipped)' in \(what) (did you mean '\(suggestion)'?)", at: pair.key.location)
             } else {
-                error("unknown key '\(key)' in \(what)", at: pair.key.location,
+                error("unknown key '\(key.clipped)' in \(what)", at: pair.key.location,
                       hint: "allowed keys: \(allowed.joined(separator: ", "))")
             }
         }
         for key in required where !fields.has(key) {
-            error("missing required key '\(key)' in \(what)", at: node.location)
+            error("missing required key '\(key.clipped)' in \(what)", at: node.location)
         }
         return fields
     }

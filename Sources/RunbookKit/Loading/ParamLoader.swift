@@ -20,7 +20,7 @@ extension RunbookDecoder {
 
     private mutating func param(_ name: String, spec: Node, at location: SourceLocation) -> Param {
         var param = Param(name: name, location: location)
-        guard let f = fields(spec, of: "param '\(name)'", allowed: Self.paramKeys) else { return param }
+        guard let f = fields(spec, of: "param '\(name.clipped)'", allowed: Self.paramKeys) else { return param }
         var typeKnown = true
         if let t = f["type"] {
             if let text = string(t) {
@@ -29,7 +29,7 @@ extension RunbookDecoder {
                 } else {
                     typeKnown = false
                     let kinds = Param.Kind.allCases.map(\.rawValue)
-                    error("unknown param type '\(text)'\(DidYouMean.clause(for: text, among: kinds))", at: t.location,
+                    error("unknown param type '\(text.clipped)'\(DidYouMean.clause(for: text, among: kinds))", at: t.location,
                           hint: "the types are \(kinds.joined(separator: ", "))")
                 }
             } else {
@@ -64,7 +64,7 @@ extension RunbookDecoder {
                 }
             }
             if param.required, let r = f["required"] {
-                error("param '\(name)' has a default, so it cannot be required", at: r.location,
+                error("param '\(name.clipped)' has a default, so it cannot be required", at: r.location,
                       hint: "remove 'required: true' or the default")
             }
         }
@@ -99,7 +99,7 @@ extension RunbookDecoder {
         if let pattern = param.pattern {
             let texts: [String] = if case .list(let l) = value { l.map(\.description) } else { [value.description] }
             for text in texts where !Self.fullMatch(pattern, text) {
-                error("\(what) '\(text)' of param '\(param.name)' does not match its pattern '\(pattern)'", at: node.location)
+                error("\(what) '\(text.clipped)' of param '\(param.name)' does not match its pattern '\(pattern)'", at: node.location)
             }
         }
         return value

@@ -31,7 +31,7 @@ extension RunbookDecoder {
         guard let text = string(node) else { return nil }
         if validRegexes.contains(text) { return text }
         if let problem = RegexValidation.problem(text) {
-            error("invalid regular expression '\(text)': \(problem)", at: node.location, hint: Self.regexHint(text))
+            error("invalid regular expression '\(text.clipped)': \(problem)", at: node.location, hint: Self.regexHint(text))
             return nil
         }
         validRegexes.insert(text)
@@ -44,7 +44,7 @@ extension RunbookDecoder {
         let skeleton = RegexValidation.skeleton(of: t)
         if validRegexes.contains(skeleton) { return t }
         if let problem = RegexValidation.problem(skeleton) {
-            error("invalid regular expression '\(t.raw)': \(problem)", at: node.location, hint: Self.regexHint(skeleton))
+            error("invalid regular expression '\(t.raw.clipped)': \(problem)", at: node.location, hint: Self.regexHint(skeleton))
             return nil
         }
         validRegexes.insert(skeleton)

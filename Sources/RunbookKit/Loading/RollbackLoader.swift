@@ -23,7 +23,7 @@ extension RunbookDecoder {
         if key == "run" { return command(value, of: "run").map(RollbackAction.run) }
         if Self.fileActionKeys.contains(key) { return fileAction(key, value).map(RollbackAction.file) }
         let allowed = ["run"] + Self.fileActionKeys
-        error("unknown rollback action '\(key)'\(DidYouMean.clause(for: key, among: allowed))", at: pairs[0].key.location,
+        error("unknown rollback action '\(key.clipped)'\(DidYouMean.clause(for: key, among: allowed))", at: pairs[0].key.location,
               hint: Self.rollbackHint)
         return nil
     }

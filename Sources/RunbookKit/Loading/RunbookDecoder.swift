@@ -36,3 +36,11 @@ struct RunbookDecoder {
         }
     }
 }
+
+extension String {
+    /// The text cut to 40 characters (first line only) for messages, so a hostile value cannot flood the screen.
+    var clipped: String {
+        let line = split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? self
+        return line.count > 40 ? String(line.prefix(37)) + "..." : line
+    }
+}

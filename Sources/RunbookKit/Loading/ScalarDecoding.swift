@@ -63,7 +63,7 @@ extension RunbookDecoder {
     mutating func name(_ node: Node, rule: NameRule, what: String) -> String? {
         guard let text = string(node) else { return nil }
         guard rule.accepts(text) else {
-            error("invalid \(what) '\(text)': \(rule.description)", at: node.location)
+            error("invalid \(what) '\(text.clipped)': \(rule.description)", at: node.location)
             return nil
         }
         return text

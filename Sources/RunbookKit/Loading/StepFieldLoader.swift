@@ -50,7 +50,7 @@ extension RunbookDecoder {
                 c.onFailure = policy
             } else {
                 let names = ["rollback", "stop", "continue"]
-                error("unknown on_failure policy '\(text)'\(DidYouMean.clause(for: text, among: names))", at: o.location,
+                error("unknown on_failure policy '\(text.clipped)'\(DidYouMean.clause(for: text, among: names))", at: o.location,
                       hint: "use rollback (the default), stop or continue")
             }
         }
@@ -100,21 +100,21 @@ extension RunbookDecoder {
                 if text == "stdout" {
                     out.append(Capture(name: name, source: .stdout, location: pair.key.location))
                 } else {
-                    error("unknown capture source \(Self.found(v)) for '\(name)'", at: v.location, hint: hint)
+                    error("unknown capture source \(Self.found(v)) for '\(name.clipped)'", at: v.location, hint: hint)
                 }
                 continue
             }
-            guard let f = fields(v, of: "capture '\(name)'", allowed: ["regex", "json"]) else { continue }
+            guard let f = fields(v, of: "capture '\(name.clipped)'", allowed: ["regex", "json"]) else { continue }
             switch (f["regex"], f["json"]) {
             case (let r?, nil):
                 if let pattern = regex(r) { out.append(Capture(name: name, source: .regex(pattern), location: pair.key.location)) }
             case (nil, let j?):
                 if let path = jsonPath(j) { out.append(Capture(name: name, source: .jsonPath(path), location: pair.key.location)) }
             case (_?, _?):
-                error("capture '\(name)' has both 'regex' and 'json'; give one", at: v.location)
+                error("capture '\(name.clipped)' has both 'regex' and 'json'; give one", at: v.location)
             case (nil, nil):
                 // Unknown keys were reported already; only an empty mapping needs its own message.
-                if v.pairs?.isEmpty ?? true { error("capture '\(name)' needs a source", at: v.location, hint: hint) }
+                if v.pairs?.isEmpty ?? true { error("capture '\(name.clipped)' needs a source", at: v.location, hint: hint) }
             }
         }
         return out
@@ -124,7 +124,7 @@ extension RunbookDecoder {
     mutating func jsonPath(_ node: Node) -> String? {
         guard let text = string(node) else { return nil }
         guard text.hasPrefix("$") || text.hasPrefix(".") else {
-            error("invalid JSON path '\(text)'", at: node.location, hint: "start it with '$', as in $.items[0].metadata.name")
+            error("invalid JSON path '\(text.clipped)'", at: node.location, hint: "start it with '$', as in $.items[0].metadata.name")
             return nil
         }
         return text

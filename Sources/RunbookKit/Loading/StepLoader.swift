@@ -31,8 +31,8 @@ extension RunbookDecoder {
         var id: String? = nil
         if let idNode = f["id"], let text = name(idNode, rule: .step, what: "step id") {
             if let first = firstDefinition[text] {
-                error("duplicate step id '\(text)'", at: idNode.location, hint: "step ids must be unique in a runbook",
-                      notes: [.init("'\(text)' first used here", at: first)])
+                error("duplicate step id '\(text.clipped)'", at: idNode.location, hint: "step ids must be unique in a runbook",
+                      notes: [.init("'\(text.clipped)' first used here", at: first)])
             } else {
                 firstDefinition[text] = idNode.location
                 id = text

@@ -29,7 +29,7 @@ extension RunbookDecoder {
             let expressions = t.segments.filter { if case .expression = $0 { true } else { false } }
             let strayText = t.segments.contains { if case .literal(let s) = $0 { !s.trimmingWhitespace.isEmpty } else { false } }
             if expressions.count != 1 || strayText {
-                error("'\(key)' takes one expression, found text around it", at: node.location,
+                error("'\(key.clipped)' takes one expression, found text around it", at: node.location,
                       hint: "write the whole condition inside one ${{ … }}")
                 return nil
             }
@@ -90,7 +90,7 @@ extension RunbookDecoder {
             let hint = root == "inventory" ? "use hosts.<group> for the host names of a group"
                 : DidYouMean.suggestion(for: root, among: Self.referenceRoots).map { "did you mean '\($0)'?" }
                 ?? "references start with params., steps., hosts., item or host"
-            error("unknown name '\(root)' in expression", at: location, hint: hint)
+            error("unknown name '\(root.clipped)' in expression", at: location, hint: hint)
             return
         }
         guard root == "params" else { return }
@@ -102,7 +102,7 @@ extension RunbookDecoder {
         if !paramNames.contains(name) {
             let hint = DidYouMean.suggestion(for: name, among: paramNames).map { "did you mean 'params.\($0)'?" }
                 ?? "declare it under 'params:'"
-            error("unknown param '\(name)'", at: location, hint: hint)
+            error("unknown param '\(name.clipped)'", at: location, hint: hint)
         }
     }
 }

@@ -131,6 +131,15 @@ import Testing
         #expect(ds.map { $0.notes.first?.location?.line } == [6, 42, 45])
     }
 
+    @Test func hugeUnknownKeyGivesAShortMessage() {
+        let key = String(repeating: "k", count: 1 << 20)
+        // libyaml limits implicit keys to 1024 characters; an explicit key (`? …`) has no limit.
+        let ds = diagnostics("runbook: x\n? \(key)\n: 1\nsteps: [{id: a, run: ls}]\n")
+        #expect(ds.count == 1)
+        #expect(ds.first?.message == "unknown key '\(String(repeating: "k", count: 37))...' in the runbook")
+        #expect(DiagnosticRenderer(colour: false).render(ds).count < 2000)
+    }
+
     @Test func secondDocumentIsRefused() {
         expectOneShort(diagnostics("runbook: x\nsteps: [{id: a, run: ls}]\n---\nrunbook: y\n"),
                        "a runbook file holds one YAML document; found a second one here", line: 3, column: 1)
