@@ -38,9 +38,10 @@ struct RunbookDecoder {
 }
 
 extension String {
-    /// The text cut to 40 characters (first line only) for messages, so a hostile value cannot flood the screen.
+    /// The text cut to about 40 characters (first line only) for messages, so a hostile value cannot flood the screen.
     var clipped: String {
-        let line = split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? self
-        return line.count > 40 ? String(line.prefix(37)) + "..." : line
+        let line = prefix(41).prefix { $0 != "\n" }
+        if line.endIndex == endIndex { return String(line) }
+        return String(line.prefix(37)) + "..."
     }
 }
