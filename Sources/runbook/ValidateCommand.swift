@@ -32,6 +32,7 @@ struct ValidateCommand: AsyncParsableCommand {
     var maxDocumentSize: Int = YAMLLimits.default.maxBytes
 
     func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one runbook file, e.g. runbook validate runbooks/drain-node.yaml") }
         guard maxDocumentSize > 0 else { throw ValidationError("--max-document-size must be a positive number of bytes") }
     }
 
