@@ -81,4 +81,34 @@ import Testing
         #expect(r.status == 2)
         #expect(r.stderr.hasPrefix("valid/drain-node.yaml:1:1: error: the file is larger than the limit of 100 bytes; refusing to read it\n"))
     }
+
+    /// On a terminal (a pty from util-linux `script`) diagnostics are coloured, unless NO_COLOR is set.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func colourOnlyOnATerminalWithoutNoColor() throws {
+        let command = "../../.build/debug/runbook validate invalid/02-unknown-step-key.yaml"
+        func onTerminal(_ environment: [String: String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", command, "/dev/null"]
+            process.currentDirectoryURL = Self.root.appendingPathComponent("Tests/Fixtures")
+            var env = ProcessInfo.processInfo.environment
+            env["NO_COLOR"] = nil
+            process.environment = env.merging(environment) { $1 }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let coloured = try onTerminal([:])
+        #expect(coloured.contains("\u{1B}[1;31merror\u{1B}[0m"))
+        let plain = try onTerminal(["NO_COLOR": "1"])
+        #expect(!plain.contains("\u{1B}["))
+        #expect(plain.contains("invalid/02-unknown-step-key.yaml:5:5: error: unknown key 'rollbak'"))
+        // Not a terminal: no colour either (the other tests read stderr through a pipe).
+        let piped = try validate(["invalid/02-unknown-step-key.yaml"])
+        #expect(!piped.stderr.contains("\u{1B}["))
+    }
 }
