@@ -29,7 +29,7 @@ SCHEMA_REJECTS = [
     "35-top-level-list", "38-unknown-type", "39-wait-without-timeout", "40-verify-on-check",
     "41-on-failure-unknown", "42-max-parallel-zero", "43-json-expect-two-tests", "45-required-with-default",
     "49-quoted-int", "50-steps-not-a-list", "52-many-errors-one-pass", "54-use-absolute-path",
-    "55-archive-missing-to",
+    "55-archive-missing-to", "60-wrong-types",
 ]
 
 BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
