@@ -18,6 +18,7 @@ extension RunbookDecoder {
         }
         var firstDefinition: [String: SourceLocation] = [:]
         var steps: [Step] = []
+        steps.reserveCapacity(items.count)  // a Step is large; growing the array would copy them all
         for (index, item) in items.enumerated() {
             if let step = step(item, number: index + 1, firstDefinition: &firstDefinition) { steps.append(step) }
         }
