@@ -33,7 +33,9 @@ public struct TimeSpan: Sendable, Hashable, Codable, Comparable, CustomStringCon
             else { return nil }
             let (product, overflow) = n.multipliedReportingOverflow(by: unit)
             guard !overflow else { return nil }
-            total += product
+            let (sum, sumOverflow) = total.addingReportingOverflow(product)
+            guard !sumOverflow else { return nil }
+            total = sum
             digits = ""
         }
         guard digits.isEmpty else { return nil }

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The hostile-input suite through the real binary: each case exits 2 with a one-screen message,
+/// no crash, no hang (a generous timeout), and bounded memory (the children's peak RSS).
+@Suite struct HostileValidateTests {
+    static func cases() -> [(name: String, bytes: [UInt8], message: String)] {
+        var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 { bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        var big = Array("runbook: x\ndescription: \"".utf8)
+        big += [UInt8](repeating: 0x61, count: 64 << 20)
+        big += Array("\"\nsteps: []\n".utf8)
+        return [
+            ("alias-bomb", Array(bomb.utf8), "aliases expand to more than 100000 nodes"),
+            ("deep-flow", Array(("a: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n").utf8),
+             "nesting deeper than 256 levels"),
+            ("deep-block", Array((String(repeating: "- ", count: 20_000) + "x\n").utf8), "nesting deeper than 256 levels"),
+            ("huge-scalar", big, "the file is larger than the limit of 16777216 bytes"),
+            ("invalid-utf8", Array("runbook: x\ntitle: \"caf".utf8) + [0xFF] + Array("\"\n".utf8), "the file is not valid UTF-8"),
+            ("tabs", Array("runbook: x\nsteps:\n\t- id: a\n".utf8), "found character that cannot start any token"),
+            ("duplicate-keys", Array("runbook: x\nrunbook: y\nsteps: [{id: a, run: ls}]\n".utf8), "duplicate key 'runbook'"),
+            ("two-documents", Array("runbook: x\nsteps: [{id: a, run: ls}]\n---\nrunbook: y\n".utf8), "found a second one here"),
+            ("empty", [], "the file is empty"),
+            ("top-level-list", Array("- id: a\n  run: ls\n".utf8), "expected a mapping at the top level, found a list"),
+        ]
+    }
+
+    @Test func everyHostileInputExitsTwoWithAShortMessage() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let binary = root.appendingPathComponent(".build/debug/runbook")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the runbook product first")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        for c in Self.cases() {
+            let file = dir.appendingPathComponent("\(c.name).yaml")
+            try Data(c.bytes).write(to: file)
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["validate", file.path]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            let finished = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in finished.signal() }
+            try process.run()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            if finished.wait(timeout: .now() + 60) == .timedOut {
+                process.terminate()
+                Issue.record("\(c.name): still running after 60 s")
+                continue
+            }
+            let text = String(decoding: stderr, as: UTF8.self)
+            #expect(process.terminationReason == .exit, "\(c.name) crashed")
+            #expect(process.terminationStatus == 2, "\(c.name) exited \(process.terminationStatus)")
+            #expect(text.contains(c.message), "\(c.name): \(text)")
+            #expect(text.hasPrefix(file.path + ":"), "\(c.name) has no position: \(text)")
+            #expect(text.split(separator: "\n").count <= 10, "\(c.name) printed more than a screen")
+        }
+        // Peak RSS of the largest child so far (kilobytes on Linux): the 64 MiB file must not be read whole.
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_CHILDREN, &usage)
+        #endif
+        #expect(usage.ru_maxrss < 200 * 1024, "a child peaked at \(usage.ru_maxrss) KB")
+    }
+}
