@@ -1,24 +1,70 @@
 import ArgumentParser
+import Foundation
 import RunbookKit
 
+/// `runbook validate FILE…`: load each runbook and report every problem, compiler-style.
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check runbooks for errors without running anything.")
+        abstract: "Check runbooks for errors without running anything.",
+        discussion: """
+            Loads each file and reports every problem found: YAML syntax, unknown keys (with a
+            "did you mean" hint), wrong types, duplicate step ids, regular expressions that do not
+            compile, expressions that do not parse, references to undeclared params.
+
+            Diagnostics go to stderr as `file:line:column: error: message`, with a `hint:` line
+            when one helps; colour only on a terminal and when NO_COLOR is unset. Valid files print
+            `ok: FILE (N steps)` on stdout. Exit status: 0 when every file is valid, 2 otherwise.
+
+            Examples:
+              runbook validate runbooks/drain-node.yaml
+              runbook validate runbooks/*.yaml --output json
+            """)
+
+    /// How results are printed.
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
 
     @Argument(help: "Runbook files to check.")
     var files: [String]
 
+    @Option(help: "text (diagnostics on stderr) or json (an array of diagnostics on stdout).")
+    var output: OutputFormat = .text
+
+    @Option(name: .customLong("max-document-size"), help: ArgumentHelp("Largest runbook file accepted, in bytes.", valueName: "BYTES"))
+    var maxDocumentSize: Int = YAMLLimits.default.maxBytes
+
+    func validate() throws {
+        guard maxDocumentSize > 0 else { throw ValidationError("--max-document-size must be a positive number of bytes") }
+    }
+
     func run() async throws {
+        let loader = RunbookLoader(limits: YAMLLimits(maxBytes: maxDocumentSize))
+        var diagnostics: [DiagnosticJSON] = []
         var failed = false
+        let renderer = DiagnosticRenderer(colour: Self.stderrWantsColour())
         for file in files {
             do {
-                _ = try YAMLParser().parse(contentsOf: file)
+                let runbook = try loader.load(contentsOf: file)
+                if output == .text { print("ok: \(file) (\(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s"))") }
             } catch {
-                print(DiagnosticRenderer(colour: false).render(error.diagnostics))
                 failed = true
+                switch output {
+                case .text: Self.printToStderr(renderer.render(error.diagnostics))
+                case .json: diagnostics += error.diagnostics.map { DiagnosticJSON($0, file: file) }
+                }
             }
         }
+        if output == .json { print(DiagnosticJSON.encode(diagnostics)) }
         if failed { throw ExitCode(2) }
+    }
+
+    static func stderrWantsColour() -> Bool {
+        isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+
+    static func printToStderr(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -32,6 +32,10 @@ public struct Step: Sendable, Hashable {
     /// The guide section this step encodes.
     public var source: String?
     public var location: SourceLocation
+    /// `max_parallel` as written, also for a group `on` without `for_each` (the planner knows which hosts are groups).
+    public var maxParallel: Int? = nil
+    /// `max_failures` as written, also for a group `on` without `for_each`.
+    public var maxFailures: Int? = nil
 
     public init(
         id: String, title: String? = nil, action: Action, on: Template? = nil, needs: [StepReference]? = nil,

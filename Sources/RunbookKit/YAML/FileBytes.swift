@@ -30,7 +30,7 @@ enum FileBytes {
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
             if bytes.count > limit {
-                throw ReadError(message: "'\(path)' is larger than the limit of \(limit) bytes; refusing", tooLarge: true)
+                throw ReadError(message: "the file is larger than the limit of \(limit) bytes; refusing to read it", tooLarge: true)
             }
         }
         return bytes

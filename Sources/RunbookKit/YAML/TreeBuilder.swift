@@ -1,10 +1,23 @@
 import CYAML
 
 /// Folds libyaml events into a `Node` tree, enforcing the limits and the one-document rule.
+///
+/// Collections are built in place on an explicit stack (never by recursion), so depth costs no
+/// native stack and appending to a large sequence stays linear. Every node carries its expanded
+/// size (itself plus everything below, aliases included), so an alias bomb is stopped by counting,
+/// before anything walks the tree.
 struct TreeBuilder {
-    private enum Frame {
-        case sequence(start: SourceLocation, tag: String?, anchor: String?, items: [Node])
-        case mapping(start: SourceLocation, tag: String?, anchor: String?, pairs: [Node.Pair], pendingKey: Node?, seen: [String: SourceLocation])
+    private struct Frame {
+        var start: SourceLocation
+        var tag: String?
+        var anchor: String?
+        var isMapping: Bool
+        var items: [Node] = []
+        var pairs: [Node.Pair] = []
+        var pendingKey: Node?
+        var seen: [String: SourceLocation] = [:]
+        /// This collection plus everything added to it so far, aliases expanded.
+        var size = 1
     }
 
     let file: String
@@ -14,6 +27,8 @@ struct TreeBuilder {
     private var documents = 0
     private var anchors: [String: (node: Node, size: Int)] = [:]
     private var expanded = 0
+    /// Problems that do not stop the parse (duplicate keys): reported together at the end.
+    private(set) var diagnostics: [Diagnostic] = []
 
     init(file: String, limits: YAMLLimits) {
         self.file = file
@@ -21,11 +36,10 @@ struct TreeBuilder {
     }
 
     /// Consumes one event; returns true at the end of the stream.
+    /// - Throws: `DiagnosticError` for problems after which the tree cannot be trusted (limits, a second document).
     mutating func consume(_ event: inout yaml_event_t) throws(DiagnosticError) -> Bool {
         let at = location(event.start_mark)
         switch event.type {
-        case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
-            return false
         case YAML_STREAM_END_EVENT:
             return true
         case YAML_DOCUMENT_START_EVENT:
@@ -39,83 +53,82 @@ struct TreeBuilder {
             let s = event.data.scalar
             let text = s.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: s.length), as: UTF8.self) } ?? ""
             let node = Node(.scalar(.init(text, style: Self.style(s.style))), at: at, end: location(event.end_mark), tag: Self.string(s.tag))
-            try add(node, anchor: Self.string(s.anchor), size: 1)
+            add(node, anchor: Self.string(s.anchor), size: 1)
         case YAML_SEQUENCE_START_EVENT:
-            try push(at)
+            try checkDepth(at)
             let e = event.data.sequence_start
-            stack.append(.sequence(start: at, tag: Self.string(e.tag), anchor: Self.string(e.anchor), items: []))
+            stack.append(Frame(start: at, tag: Self.string(e.tag), anchor: Self.string(e.anchor), isMapping: false))
         case YAML_MAPPING_START_EVENT:
-            try push(at)
+            try checkDepth(at)
             let e = event.data.mapping_start
-            stack.append(.mapping(start: at, tag: Self.string(e.tag), anchor: Self.string(e.anchor), pairs: [], pendingKey: nil, seen: [:]))
+            stack.append(Frame(start: at, tag: Self.string(e.tag), anchor: Self.string(e.anchor), isMapping: true))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return false }
             let end = location(event.end_mark)
-            switch frame {
-            case let .sequence(start, tag, anchor, items):
-                try add(Node(.sequence(items), at: start, end: end, tag: tag), anchor: anchor, size: 1 + items.count)
-            case let .mapping(start, tag, anchor, pairs, _, _):
-                try add(Node(.mapping(pairs), at: start, end: end, tag: tag), anchor: anchor, size: 1 + 2 * pairs.count)
-            }
+            let kind: Node.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            add(Node(kind, at: frame.start, end: end, tag: frame.tag), anchor: frame.anchor, size: frame.size)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
-                throw DiagnosticError(.error("unknown alias '*\(name)'", at: at))
+                throw DiagnosticError(.error("unknown alias '*\(name)'", at: at, hint: "define the anchor '&\(name)' before using it"))
             }
             expanded += target.size
             if expanded > limits.maxAliasExpansion {
                 throw DiagnosticError(.error(
-                    "aliases expand to more than \(limits.maxAliasExpansion) nodes; refusing (alias bomb?)", at: at))
+                    "aliases expand to more than \(limits.maxAliasExpansion) nodes; refusing (an alias bomb?)", at: at,
+                    hint: "a runbook rarely needs aliases; write the values out"))
             }
             var copy = target.node
             copy.location = at
-            try add(copy, anchor: nil, size: target.size)
+            add(copy, anchor: nil, size: target.size)
         default:
             return false
         }
         return false
     }
 
-    /// The document's root, or an error for an empty stream.
+    /// The document's root, or every problem found.
     func finish() -> Result<Node, DiagnosticError> {
+        if !diagnostics.isEmpty { return .failure(DiagnosticError(diagnostics)) }
         guard let root, !root.isNull else {
             return .failure(DiagnosticError(.error(
-                "the file is empty; expected a YAML mapping", at: SourceLocation(file: file, line: 1, column: 1))))
+                "the file is empty; expected a YAML mapping", at: SourceLocation(file: file, line: 1, column: 1),
+                hint: "a runbook starts with 'runbook: NAME' and a list of 'steps:'")))
         }
         return .success(root)
     }
 
-    private mutating func push(_ at: SourceLocation) throws(DiagnosticError) {
+    private func checkDepth(_ at: SourceLocation) throws(DiagnosticError) {
         if stack.count >= limits.maxDepth {
             throw DiagnosticError(.error("nesting deeper than \(limits.maxDepth) levels; refusing", at: at))
         }
     }
 
-    private mutating func add(_ node: Node, anchor: String?, size: Int) throws(DiagnosticError) {
+    private mutating func add(_ node: Node, anchor: String?, size: Int) {
         if let anchor { anchors[anchor] = (node, size) }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        switch top {
-        case .sequence(let start, let tag, let a, var items):
-            items.append(node)
-            stack.append(.sequence(start: start, tag: tag, anchor: a, items: items))
-        case .mapping(let start, let tag, let a, var pairs, let pendingKey, var seen):
-            if let key = pendingKey {
-                pairs.append(Node.Pair(key: key, value: node))
-                stack.append(.mapping(start: start, tag: tag, anchor: a, pairs: pairs, pendingKey: nil, seen: seen))
-            } else {
-                if let text = node.text {
-                    if let first = seen[text] {
-                        throw DiagnosticError(Diagnostic(
-                            .error, "duplicate key '\(text)'", at: node.location,
-                            notes: [.init("first defined here", at: first)]))
-                    }
-                    seen[text] = node.location
+        let top = stack.count - 1
+        stack[top].size += size
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            stack[top].pairs.append(Node.Pair(key: key, value: node))
+            stack[top].pendingKey = nil
+        } else {
+            if let text = node.text {
+                if let first = stack[top].seen[text] {
+                    diagnostics.append(Diagnostic(
+                        .error, "duplicate key '\(text)'", at: node.location,
+                        hint: "each key may appear once in a mapping; remove or rename one",
+                        notes: [.init("'\(text)' first defined here", at: first)]))
+                } else {
+                    stack[top].seen[text] = node.location
                 }
-                stack.append(.mapping(start: start, tag: tag, anchor: a, pairs: pairs, pendingKey: node, seen: seen))
             }
+            stack[top].pendingKey = node
         }
     }
 

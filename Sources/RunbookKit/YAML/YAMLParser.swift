@@ -17,7 +17,7 @@ public struct YAMLParser: Sendable {
             throw DiagnosticError(.error(
                 "document is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes",
                 at: SourceLocation(file: file, line: 1, column: 1),
-                hint: "raise the limit with --max-document-size if the file is really meant to be this large"))
+                hint: Self.sizeHint))
         }
         var builder = TreeBuilder(file: file, limits: limits)
         let result: Result<Node, DiagnosticError> = bytes.withUnsafeBufferPointer { buffer in
@@ -31,7 +31,7 @@ public struct YAMLParser: Sendable {
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    return .failure(DiagnosticError(Self.syntaxError(parser, file: file)))
+                    return .failure(DiagnosticError(Self.syntaxError(parser, bytes: buffer, file: file)))
                 }
                 defer { yaml_event_delete(&event) }
                 do throws(DiagnosticError) {
@@ -52,22 +52,65 @@ public struct YAMLParser: Sendable {
         do {
             bytes = try FileBytes.read(path, limit: limits.maxBytes)
         } catch {
-            throw DiagnosticError(.error(error.message, at: error.tooLarge ? SourceLocation(file: path, line: 1, column: 1) : nil))
+            throw DiagnosticError(.error(
+                error.message, at: error.tooLarge ? SourceLocation(file: path, line: 1, column: 1) : nil,
+                hint: error.tooLarge ? Self.sizeHint : nil))
         }
         return try parse(bytes, file: path)
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t, file: String) -> Diagnostic {
+    private static let sizeHint = "raise the limit with --max-document-size if the file is really meant to be this large"
+
+    private static func syntaxError(_ parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, file: String) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if parser.error == YAML_READER_ERROR {
+            // Reader errors carry a byte offset, not a mark: find the line and column ourselves.
+            let offset = min(Int(parser.problem_offset), bytes.count)
+            let value = parser.problem_value >= 0 ? " (byte 0x\(String(UInt8(truncatingIfNeeded: parser.problem_value), radix: 16, uppercase: true)))" : ""
+            return .error(
+                "the file is not valid UTF-8: \(problem)\(value)", at: position(ofByte: offset, in: bytes, file: file),
+                hint: "save the file as UTF-8 text")
+        }
         let mark = parser.problem_mark
-        var message = "invalid YAML: \(problem)"
-        if let context = parser.context.map({ String(cString: $0) }) { message += " \(context)" }
+        let at = SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         var hint: String? = nil
-        if problem.contains("cannot start any token") { hint = "YAML does not allow tabs for indentation; use spaces" }
-        if problem.contains("UTF-8") || problem.contains("octet") { hint = "the file must be UTF-8 text" }
-        return .error(
-            message,
-            at: SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1),
-            hint: hint)
+        if problem.contains("cannot start any token"), lineHasTabIndent(Int(mark.line), in: bytes) {
+            hint = "YAML does not allow tabs for indentation; use spaces"
+        }
+        var notes: [Diagnostic.Note] = []
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let c = parser.context_mark
+            notes.append(.init(context, at: SourceLocation(file: file, line: Int(c.line) + 1, column: Int(c.column) + 1)))
+        }
+        return Diagnostic(.error, "invalid YAML: \(problem)", at: at, hint: hint, notes: notes)
+    }
+
+    /// 1-based line and column (in Unicode scalars) of a byte offset.
+    private static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>, file: String) -> SourceLocation {
+        var line = 1
+        var column = 1
+        for b in bytes[0..<offset] {
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return SourceLocation(file: file, line: line, column: column)
+    }
+
+    private static func lineHasTabIndent(_ zeroBasedLine: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var line = 0
+        var i = 0
+        while i < bytes.count, line < zeroBasedLine {
+            if bytes[i] == 0x0A { line += 1 }
+            i += 1
+        }
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 {
+            if bytes[i] == 0x09 { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -1,0 +1,53 @@
+/// The entries of a YAML mapping by key, after unknown and missing keys were reported.
+struct Fields {
+    let node: Node
+    private var entries: [String: Node.Pair] = [:]
+    /// Keys in the order written.
+    private(set) var keys: [String] = []
+
+    init(node: Node) { self.node = node }
+
+    fileprivate mutating func add(_ key: String, _ pair: Node.Pair) {
+        entries[key] = pair
+        keys.append(key)
+    }
+
+    subscript(key: String) -> Node? { entries[key]?.value }
+
+    /// Where the key itself is written (errors about the key, not its value, point here).
+    func keyLocation(_ key: String) -> SourceLocation? { entries[key]?.key.location }
+
+    func has(_ key: String) -> Bool { entries[key] != nil }
+}
+
+extension RunbookDecoder {
+    /// Checks that `node` is a mapping whose keys are all in `allowed` and that has every `required` key.
+    /// - Parameter what: how the mapping is named in messages ("step 'cordon'", "the runbook").
+    /// - Returns: nil (after reporting) when `node` is not a mapping.
+    mutating func fields(_ node: Node, of what: String, allowed: [String], required: [String] = []) -> Fields? {
+        guard let pairs = node.pairs else {
+            error("expected a mapping for \(what), found \(Self.found(node))", at: node.location,
+                  hint: "write it as 'key: value' lines; allowed keys: \(allowed.joined(separator: ", "))")
+            return nil
+        }
+        var fields = Fields(node: node)
+        for pair in pairs {
+            guard let key = pair.key.scalar?.text, !pair.key.isNull || pair.key.scalar?.style != .plain else {
+                error("expected a name as a key in \(what), found \(Self.found(pair.key))", at: pair.key.location)
+                continue
+            }
+            if allowed.contains(key) {
+                fields.add(key, pair)
+            } else if let suggestion = DidYouMean.suggestion(for: key, among: allowed) {
+                error("unknown key '\(key)' in \(what) (did you mean '\(suggestion)'?)", at: pair.key.location)
+            } else {
+                error("unknown key '\(key)' in \(what)", at: pair.key.location,
+                      hint: "allowed keys: \(allowed.joined(separator: ", "))")
+            }
+        }
+        for key in required where !fields.has(key) {
+            error("missing required key '\(key)' in \(what)", at: node.location)
+        }
+        return fields
+    }
+}
