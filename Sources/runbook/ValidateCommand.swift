@@ -8,13 +8,9 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check runbooks for errors without running anything.",
         discussion: """
-            Loads each file and reports every problem found: YAML syntax, unknown keys (with a
-            "did you mean" hint), wrong types, duplicate step ids, regular expressions that do not
-            compile, expressions that do not parse, references to undeclared params.
+            Loads each file and reports every problem found: YAML syntax, unknown keys (with a "did you mean" hint), wrong types, duplicate step ids, regular expressions that do not compile, expressions that do not parse, references to undeclared params.
 
-            Diagnostics go to stderr as `file:line:column: error: message`, with a `hint:` line
-            when one helps; colour only on a terminal and when NO_COLOR is unset. Valid files print
-            `ok: FILE (N steps)` on stdout. Exit status: 0 when every file is valid, 2 otherwise.
+            Diagnostics go to stderr as `file:line:column: error: message`, with a `hint:` line when one helps; colour only on a terminal and when NO_COLOR is unset. Valid files print `ok: FILE (N steps)` on stdout. Exit status: 0 when every file is valid, 2 otherwise.
 
             Examples:
               runbook validate runbooks/drain-node.yaml

@@ -4,6 +4,9 @@
 /// plain scalars on one line). When the caller knows where each `${{` really is in the file
 /// (quoted and block scalars, where escapes and indentation shift columns), it passes
 /// `openings`; they are used when their count matches the expressions found.
+///
+/// Scanning works on UTF-8 bytes (the delimiters are ASCII); columns are counted in Unicode
+/// scalars only when a position is needed.
 public enum TemplateParser {
     /// Parses `text` whose first character is at `location`.
     /// - Returns: the template (expressions that failed to parse are left out) and every problem found.
@@ -13,15 +16,12 @@ public enum TemplateParser {
 
     /// Parses `text`, placing the k-th `${{` at `openings[k]` when the counts agree.
     public static func parse(_ text: String, at location: SourceLocation, openings: [SourceLocation]) -> (Template, [Diagnostic]) {
-        let scalars = Array(text.unicodeScalars)
-        var segments: [Template.Segment] = []
-        var diagnostics: [Diagnostic] = []
-        var literal = String.UnicodeScalarView()
+        let bytes = Array(text.utf8)
         var spans: [(open: Int, close: Int?)] = []
         var i = 0
-        while i < scalars.count {
-            if opens(scalars, at: i) {
-                let close = closingIndex(scalars, from: i + 3)
+        while i + 2 < bytes.count {
+            if bytes[i] == UInt8(ascii: "$"), bytes[i + 1] == UInt8(ascii: "{"), bytes[i + 2] == UInt8(ascii: "{") {
+                let close = closingIndex(bytes, from: i + 3)
                 spans.append((i, close))
                 guard let close else { break }
                 i = close + 2
@@ -29,37 +29,34 @@ public enum TemplateParser {
                 i += 1
             }
         }
+        guard !spans.isEmpty else { return (.literal(text, at: location), []) }
         let useOpenings = openings.count == spans.count
-        func place(_ k: Int, offset: Int) -> SourceLocation {
-            let base = useOpenings ? openings[k] : advance(location, over: scalars[0..<spans[k].open])
-            return advance(base, over: scalars[spans[k].open..<min(scalars.count, spans[k].open + offset)])
+        func place(_ k: Int, byteOffset: Int) -> SourceLocation {
+            let base = useOpenings ? openings[k] : advance(location, over: bytes[0..<spans[k].open])
+            return advance(base, over: bytes[spans[k].open..<min(bytes.count, spans[k].open + byteOffset)])
         }
-        var cursor = 0
+        var segments: [Template.Segment] = []
+        var diagnostics: [Diagnostic] = []
+        var literalStart = 0
         for (k, span) in spans.enumerated() {
-            literal.append(contentsOf: scalars[cursor..<span.open])
             guard let close = span.close else {
                 diagnostics.append(.error(
-                    "unterminated '${{': expected '}}' to close the expression", at: place(k, offset: 0),
+                    "unterminated '${{': expected '}}' to close the expression", at: place(k, byteOffset: 0),
                     hint: "close the expression with '}}'"))
-                cursor = scalars.count
                 break
             }
-            if !literal.isEmpty {
-                segments.append(.literal(String(literal)))
-                literal = String.UnicodeScalarView()
-            }
-            let inner = String(String.UnicodeScalarView(scalars[(span.open + 3)..<close]))
+            if span.open > literalStart { segments.append(.literal(string(bytes[literalStart..<span.open]))) }
+            let innerBytes = bytes[(span.open + 3)..<close]
+            let inner = string(innerBytes)
             do {
                 let expression = try ExpressionParser.parse(inner)
-                segments.append(.expression(
-                    expression, source: inner.trimmingWhitespace, location: place(k, offset: 0)))
+                segments.append(.expression(expression, source: inner.trimmingWhitespace, location: place(k, byteOffset: 0)))
             } catch {
-                diagnostics.append(.error(error.message, at: place(k, offset: 3 + error.offset), hint: error.hint))
+                diagnostics.append(.error(error.message, at: place(k, byteOffset: 3 + error.offset), hint: error.hint))
             }
-            cursor = close + 2
+            literalStart = close + 2
         }
-        if cursor < scalars.count { literal.append(contentsOf: scalars[cursor...]) }
-        if !literal.isEmpty { segments.append(.literal(String(literal))) }
+        if diagnostics.isEmpty, literalStart < bytes.count { segments.append(.literal(string(bytes[literalStart...]))) }
         return (Template(raw: text, segments: segments, location: location), diagnostics)
     }
 
@@ -68,28 +65,26 @@ public enum TemplateParser {
         do {
             return (try ExpressionParser.parse(text), [])
         } catch {
-            let scalars = Array(text.unicodeScalars)
-            let at = advance(location, over: scalars[0..<min(error.offset, scalars.count)])
+            let bytes = Array(text.utf8)
+            let at = advance(location, over: bytes[0..<min(error.offset, bytes.count)])
             return (nil, [.error(error.message, at: at, hint: error.hint)])
         }
     }
 
-    private static func opens(_ s: [Unicode.Scalar], at i: Int) -> Bool {
-        i + 2 < s.count && s[i] == "$" && s[i + 1] == "{" && s[i + 2] == "{"
-    }
+    private static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// The index of the `}}` that closes an expression, skipping quoted strings inside it.
-    private static func closingIndex(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+    private static func closingIndex(_ s: [UInt8], from start: Int) -> Int? {
         var i = start
-        var quote: Unicode.Scalar? = nil
+        var quote: UInt8? = nil
         while i < s.count {
             let c = s[i]
             if let q = quote {
-                if c == "\\", q == "\"" { i += 2; continue }
+                if c == UInt8(ascii: "\\"), q == UInt8(ascii: "\"") { i += 2; continue }
                 if c == q { quote = nil }
-            } else if c == "'" || c == "\"" {
+            } else if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
                 quote = c
-            } else if c == "}", i + 1 < s.count, s[i + 1] == "}" {
+            } else if c == UInt8(ascii: "}"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "}") {
                 return i
             }
             i += 1
@@ -98,20 +93,20 @@ public enum TemplateParser {
         if quote != nil {
             i = start
             while i + 1 < s.count {
-                if s[i] == "}", s[i + 1] == "}" { return i }
+                if s[i] == UInt8(ascii: "}"), s[i + 1] == UInt8(ascii: "}") { return i }
                 i += 1
             }
         }
         return nil
     }
 
-    private static func advance(_ location: SourceLocation, over scalars: ArraySlice<Unicode.Scalar>) -> SourceLocation {
+    private static func advance(_ location: SourceLocation, over bytes: ArraySlice<UInt8>) -> SourceLocation {
         var l = location
-        for c in scalars {
-            if c == "\n" {
+        for b in bytes {
+            if b == 0x0A {
                 l.line += 1
                 l.column = 1
-            } else {
+            } else if b & 0xC0 != 0x80 {
                 l.column += 1
             }
         }

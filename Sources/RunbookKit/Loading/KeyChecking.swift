@@ -1,23 +1,24 @@
 /// The entries of a YAML mapping by key, after unknown and missing keys were reported.
+///
+/// Entries are searched linearly: runbook mappings hold a handful of keys, and hashing them
+/// cost more than scanning (measured with bench/parse.sh).
 struct Fields {
     let node: Node
-    private var entries: [String: Node.Pair] = [:]
-    /// Keys in the order written.
-    private(set) var keys: [String] = []
+    private var entries: [(key: String, pair: Node.Pair)] = []
 
     init(node: Node) { self.node = node }
 
-    fileprivate mutating func add(_ key: String, _ pair: Node.Pair) {
-        entries[key] = pair
-        keys.append(key)
-    }
+    fileprivate mutating func add(_ key: String, _ pair: Node.Pair) { entries.append((key, pair)) }
 
-    subscript(key: String) -> Node? { entries[key]?.value }
+    /// Keys in the order written.
+    var keys: [String] { entries.map(\.key) }
+
+    subscript(key: String) -> Node? { entries.first { $0.key == key }?.pair.value }
 
     /// Where the key itself is written (errors about the key, not its value, point here).
-    func keyLocation(_ key: String) -> SourceLocation? { entries[key]?.key.location }
+    func keyLocation(_ key: String) -> SourceLocation? { entries.first { $0.key == key }?.pair.key.location }
 
-    func has(_ key: String) -> Bool { entries[key] != nil }
+    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 }
 
 extension RunbookDecoder {

@@ -29,10 +29,12 @@ extension RunbookDecoder {
     /// A regular expression that must compile (no expressions allowed).
     mutating func regex(_ node: Node) -> String? {
         guard let text = string(node) else { return nil }
+        if validRegexes.contains(text) { return text }
         if let problem = RegexValidation.problem(text) {
             error("invalid regular expression '\(text)': \(problem)", at: node.location, hint: Self.regexHint(text))
             return nil
         }
+        validRegexes.insert(text)
         return text
     }
 
@@ -40,10 +42,12 @@ extension RunbookDecoder {
     mutating func regexTemplate(_ node: Node) -> Template? {
         guard let t = template(node) else { return nil }
         let skeleton = RegexValidation.skeleton(of: t)
+        if validRegexes.contains(skeleton) { return t }
         if let problem = RegexValidation.problem(skeleton) {
             error("invalid regular expression '\(t.raw)': \(problem)", at: node.location, hint: Self.regexHint(skeleton))
             return nil
         }
+        validRegexes.insert(skeleton)
         return t
     }
 

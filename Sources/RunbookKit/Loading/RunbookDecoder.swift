@@ -9,6 +9,8 @@ struct RunbookDecoder {
     private(set) var diagnostics: [Diagnostic] = []
     /// Declared param names, known before steps are decoded so `params.x` references can be checked.
     var paramNames: [String] = []
+    /// Patterns already known to compile: runbooks repeat the same few, and compiling is the costly part.
+    var validRegexes: Set<String> = []
 
     init(file: String, source: SourceText) {
         self.file = file

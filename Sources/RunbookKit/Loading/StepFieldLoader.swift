@@ -113,7 +113,8 @@ extension RunbookDecoder {
             case (_?, _?):
                 error("capture '\(name)' has both 'regex' and 'json'; give one", at: v.location)
             case (nil, nil):
-                error("capture '\(name)' needs a source", at: v.location, hint: hint)
+                // Unknown keys were reported already; only an empty mapping needs its own message.
+                if v.pairs?.isEmpty ?? true { error("capture '\(name)' needs a source", at: v.location, hint: hint) }
             }
         }
         return out

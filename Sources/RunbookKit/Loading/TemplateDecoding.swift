@@ -11,7 +11,7 @@ extension RunbookDecoder {
 
     /// `text` (the node's own text, or a part of it) parsed as a template.
     mutating func template(_ text: String, node: Node) -> Template? {
-        guard text.utf8.count >= 3, text.contains("${{") else { return .literal(text, at: node.location) }
+        guard Self.holdsExpression(text) else { return .literal(text, at: node.location) }
         let openings = node.end.map { source.openings(from: node.location, to: $0) } ?? []
         let (template, problems) = TemplateParser.parse(text, at: node.location, openings: openings)
         report(problems)
@@ -24,7 +24,7 @@ extension RunbookDecoder {
     /// A condition written with `${{ }}` (one expression) or bare (`params.force`), as a one-expression template.
     mutating func expressionTemplate(_ node: Node, key: String) -> Template? {
         guard let text = string(node) else { return nil }
-        if text.contains("${{") {
+        if Self.holdsExpression(text) {
             guard let t = template(text, node: node) else { return nil }
             let expressions = t.segments.filter { if case .expression = $0 { true } else { false } }
             let strayText = t.segments.contains { if case .literal(let s) = $0 { !s.trimmingWhitespace.isEmpty } else { false } }
@@ -43,6 +43,23 @@ extension RunbookDecoder {
         checkReferences(expression, at: node.location)
         return Template(raw: text, segments: [.expression(expression, source: text.trimmingWhitespace, location: node.location)],
                         location: node.location)
+    }
+
+    /// True when the text has a `${{` (a byte scan: most scalars have none, and this runs for every one).
+    static func holdsExpression(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        var run = 0
+        while let b = utf8.next() {
+            if b == UInt8(ascii: "$") {
+                run = 1
+            } else if b == UInt8(ascii: "{"), run > 0 {
+                run += 1
+                if run == 3 { return true }
+            } else {
+                run = 0
+            }
+        }
+        return false
     }
 
     /// Reports references whose root is unknown and `params.x` for undeclared params.

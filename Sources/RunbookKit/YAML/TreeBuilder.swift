@@ -15,7 +15,9 @@ struct TreeBuilder {
         var items: [Node] = []
         var pairs: [Node.Pair] = []
         var pendingKey: Node?
+        /// Keys by text, built only for large mappings (see `firstDefinition`).
         var seen: [String: SourceLocation] = [:]
+        var indexed = false
         /// This collection plus everything added to it so far, aliases expanded.
         var size = 1
     }
@@ -118,18 +120,32 @@ struct TreeBuilder {
             stack[top].pairs.append(Node.Pair(key: key, value: node))
             stack[top].pendingKey = nil
         } else {
-            if let text = node.text {
-                if let first = stack[top].seen[text] {
-                    diagnostics.append(Diagnostic(
-                        .error, "duplicate key '\(text)'", at: node.location,
-                        hint: "each key may appear once in a mapping; remove or rename one",
-                        notes: [.init("'\(text)' first defined here", at: first)]))
-                } else {
-                    stack[top].seen[text] = node.location
-                }
+            if let text = node.text, let first = firstDefinition(of: text, at: node.location, in: &stack[top]) {
+                diagnostics.append(Diagnostic(
+                    .error, "duplicate key '\(text)'", at: node.location,
+                    hint: "each key may appear once in a mapping; remove or rename one",
+                    notes: [.init("'\(text)' first defined here", at: first)]))
             }
             stack[top].pendingKey = node
         }
+    }
+
+    /// Where `key` was first written in this mapping, if it was. Small mappings (nearly all of a
+    /// runbook) are searched directly; an index is built only once a mapping grows large, so a
+    /// hostile mapping with many keys stays linear.
+    private func firstDefinition(of key: String, at location: SourceLocation, in frame: inout Frame) -> SourceLocation? {
+        if frame.pairs.count < 16 {
+            return frame.pairs.first { $0.key.text == key }?.key.location
+        }
+        if !frame.indexed {
+            frame.indexed = true
+            for pair in frame.pairs {
+                if let text = pair.key.text, frame.seen[text] == nil { frame.seen[text] = pair.key.location }
+            }
+        }
+        if let first = frame.seen[key] { return first }
+        frame.seen[key] = location
+        return nil
     }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {

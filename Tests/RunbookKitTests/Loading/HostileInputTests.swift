@@ -1,0 +1,153 @@
+import CYAML
+import Foundation
+import RunbookKit
+import Testing
+
+/// Input meant to hurt (or just badly broken): every case is refused with one short positioned
+/// message, without a crash, and without reading or building more than the limits allow.
+@Suite struct HostileInputTests {
+    func diagnostics(_ bytes: [UInt8], limits: YAMLLimits = .default) -> [Diagnostic] {
+        do {
+            _ = try RunbookLoader(limits: limits).load(bytes: bytes, file: "h.yaml")
+            return []
+        } catch {
+            return error.diagnostics
+        }
+    }
+
+    func diagnostics(_ text: String) -> [Diagnostic] { diagnostics(Array(text.utf8)) }
+
+    /// One diagnostic, rendered in at most a screenful.
+    func expectOneShort(_ ds: [Diagnostic], _ message: String, line: Int, column: Int) {
+        #expect(ds.count == 1)
+        #expect(ds.first?.message == message)
+        #expect(ds.first?.location == SourceLocation(file: "h.yaml", line: line, column: column))
+        let rendered = DiagnosticRenderer(colour: false).render(ds)
+        #expect(rendered.split(separator: "\n").count <= 24)
+        #expect(rendered.count < 2000)
+    }
+
+    @Test func billionLaughsIsStoppedByCounting() {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 {
+            text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
+        expectOneShort(diagnostics(text), "aliases expand to more than 100000 nodes; refusing (an alias bomb?)", line: 5, column: 45)
+    }
+
+    @Test func deepFlowNestingIsRefusedAtTheLimit() {
+        let text = "a: " + String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n"
+        expectOneShort(diagnostics(text), "nesting deeper than 256 levels; refusing", line: 1, column: 3 + 256)
+    }
+
+    @Test func deepBlockNestingIsRefusedAtTheLimit() {
+        let text = String(repeating: "- ", count: 20_000) + "x\n"
+        expectOneShort(diagnostics(text), "nesting deeper than 256 levels; refusing", line: 1, column: 1 + 2 * 256)
+    }
+
+    /// libyaml itself keeps explicit stacks: pulling every event of a 20,000-deep document (flow
+    /// and block) reaches the end of the stream, so our depth check is what stops such input.
+    /// This is the slow test of the suite (about a second of CPU): libyaml's flow scanner is
+    /// quadratic in the nesting depth (it rescans its simple-key stack per token), one more reason
+    /// the tree builder stops at 256 levels, on the start event, before libyaml goes deeper.
+    @Test(arguments: [
+        String(repeating: "[", count: 20_000) + String(repeating: "]", count: 20_000) + "\n",
+        String(repeating: "- ", count: 20_000) + "x\n",
+    ])
+    func libyamlPullsTwentyThousandLevelsWithoutRecursing(_ text: String) {
+        let bytes = Array(text.utf8)
+        var deepest = 0
+        var depth = 0
+        var reachedEnd = false
+        bytes.withUnsafeBufferPointer { buffer in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { return }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return }
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_SEQUENCE_START_EVENT: depth += 1; deepest = max(deepest, depth)
+                case YAML_SEQUENCE_END_EVENT: depth -= 1
+                case YAML_STREAM_END_EVENT: reachedEnd = true; return
+                default: break
+                }
+            }
+        }
+        #expect(reachedEnd)
+        #expect(deepest == 20_000)
+    }
+
+    @Test func oversizedDocumentIsRefusedBeforeParsing() {
+        // 64 MiB of scalar, made here rather than committed.
+        var bytes = Array("runbook: x\ndescription: \"".utf8)
+        bytes += [UInt8](repeating: 0x61, count: 64 << 20)
+        bytes += Array("\"\nsteps: []\n".utf8)
+        let ds = diagnostics(bytes)
+        expectOneShort(ds, "document is \(bytes.count) bytes, larger than the limit of 16777216 bytes", line: 1, column: 1)
+        #expect(ds.first?.hint?.contains("--max-document-size") == true)
+    }
+
+    @Test func oversizedFileStopsReadingAtTheLimit() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var data = Data("runbook: x\ndescription: \"".utf8)
+        data.append(Data(repeating: 0x61, count: 64 << 20))
+        try data.write(to: url)
+        do {
+            _ = try RunbookLoader().load(contentsOf: url.path)
+            Issue.record("a 64 MiB file was accepted")
+        } catch {
+            #expect(error.diagnostics.map(\.message) == ["the file is larger than the limit of 16777216 bytes; refusing to read it"])
+            #expect(error.diagnostics.first?.location?.line == 1)
+        }
+    }
+
+    @Test func invalidUTF8IsPositioned() {
+        let bytes = Array("runbook: x\ntitle: \"caf".utf8) + [0xFF] + Array("\"\n".utf8)
+        expectOneShort(diagnostics(bytes), "the file is not valid UTF-8: invalid leading UTF-8 octet (byte 0xFF)", line: 2, column: 12)
+    }
+
+    @Test func tabsGetTheTabHint() {
+        let ds = diagnostics("runbook: x\nsteps:\n\t- id: a\n")
+        expectOneShort(ds, "invalid YAML: found character that cannot start any token", line: 3, column: 1)
+        #expect(ds.first?.hint == "YAML does not allow tabs for indentation; use spaces")
+    }
+
+    @Test func everyDuplicateKeyIsReportedWithTheFirstDefinition() {
+        let ds = diagnostics("runbook: x\nrunbook: y\nsteps:\n  - id: a\n    run: ls\n    run: pwd\n")
+        #expect(ds.map(\.message) == ["duplicate key 'runbook'", "duplicate key 'run'"])
+        #expect(ds.map { $0.notes.first?.location?.line } == [1, 5])
+    }
+
+    @Test func duplicateKeysInLargeMappingsAreFound() {
+        var text = "runbook: x\nparams:\n"
+        for i in 0..<40 { text += "  p\(i): {}\n" }
+        text += "  p3: {}\n  p39: {}\n  p40: {}\n  p40: {}\n"
+        let ds = diagnostics(text)
+        #expect(ds.map(\.message) == ["duplicate key 'p3'", "duplicate key 'p39'", "duplicate key 'p40'"])
+        #expect(ds.map { $0.notes.first?.location?.line } == [6, 42, 45])
+    }
+
+    @Test func secondDocumentIsRefused() {
+        expectOneShort(diagnostics("runbook: x\nsteps: [{id: a, run: ls}]\n---\nrunbook: y\n"),
+                       "a runbook file holds one YAML document; found a second one here", line: 3, column: 1)
+    }
+
+    @Test(arguments: ["", "# only a comment\n", "\n\n", "~\n"])
+    func emptyDocumentsAreRefused(_ text: String) {
+        expectOneShort(diagnostics(text), "the file is empty; expected a YAML mapping", line: 1, column: 1)
+    }
+
+    @Test func topLevelListIsRefused() {
+        expectOneShort(diagnostics("- id: a\n  run: ls\n"), "expected a mapping at the top level, found a list", line: 1, column: 1)
+    }
+
+    @Test func deeplyNestedExpressionIsRefusedNotOverflowed() {
+        let expr = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        let ds = diagnostics("runbook: x\nsteps:\n  - id: a\n    run: echo ${{ \(expr) }}\n")
+        #expect(ds.map(\.message) == ["expression nested more than 64 levels deep"])
+    }
+}
