@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import RunbookKit
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what a run would do, without changing anything.",
+        discussion: """
+            Resolves params and inventory and prints the steps in order, grouped by what may run in
+            parallel: each step's hosts, the exact command per host (secret params as ***), whether
+            it changes state or is read-only, its rollback, its `when` condition and value where
+            known, and a diff for file edits whose file can be read. Nothing is executed.
+
+            Examples:
+              runbook plan runbooks/drain-node.yaml --param node=node1.example.com
+              runbook plan runbooks/replace-etcd-host.yaml --inventory /etc/ansible/hosts \\
+                  --params-file params.yaml --output json
+
+            Exit status: 0 when the plan was printed, 2 when the runbook, params or inventory are invalid.
+            """)
+
+    @Argument(help: "The runbook file.")
+    var file: String
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A param value, name=value (repeatable). Lists: a,b or [a, b].", valueName: "name=value"))
+    var params: [String] = []
+
+    @Option(name: .customLong("params-file"), help: ArgumentHelp("A YAML mapping of param values.", valueName: "file"))
+    var paramsFile: String?
+
+    @Option(help: ArgumentHelp("A YAML or Ansible INI inventory.", valueName: "file"))
+    var inventory: String?
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func run() throws {
+        do throws(DiagnosticError) {
+            let runbook = try loadRunbook(file)
+            let inv = try inventory.map { (path: String) throws(DiagnosticError) -> Inventory in try InventoryLoader.load(path: path) } ?? .empty
+            let problems = RunbookChecker(inventory: inventory == nil ? nil : inv).check(runbook).filter { $0.severity == .error }
+            if !problems.isEmpty { throw DiagnosticError(problems) }
+            let resolved = try ParamResolver().resolve(runbook, assignments: params, paramsFile: paramsFile)
+            let subs = try UseResolver(load: loadRunbook).resolve(runbook)
+            let plan = try Planner().plan(runbook: runbook, params: resolved, inventory: inv, subRunbooks: subs)
+            print(output == .json ? PlanJSON.encode(plan) : PlanTextRenderer().render(plan), terminator: "")
+        } catch {
+            throw CLIOutput.invalid(error)
+        }
+    }
+}
