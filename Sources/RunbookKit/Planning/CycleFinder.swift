@@ -34,7 +34,10 @@ struct CycleFinder {
 
     private func diagnostic(for cycle: [String]) -> Diagnostic {
         // Dependencies point backwards in time; print the cycle in run order ("a runs before b").
-        let runOrder = Array(cycle.reversed())
+        // Start the printed cycle at the step that comes first in the file.
+        let reversed = Array(cycle.reversed())
+        let start = reversed.indices.min { (position[reversed[$0]] ?? 0) < (position[reversed[$1]] ?? 0) } ?? 0
+        let runOrder = Array(reversed[start...] + reversed[..<start])
         let chain = (runOrder + [runOrder[0]]).joined(separator: " -> ")
         var notes: [Diagnostic.Note] = []
         for (i, id) in runOrder.enumerated() {

@@ -8,7 +8,9 @@ enum NearestName {
             let d = distance(Array(name.lowercased()), Array(candidate.lowercased()))
             if d <= limit, best.map({ d < $0.1 }) ?? true { best = (candidate, d) }
         }
-        return best?.0
+        if let best { return best.0 }
+        // A truncated name (`member` for `member_id`) is a likely slip too.
+        return candidates.first { name.count >= 3 && $0.hasPrefix(name) }
     }
 
     /// `did you mean 'x'?` or nil, ready for a diagnostic's hint.
