@@ -6,11 +6,11 @@ struct GraphCommand: ParsableCommand {
         commandName: "graph",
         abstract: "Print a runbook's step graph as Mermaid or Graphviz DOT.",
         discussion: """
-            Edges go from a step to the steps that wait for it; state-changing steps are boxes,
-            read-only steps are rounded.
+            Edges go from a step to the steps that wait for it; state-changing
+            steps are boxes, read-only steps are rounded.
 
             Examples:
-              runbook graph runbooks/drain-node.yaml                 # Mermaid, paste into Markdown
+              runbook graph runbooks/drain-node.yaml           # Mermaid
               runbook graph runbooks/drain-node.yaml --format dot | dot -Tsvg > drain.svg
 
             Exit status: 0, or 2 when the runbook is invalid.

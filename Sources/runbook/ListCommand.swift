@@ -7,8 +7,9 @@ struct ListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the runbooks in a directory with their title, guide section and params.",
         discussion: """
-            Reads every .yaml/.yml file in DIR (default: runbooks/), sorted by name. Files that do
-            not load are reported on stderr and make the exit status 2; the others are still listed.
+            Reads every .yaml/.yml file in DIR (default: runbooks/), sorted by
+            name. Files that do not load are reported on stderr and make the exit
+            status 2; the others are still listed.
 
             Examples:
               runbook list

@@ -7,17 +7,19 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what a run would do, without changing anything.",
         discussion: """
-            Resolves params and inventory and prints the steps in order, grouped by what may run in
-            parallel: each step's hosts, the exact command per host (secret params as ***), whether
-            it changes state or is read-only, its rollback, its `when` condition and value where
-            known, and a diff for file edits whose file can be read. Nothing is executed.
+            Resolves params and inventory and prints the steps in order, grouped by
+            what may run in parallel: each step's hosts, the exact command per host
+            (secret params as ***), whether it changes state or is read-only, its
+            rollback, its `when` condition and value where known, and a diff for
+            file edits whose file can be read. Nothing is executed.
 
             Examples:
               runbook plan runbooks/drain-node.yaml --param node=node1.example.com
               runbook plan runbooks/replace-etcd-host.yaml --inventory /etc/ansible/hosts \\
                   --params-file params.yaml --output json
 
-            Exit status: 0 when the plan was printed, 2 when the runbook, params or inventory are invalid.
+            Exit status: 0 when the plan was printed; 2 when the runbook, the
+            params or the inventory are invalid (all problems are listed).
             """)
 
     @Argument(help: "The runbook file.")
@@ -37,13 +39,8 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         do throws(DiagnosticError) {
-            let runbook = try loadRunbook(file)
-            let inv = try inventory.map { (path: String) throws(DiagnosticError) -> Inventory in try InventoryLoader.load(path: path) } ?? .empty
-            let problems = RunbookChecker(inventory: inventory == nil ? nil : inv).check(runbook).filter { $0.severity == .error }
-            if !problems.isEmpty { throw DiagnosticError(problems) }
-            let resolved = try ParamResolver().resolve(runbook, assignments: params, paramsFile: paramsFile)
-            let subs = try UseResolver(load: loadRunbook).resolve(runbook)
-            let plan = try Planner().plan(runbook: runbook, params: resolved, inventory: inv, subRunbooks: subs)
+            let plan = try PlanPipeline(load: loadRunbook)
+                .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory)
             print(output == .json ? PlanJSON.encode(plan) : PlanTextRenderer().render(plan), terminator: "")
         } catch {
             throw CLIOutput.invalid(error)

@@ -14,6 +14,15 @@ enum ExpressionFunctions {
         guard arguments.count == count else {
             throw .error("\(name) takes \(count) argument\(count == 1 ? "" : "s"), found \(arguments.count)", at: at)
         }
+        if name == "default", let first = try? evaluator.eval(arguments[0], at) {
+            // The fallback is the author's choice, so it keeps its provenance (a literal flag stays a literal).
+            guard case .known(let v) = first.content else { return first }
+            return isEmpty(v) ? try evaluator.eval(arguments[1], at) : first
+        }
+        if name == "default", isOptionalReference(arguments[0]) {
+            // `default(steps.x.outputs.y, …)` after x was skipped, `default(host.vars.z, …)` on a host without z.
+            return try evaluator.eval(arguments[1], at)
+        }
         var values: [EvaluatedValue] = []
         for argument in arguments { values.append(try evaluator.eval(argument, at)) }
         if name == "default" {
@@ -56,6 +65,12 @@ enum ExpressionFunctions {
             let range = NSRange(s.startIndex..., in: s)
             return .bool(regex.firstMatch(in: s, range: range) != nil)
         }
+    }
+
+    /// References whose absence `default` may cover: step outputs and host variables.
+    private static func isOptionalReference(_ e: Expression) -> Bool {
+        guard case .reference(let path) = e else { return false }
+        return (path.first == "steps" && path.count >= 4 && path[2] == "outputs") || (path.first == "host" && path.count >= 3 && path[1] == "vars")
     }
 
     /// What `default` replaces: null, the empty string and the empty list.

@@ -56,11 +56,20 @@ struct INIInventoryReader {
                 }
                 groupVars[group, default: [:]][k] = Var(value: v, location: first.location)
             case .hosts(let group):
+                // `host:port` is Ansible's short form for ansible_port.
+                var pattern = first.text
+                var inlinePort: String? = nil
+                if let colon = pattern.lastIndex(of: ":"), !pattern[pattern.index(after: colon)...].isEmpty,
+                   pattern[pattern.index(after: colon)...].allSatisfy(\.isNumber) {
+                    inlinePort = String(pattern[pattern.index(after: colon)...])
+                    pattern = String(pattern[..<colon])
+                }
                 let names: [String]
-                do throws(Diagnostic) { names = try HostRange.expand(first.text, at: first.location) } catch { ds.append(error); continue }
+                do throws(Diagnostic) { names = try HostRange.expand(pattern, at: first.location) } catch { ds.append(error); continue }
                 for name in names {
                     if hostVars[name] == nil { hostOrder.append(name); hostVars[name] = [:] }
                     if groupHosts[group]?.contains(name) != true { groupHosts[group, default: []].append(name) }
+                    if let inlinePort { hostVars[name]?["ansible_port"] = Var(value: inlinePort, location: first.location) }
                     for word in words.dropFirst() {
                         guard let (k, v) = keyValue(word.text) else {
                             ds.append(.error("expected key=value after the host name, found '\(word.text)'", at: word.location))

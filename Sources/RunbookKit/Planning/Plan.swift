@@ -12,18 +12,21 @@ public struct Plan: Sendable, Hashable, Codable {
     public var params: [PlannedParam]
     /// The inventory file, if one was given.
     public var inventory: String?
+    /// The lock scope the run will hold, rendered (nil without `lock`).
+    public var lock: String?
     /// Step ids per parallel group, in order (sub-runbook steps as `parent/child`).
     public var levels: [[String]]
     public var steps: [PlannedStep]
 
     public init(runbook: String, title: String?, source: String?, file: String, params: [PlannedParam],
-                inventory: String?, levels: [[String]], steps: [PlannedStep]) {
+                inventory: String?, lock: String? = nil, levels: [[String]], steps: [PlannedStep]) {
         self.runbook = runbook
         self.title = title
         self.source = source
         self.file = file
         self.params = params
         self.inventory = inventory
+        self.lock = lock
         self.levels = levels
         self.steps = steps
     }

@@ -12,6 +12,7 @@ public struct PlanTextRenderer: Sendable {
         if let source = plan.source { out += "source: \(source)\n" }
         out += "file: \(plan.file)\n"
         if let inventory = plan.inventory { out += "inventory: \(inventory)\n" }
+        if let lock = plan.lock { out += "lock: \(lock)\n" }
         if !plan.params.isEmpty {
             out += "params:\n"
             for p in plan.params { out += "  \(p.name) = \(p.value)\n" }

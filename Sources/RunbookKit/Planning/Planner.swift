@@ -17,12 +17,18 @@ public struct Planner: Sendable {
         let context = EvaluationContext(params: params.values, secretParams: params.secretNames,
                                         inventory: inventory, allowUnknown: true)
         let (steps, levels) = try builder.steps(of: runbook, context: context, prefix: "", parent: nil, level: nil, depth: 0)
+        var lock: String? = nil
+        if let template = runbook.lock {
+            do throws(Diagnostic) { lock = try TemplateRenderer().render(template, in: context, mode: .text).redacted } catch {
+                builder.diagnostics.append(error)
+            }
+        }
         guard builder.diagnostics.isEmpty else { throw DiagnosticError(builder.diagnostics) }
         let planned = runbook.params.compactMap { p -> PlannedParam? in
             guard let v = params.values[p.name] else { return nil }
             return PlannedParam(name: p.name, value: p.secret ? "***" : v.description, secret: p.secret)
         }.sorted { $0.name < $1.name }
         return Plan(runbook: runbook.name, title: runbook.title, source: runbook.source, file: runbook.file,
-                    params: planned, inventory: inventory.file, levels: levels, steps: steps)
+                    params: planned, inventory: inventory.file, lock: lock, levels: levels, steps: steps)
     }
 }
