@@ -33,6 +33,10 @@ public struct PlanPipeline {
         if !problems.isEmpty { throw DiagnosticError(problems) }
         let params = try paramResolver.resolve(runbook, assignments: assignments, paramsFile: paramsFile)
         let subRunbooks = try UseResolver(load: load).resolve(runbook)
+        let subProblems = subRunbooks.keys.sorted().flatMap { path in
+            subRunbooks[path].map { RunbookChecker(inventory: inventoryPath == nil ? nil : inventory).check($0) } ?? []
+        }.filter { $0.severity == .error }
+        if !subProblems.isEmpty { throw DiagnosticError(subProblems) }
         return try Planner().plan(runbook: runbook, params: params, inventory: inventory,
                                   subRunbooks: subRunbooks, fileReader: fileReader)
     }
