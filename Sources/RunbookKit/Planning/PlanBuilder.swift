@@ -83,8 +83,11 @@ struct PlanBuilder {
                 invocations.append(try describer.describe(step.action, host: host.name, item: itemText))
                 for r in step.rollback { rollback.append(try describer.describe(r, host: host.name, item: itemText)) }
                 if let v = step.verify { verify.append(try describer.describe(v, host: host.name, item: itemText, wait: v.timeout != nil)) }
-                if when == nil, let w = step.when {
-                    when = PlannedCondition(expression: w.raw, value: try ExpressionEvaluator(context: ctx).evaluateCondition(w))
+                if let w = step.when {
+                    // One value for the step when every host and item agrees; otherwise it is decided per host at run time.
+                    let value = try ExpressionEvaluator(context: ctx).evaluateCondition(w)
+                    if when == nil { when = PlannedCondition(expression: w.raw, value: value) }
+                    else if when?.value != value { when?.value = nil }
                 }
             }
         }
