@@ -39,7 +39,11 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         do throws(DiagnosticError) {
-            let plan = try PlanPipeline(load: loadRunbook)
+            // Files on the local machine can be read for diffs; remote ones need a transport, which plan does not open.
+            let readLocal: Planner.FileReader = { host, path in
+                host.transport == .local ? try? String(contentsOfFile: path, encoding: .utf8) : nil
+            }
+            let plan = try PlanPipeline(load: loadRunbook, fileReader: readLocal)
                 .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory)
             print(output == .json ? PlanJSON.encode(plan) : PlanTextRenderer().render(plan), terminator: "")
         } catch {

@@ -75,7 +75,7 @@ public struct PlannedStep: Sendable, Hashable, Codable {
     /// `name <- regex '…'` / `json '…'` / `stdout`.
     public var captures: [String]
     public var timeout: String?
-    /// `3 attempts, 10s apart (backoff 2)`.
+    /// `3 attempts, 10s apart (backoff ×2)`.
     public var retries: String?
     public var onFailure: String
     public var idempotent: Bool

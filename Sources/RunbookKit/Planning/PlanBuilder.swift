@@ -139,7 +139,10 @@ struct PlanBuilder {
     private static func describe(_ r: Retries) -> String {
         var s = "\(r.attempts) attempt\(r.attempts == 1 ? "" : "s")"
         if r.delay.milliseconds > 0 { s += ", \(r.delay) apart" }
-        if r.backoff != 1 { s += " (backoff \(r.backoff))" }
+        if r.backoff != 1 {
+            let factor = r.backoff == r.backoff.rounded() && abs(r.backoff) < 1e9 ? String(Int(r.backoff)) : String(r.backoff)
+            s += " (backoff ×\(factor))"
+        }
         return s
     }
 }

@@ -7,6 +7,12 @@ public struct Planner: Sendable {
     /// A planner.
     public init() {}
 
+    /// A param value as plans and listings show it: lists as `[a, b]`.
+    static func display(_ v: Value) -> String {
+        if case .list(let items) = v { return "[" + items.map(\.description).joined(separator: ", ") + "]" }
+        return v.description
+    }
+
     /// The plan of `runbook` with `params` on `inventory`.
     /// - Parameter subRunbooks: from `UseResolver.resolve`, keyed by `UseResolver.path(of:from:)`.
     /// - Throws: `DiagnosticError` with every problem found (graph errors, unknown hosts, bad expressions).
@@ -26,7 +32,7 @@ public struct Planner: Sendable {
         guard builder.diagnostics.isEmpty else { throw DiagnosticError(builder.diagnostics) }
         let planned = runbook.params.compactMap { p -> PlannedParam? in
             guard let v = params.values[p.name] else { return nil }
-            return PlannedParam(name: p.name, value: p.secret ? "***" : v.description, secret: p.secret)
+            return PlannedParam(name: p.name, value: p.secret ? "***" : Self.display(v), secret: p.secret)
         }.sorted { $0.name < $1.name }
         return Plan(runbook: runbook.name, title: runbook.title, source: runbook.source, file: runbook.file,
                     params: planned, inventory: inventory.file, lock: lock, levels: levels, steps: steps)

@@ -9,7 +9,7 @@ public enum RunbookSummary {
         for p in runbook.params {
             var facts = [p.kind.rawValue]
             if p.required { facts.append("required") }
-            if let d = p.defaultValue { facts.append(p.secret ? "default ***" : "default \(d.description)") }
+            if let d = p.defaultValue { facts.append(p.secret ? "default ***" : "default \(Planner.display(d))") }
             if p.secret { facts.append("secret") }
             out += "\n    --param \(p.name)  (\(facts.joined(separator: ", ")))"
             if let d = p.description { out += " \(d)" }
