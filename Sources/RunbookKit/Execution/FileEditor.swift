@@ -65,3 +65,29 @@ public enum FileEditor {
         regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
     }
 }
+
+extension RenderedFileEdit {
+    /// Renders `edits` for applying them in `context`: values in patterns are regex-escaped,
+    /// everything else is inserted as is. `redacted` renders secrets as `***` (for display only).
+    /// - Throws: `Diagnostic` at the failing expression.
+    public static func render(_ edits: [FileEdit], in context: EvaluationContext, redacted: Bool = false) throws(Diagnostic) -> [RenderedFileEdit] {
+        let renderer = TemplateRenderer()
+        func text(_ t: Template, _ mode: TemplateRenderer.Mode) throws(Diagnostic) -> String {
+            let r = try renderer.render(t, in: context, mode: mode)
+            return redacted ? r.redacted : r.text
+        }
+        var out: [RenderedFileEdit] = []
+        for edit in edits {
+            switch edit {
+            case .replace(let p, let w): out.append(.replace(pattern: try text(p, .regex), with: try text(w, .text)))
+            case .deleteLines(let p): out.append(.deleteLines(matching: try text(p, .regex)))
+            case .ensureLine(let l, let after):
+                var afterText: String? = nil
+                if let after { afterText = try text(after, .regex) }
+                out.append(.ensureLine(try text(l, .text), after: afterText))
+            case .setKey(let k, let v): out.append(.setKey(key: try text(k, .text), value: try text(v, .text)))
+            }
+        }
+        return out
+    }
+}

@@ -71,11 +71,12 @@ struct ActionDescriber {
         switch f {
         case .edit(let pathT, let edits):
             let path = try text(pathT)
-            var rendered: [RenderedFileEdit] = []
-            for edit in edits { rendered.append(try render(edit)) }
-            let detail = "edit \(path): " + rendered.map(\.summary).joined(separator: "; ")
+            let rendered = try RenderedFileEdit.render(edits, in: context)
+            let shown = try RenderedFileEdit.render(edits, in: context, redacted: true)
+            let detail = "edit \(path): " + shown.map(\.summary).joined(separator: "; ")
             var diff: String? = nil
-            if let current = fileReader(host, path) {
+            // A diff of an edit built from secrets would show them: only the description is given then.
+            if rendered == shown, let current = fileReader(host, path) {
                 let new = try FileEditor.apply(rendered, to: current)
                 diff = UnifiedDiff.make(old: current, new: new, oldName: "a\(path)", newName: "b\(path)")
                 if diff == "" { diff = "(no change: the file already has these edits)" }
@@ -100,17 +101,6 @@ struct ActionDescriber {
         }
     }
 
-    /// Renders an edit for applying it: patterns regex-escape values, replacement text is literal.
-    func render(_ edit: FileEdit) throws(Diagnostic) -> RenderedFileEdit {
-        switch edit {
-        case .replace(let p, let w): .replace(pattern: try regex(p), with: try text(w))
-        case .deleteLines(let p): .deleteLines(matching: try regex(p))
-        case .ensureLine(let l, let after): .ensureLine(try text(l), after: try after.map { (t: Template) throws(Diagnostic) -> String in try regex(t) })
-        case .setKey(let k, let v): .setKey(key: try text(k), value: try text(v))
-        }
-    }
-
     private func shell(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .shell).redacted }
     private func text(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .text).redacted }
-    private func regex(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .regex).text }
 }
