@@ -46,22 +46,42 @@ struct PlanBuilder {
             throw .error("runbook '\(use.reference)' (\(path)) was not resolved", at: use.location,
                          hint: "check that \(path) exists and is valid")
         }
-        var values: [String: Value] = [:]
-        var secrets = Set(sub.params.filter(\.secret).map(\.name))
-        for p in sub.params { if let d = p.defaultValue { values[p.name] = d } }
-        for (name, template) in use.with {
-            let (value, rendered) = try TemplateValue.evaluate(template, in: context)
-            values[name] = value
-            if !rendered.secrets.isEmpty { secrets.insert(name) }
+        // A `use` with `for_each` or a group `on` runs the sub-runbook once per host and item: each copy is
+        // listed, named `step[label]/child`.
+        let hosts = try HostResolver.hosts(for: step.on, in: context, inventory: inventory)
+        var first = context
+        first.host = hosts.first
+        let items = try forEachItems(step, in: first)
+        let itemList: [Value?] = items.map { $0.values.map { Optional($0) } } ?? [nil]
+        let copies = hosts.count * itemList.count
+        var out: [PlannedStep] = []
+        for host in hosts {
+            for item in itemList {
+                var ctx = context
+                ctx.host = host
+                ctx.item = item
+                var label: [String] = []
+                if hosts.count > 1 { label.append(host.name) }
+                if let item { label.append(items?.display[item] ?? item.description) }
+                let name = copies == 1 ? step.id : "\(step.id)[\(label.joined(separator: ","))]"
+                var values: [String: Value] = [:]
+                var secrets = Set(sub.params.filter(\.secret).map(\.name))
+                for p in sub.params { if let d = p.defaultValue { values[p.name] = d } }
+                for (key, template) in use.with {
+                    let (value, rendered) = try TemplateValue.evaluate(template, in: ctx)
+                    values[key] = value
+                    if !rendered.secrets.isEmpty { secrets.insert(key) }
+                }
+                let subContext = EvaluationContext(params: values, secretParams: secrets, inventory: inventory, allowUnknown: true)
+                do {
+                    out += try steps(of: sub, context: subContext, prefix: "\(prefix)\(name)/", parent: prefix + step.id,
+                                     level: level, depth: depth + 1).0
+                } catch {
+                    diagnostics += error.diagnostics
+                }
+            }
         }
-        let subContext = EvaluationContext(params: values, secretParams: secrets, inventory: inventory, allowUnknown: true)
-        do {
-            return try steps(of: sub, context: subContext, prefix: "\(prefix)\(step.id)/", parent: prefix + step.id,
-                             level: level, depth: depth + 1)
-        } catch {
-            diagnostics += error.diagnostics
-            return ([], [])
-        }
+        return (out, [])
     }
 
     private func plan(_ step: Step, in runbook: Runbook, context: EvaluationContext, graph: StepGraph, prefix: String,
