@@ -7,6 +7,7 @@ public struct EvaluatedValue: Sendable, Hashable {
         case unknown(String)
     }
 
+    /// The value or its placeholder.
     public var content: Content
     /// True when the value is a string literal the author wrote inside the expression
     /// (`a ? '--force' : ''`): that is author code, and a safe word may stay unquoted.

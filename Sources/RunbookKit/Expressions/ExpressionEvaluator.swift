@@ -6,6 +6,7 @@ import Foundation
 /// did-you-mean hint), a value of the wrong type, an index out of range. Secret params never
 /// appear in a message.
 public struct ExpressionEvaluator: Sendable {
+    /// What references resolve against.
     public var context: EvaluationContext
 
     /// An evaluator over `context`.

@@ -5,8 +5,11 @@
 public struct Plan: Sendable, Hashable, Codable {
     /// The runbook's name, title, guide section and file.
     public var runbook: String
+    /// The runbook's title.
     public var title: String?
+    /// The guide section it encodes.
     public var source: String?
+    /// The file it was read from.
     public var file: String
     /// Param values used, secrets as `***`, sorted by name.
     public var params: [PlannedParam]
@@ -16,6 +19,7 @@ public struct Plan: Sendable, Hashable, Codable {
     public var lock: String?
     /// Step ids per parallel group, in order (sub-runbook steps as `parent/child`).
     public var levels: [[String]]
+    /// Every step in run order.
     public var steps: [PlannedStep]
 
     public init(runbook: String, title: String?, source: String?, file: String, params: [PlannedParam],
@@ -34,9 +38,11 @@ public struct Plan: Sendable, Hashable, Codable {
 
 /// A param as the plan shows it.
 public struct PlannedParam: Sendable, Hashable, Codable {
+    /// The param's name.
     public var name: String
     /// The value as text (`***` for secrets).
     public var value: String
+    /// True for secret params.
     public var secret: Bool
     public init(name: String, value: String, secret: Bool) {
         self.name = name
@@ -49,7 +55,9 @@ public struct PlannedParam: Sendable, Hashable, Codable {
 public struct PlannedStep: Sendable, Hashable, Codable {
     /// The id; `parent/child` for steps of a sub-runbook.
     public var id: String
+    /// The step's title.
     public var title: String?
+    /// The guide section it encodes.
     public var source: String?
     /// `file:line:column` of the step.
     public var location: String
@@ -59,6 +67,7 @@ public struct PlannedStep: Sendable, Hashable, Codable {
     public var changesState: Bool
     /// Index of the parallel group (`Plan.levels`).
     public var level: Int
+    /// The steps it waits for directly.
     public var dependsOn: [String]
     /// Host names the step runs on (`localhost` for the local machine).
     public var hosts: [String]
@@ -74,10 +83,13 @@ public struct PlannedStep: Sendable, Hashable, Codable {
     public var verify: [PlannedInvocation]
     /// `name <- regex '…'` / `json '…'` / `stdout`.
     public var captures: [String]
+    /// The step's timeout (`10m`).
     public var timeout: String?
     /// `3 attempts, 10s apart (backoff ×2)`.
     public var retries: String?
+    /// `rollback`, `stop` or `continue`.
     public var onFailure: String
+    /// Safe to re-run after a crash.
     public var idempotent: Bool
     /// For steps expanded from `use`: the using step's id.
     public var parent: String?
@@ -123,7 +135,9 @@ public struct PlannedCondition: Sendable, Hashable, Codable {
 
 /// One execution of a step (or of a rollback) on one host for one item.
 public struct PlannedInvocation: Sendable, Hashable, Codable {
+    /// The host name (`localhost` for the local machine).
     public var host: String
+    /// The `for_each` item as text (redacted), if any.
     public var item: String?
     /// The exact command, secrets redacted (`run`, `check`, `wait`, rollback commands).
     public var command: String?
