@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RunbookKit
 
 /// The `runbook` command: validate, plan, run, resume and audit declarative runbooks.
@@ -13,6 +14,25 @@ struct RunbookCommand: AsyncParsableCommand {
             `runbook run FILE --sim`.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self]
+        subcommands: [ValidateCommand.self, PlanCommand.self, GraphCommand.self, ListCommand.self]
     )
+
+    /// Runs the command line; usage errors exit with 2 (invalid input), like every other invalid input,
+    /// instead of argument-parser's default 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

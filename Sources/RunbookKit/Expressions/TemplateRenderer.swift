@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a `Template` into final text for one context.
 ///
 /// Literal parts are the author's code and are kept as written; every value an expression
@@ -32,11 +34,69 @@ public struct TemplateRenderer: Sendable {
     /// Renders `template` in `context` for `mode`.
     /// - Throws: `Diagnostic` positioned at the failing expression (unknown reference, wrong type).
     public func render(_ template: Template, in context: EvaluationContext, mode: Mode) throws(Diagnostic) -> Rendered {
-        // Implemented in the expressions work; this placeholder keeps the contract compiling.
-        var text = ""
+        let evaluator = ExpressionEvaluator(context: context)
+        var out = Rendered(text: "", redacted: "")
         for segment in template.segments {
-            if case .literal(let s) = segment { text += s }
+            switch segment {
+            case .literal(let s):
+                out.text += s
+                out.redacted += s
+            case .expression(let expression, _, let location):
+                let result = try evaluator.evaluateDetailed(expression, at: location)
+                switch result.content {
+                case .unknown(let placeholder):
+                    out.text += placeholder
+                    out.redacted += placeholder
+                case .known(let value):
+                    let text = try Self.escape(value, authored: result.authored, mode: mode, at: location)
+                    out.text += text
+                    if result.secret, !text.isEmpty {
+                        out.redacted += "***"
+                        out.secrets.append(contentsOf: Self.secretStrings(value))
+                    } else {
+                        out.redacted += text
+                    }
+                }
+            }
         }
-        return Rendered(text: text, redacted: text)
+        return out
+    }
+
+    /// One value escaped for `mode`.
+    static func escape(_ value: Value, authored: Bool, mode: Mode, at location: SourceLocation) throws(Diagnostic) -> String {
+        if case .map = value {
+            throw .error("a map cannot be inserted into text; pick one entry, e.g. x['key']", at: location)
+        }
+        switch mode {
+        case .text:
+            return value.description
+        case .regex:
+            return NSRegularExpression.escapedPattern(for: value.description)
+        case .shell:
+            return shellWords(value, authored: authored)
+        }
+    }
+
+    /// The shell form: one quoted word per value (per item for a list); the empty string is no word at all,
+    /// and a safe-word string literal written by the author stays as written.
+    static func shellWords(_ value: Value, authored: Bool) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let s):
+            if s.isEmpty { return "" }
+            if authored, ShellQuote.isSafeWord(s) { return s }
+            return ShellQuote.word(s)
+        case .list(let items):
+            return items.map { shellWords($0, authored: false) }.filter { !$0.isEmpty }.joined(separator: " ")
+        default:
+            return ShellQuote.word(value.description)
+        }
+    }
+
+    private static func secretStrings(_ value: Value) -> [String] {
+        switch value {
+        case .list(let items): items.flatMap(secretStrings)
+        default: value.description.isEmpty ? [] : [value.description]
+        }
     }
 }

@@ -1,0 +1,53 @@
+/// Finds dependency cycles among steps and reports each once, with the whole cycle.
+struct CycleFinder {
+    let runbook: Runbook
+    let deps: [String: [String]]
+    let position: [String: Int]
+
+    func diagnostics() -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var reported: Set<String> = []
+        for step in runbook.steps where !reported.contains(step.id) {
+            guard let cycle = cycle(from: step.id), !cycle.contains(where: reported.contains) else { continue }
+            reported.formUnion(cycle)
+            diagnostics.append(diagnostic(for: cycle))
+        }
+        return diagnostics
+    }
+
+    /// A path `start -> … -> start` following dependencies, if there is one.
+    private func cycle(from start: String) -> [String]? {
+        var visited: Set<String> = []
+        func walk(_ id: String, _ path: [String]) -> [String]? {
+            for next in sortedDeps(id) {
+                if next == start { return path }
+                if visited.insert(next).inserted, let found = walk(next, path + [next]) { return found }
+            }
+            return nil
+        }
+        return walk(start, [start])
+    }
+
+    private func sortedDeps(_ id: String) -> [String] {
+        (deps[id] ?? []).sorted { (position[$0] ?? 0) < (position[$1] ?? 0) }
+    }
+
+    private func diagnostic(for cycle: [String]) -> Diagnostic {
+        // Dependencies point backwards in time; print the cycle in run order ("a runs before b").
+        // Start the printed cycle at the step that comes first in the file.
+        let reversed = Array(cycle.reversed())
+        let start = reversed.indices.min { (position[reversed[$0]] ?? 0) < (position[reversed[$1]] ?? 0) } ?? 0
+        let runOrder = Array(reversed[start...] + reversed[..<start])
+        let chain = (runOrder + [runOrder[0]]).joined(separator: " -> ")
+        var notes: [Diagnostic.Note] = []
+        for (i, id) in runOrder.enumerated() {
+            let next = runOrder[(i + 1) % runOrder.count]
+            let step = runbook.step(next)
+            let at = step?.needs?.first { $0.id == id }?.location ?? step?.location
+            notes.append(.init("'\(next)' needs '\(id)'", at: at))
+        }
+        let first = runbook.step(cycle[0])
+        return Diagnostic(.error, "steps depend on each other in a cycle: \(chain)", at: first?.location,
+                          hint: "remove one of these dependencies from 'needs'", notes: notes)
+    }
+}

@@ -1,0 +1,79 @@
+/// The human form of a plan: a header, then the parallel groups, one block per step with
+/// `[changes]` / `[read-only]`, hosts, exact commands, rollbacks and diffs.
+public struct PlanTextRenderer: Sendable {
+    /// A renderer.
+    public init() {}
+
+    /// The plan as text, ending with a newline.
+    public func render(_ plan: Plan) -> String {
+        var out = "Plan for \(plan.runbook)"
+        if let title = plan.title { out += ": \(title)" }
+        out += "\n"
+        if let source = plan.source { out += "source: \(source)\n" }
+        out += "file: \(plan.file)\n"
+        if let inventory = plan.inventory { out += "inventory: \(inventory)\n" }
+        if let lock = plan.lock { out += "lock: \(lock)\n" }
+        if !plan.params.isEmpty {
+            out += "params:\n"
+            for p in plan.params { out += "  \(p.name) = \(p.value)\n" }
+        }
+        let changing = plan.steps.filter(\.changesState).count
+        out += "\(plan.steps.count) step\(plan.steps.count == 1 ? "" : "s"), \(changing) change\(changing == 1 ? "s" : "") state; nothing has run.\n"
+        for (index, level) in plan.levels.enumerated() {
+            let parallel = level.filter { id in plan.steps.first { $0.id == id }?.parent == nil }.count > 1
+            out += "\n== group \(index + 1)\(parallel ? " (these run in parallel)" : "") ==\n"
+            for id in level {
+                guard let step = plan.steps.first(where: { $0.id == id }) else { continue }
+                out += "\n" + block(step)
+            }
+        }
+        return out
+    }
+
+    private func block(_ s: PlannedStep) -> String {
+        var out = "\(s.changesState ? "[changes]  " : "[read-only]") \(s.id) (\(s.action))"
+        if let title = s.title { out += " — \(title)" }
+        out += "\n"
+        func line(_ label: String, _ value: String) { out += "    \(label): \(value)\n" }
+        if let source = s.source { line("source", source) }
+        if let parent = s.parent { line("part of", parent) }
+        if !s.dependsOn.isEmpty { line("after", s.dependsOn.joined(separator: ", ")) }
+        line("on", s.hosts.joined(separator: ", "))
+        if let items = s.forEach { line("for each", items.joined(separator: ", ")) }
+        if let when = s.when {
+            let value = when.value.map { $0 ? "true" : "false (the step will be skipped)" } ?? "decided at run time"
+            line("when", "\(when.expression) → \(value)")
+        }
+        if let timeout = s.timeout { line("timeout", timeout) }
+        if let retries = s.retries { line("retries", retries) }
+        if s.onFailure != "rollback" { line("on failure", s.onFailure) }
+        if s.idempotent { line("idempotent", "yes") }
+        for c in s.captures { line("capture", c) }
+        out += invocations(s.invocations, label: s.action == "run" || s.action == "check" || s.action == "wait" ? "$" : "-")
+        if !s.verify.isEmpty {
+            out += "    verify:\n" + invocations(s.verify, label: "$", indent: "      ")
+        }
+        if !s.rollback.isEmpty {
+            out += "    rollback:\n" + invocations(s.rollback, label: "$", indent: "      ")
+        }
+        return out
+    }
+
+    private func invocations(_ list: [PlannedInvocation], label: String, indent: String = "    ") -> String {
+        var out = ""
+        let hosts = Set(list.map(\.host))
+        for inv in list {
+            var prefix = indent
+            if hosts.count > 1 || inv.host != "localhost" { prefix += "[\(inv.host)] " }
+            if let item = inv.item { prefix += "(item \(item)) " }
+            if let command = inv.command { out += "\(prefix)$ \(command)\n" }
+            if let detail = inv.detail { out += "\(prefix)\(inv.command == nil ? "" : "  ")\(detail)\n" }
+            if let diff = inv.diff {
+                for l in diff.split(separator: "\n", omittingEmptySubsequences: false) where !l.isEmpty {
+                    out += "\(indent)  \(l)\n"
+                }
+            }
+        }
+        return out
+    }
+}
