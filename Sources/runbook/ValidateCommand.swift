@@ -8,7 +8,7 @@ struct ValidateCommand: AsyncParsableCommand {
         commandName: "validate",
         abstract: "Check runbooks for errors without running anything.",
         discussion: """
-            Loads each file and reports every problem found: YAML syntax, unknown keys (with a "did you mean" hint), wrong types, duplicate step ids, regular expressions that do not compile, expressions that do not parse, references to undeclared params.
+            Loads each file and reports every problem found: YAML syntax, unknown keys (with a "did you mean" hint), wrong types, duplicate step ids, regular expressions that do not compile, expressions that do not parse, references to undeclared params; then the step graph (unknown ids in `needs`, cycles), references to steps that do not run before, and every `use`d sub-runbook (found, given known params, itself valid).
 
             Diagnostics go to stderr as `file:line:column: error: message`, with a `hint:` line when one helps; colour only on a terminal and when NO_COLOR is unset. Valid files print `ok: FILE (N steps)` on stdout. Exit status: 0 when every file is valid, 2 otherwise.
 
@@ -43,7 +43,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let renderer = DiagnosticRenderer(colour: Self.stderrWantsColour())
         for file in files {
             do {
-                let runbook = try loader.load(contentsOf: file)
+                let runbook = try RunbookValidation(load: { path throws(DiagnosticError) in try loader.load(contentsOf: path) }).check(file: file).runbook
                 if output == .text { print("ok: \(file) (\(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s"))") }
             } catch {
                 failed = true

@@ -79,7 +79,7 @@ extension RenderedFileEdit {
         var out: [RenderedFileEdit] = []
         for edit in edits {
             switch edit {
-            case .replace(let p, let w): out.append(.replace(pattern: try text(p, .regex), with: try text(w, .text)))
+            case .replace(let p, let w): out.append(.replace(pattern: try text(p, .regex), with: try text(w, .replacement)))
             case .deleteLines(let p): out.append(.deleteLines(matching: try text(p, .regex)))
             case .ensureLine(let l, let after):
                 var afterText: String? = nil

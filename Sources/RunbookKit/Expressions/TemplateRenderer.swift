@@ -14,6 +14,9 @@ public struct TemplateRenderer: Sendable {
         case regex
         /// Plain text (file contents, messages): values inserted as they are.
         case text
+        /// The replacement of a regex substitution: values have `$` and backslashes escaped, so a value
+        /// is inserted literally and never acts as a back-reference.
+        case replacement
     }
 
     /// The rendered text plus a version with secret values replaced by `***` for display and the journal.
@@ -72,6 +75,8 @@ public struct TemplateRenderer: Sendable {
             return value.description
         case .regex:
             return NSRegularExpression.escapedPattern(for: value.description)
+        case .replacement:
+            return NSRegularExpression.escapedTemplate(for: value.description)
         case .shell:
             return shellWords(value, authored: authored)
         }

@@ -25,18 +25,11 @@ public struct PlanPipeline {
     /// - Throws: `DiagnosticError` with every problem of the first stage that failed.
     public func plan(file: String, assignments: [String] = [], paramsFile: String? = nil,
                      inventoryPath: String? = nil) throws(DiagnosticError) -> Plan {
-        let runbook = try load(file)
         var inventory = Inventory.empty
         if let inventoryPath { inventory = try InventoryLoader.load(path: inventoryPath) }
-        let problems = RunbookChecker(inventory: inventoryPath == nil ? nil : inventory).check(runbook)
-            .filter { $0.severity == .error }
-        if !problems.isEmpty { throw DiagnosticError(problems) }
+        let checked = try RunbookValidation(load: load).check(file: file, inventory: inventoryPath == nil ? nil : inventory)
+        let runbook = checked.runbook, subRunbooks = checked.subRunbooks
         let params = try paramResolver.resolve(runbook, assignments: assignments, paramsFile: paramsFile)
-        let subRunbooks = try UseResolver(load: load).resolve(runbook)
-        let subProblems = subRunbooks.keys.sorted().flatMap { path in
-            subRunbooks[path].map { RunbookChecker(inventory: inventoryPath == nil ? nil : inventory).check($0) } ?? []
-        }.filter { $0.severity == .error }
-        if !subProblems.isEmpty { throw DiagnosticError(subProblems) }
         return try Planner().plan(runbook: runbook, params: params, inventory: inventory,
                                   subRunbooks: subRunbooks, fileReader: fileReader)
     }
