@@ -17,15 +17,31 @@ public struct TTYApprover: Approver {
 
     public func confirm(step: String, prompt: String, expected: String) async -> ApprovalAnswer {
         let device = self.device
-        return await withCheckedContinuation { continuation in
-            // Reading a terminal blocks; keep it off the cooperative pool.
-            DispatchQueue.global().async {
-                continuation.resume(returning: Self.ask(device: device, step: step, prompt: prompt, expected: expected))
+        let cancelled = CancelFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Reading a terminal blocks; keep it off the cooperative pool.
+                DispatchQueue.global().async {
+                    continuation.resume(returning: Self.ask(device: device, step: step, prompt: prompt,
+                                                            expected: expected, cancelled: cancelled))
+                }
             }
+        } onCancel: {
+            cancelled.set()
         }
     }
 
-    private static func ask(device: String, step: String, prompt: String, expected: String) -> ApprovalAnswer {
+    /// Set when the run is interrupted while the question is open.
+    final class CancelFlag: @unchecked Sendable {
+        // NSLock guards `value`.
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
+
+    private static func ask(device: String, step: String, prompt: String, expected: String,
+                            cancelled: CancelFlag) -> ApprovalAnswer {
         let fd = open(device, O_RDWR | O_NOCTTY)
         guard fd >= 0 else {
             return .unavailable(reason: "no terminal to ask on (use --yes for unattended runs)")
@@ -36,6 +52,11 @@ public struct TTYApprover: Approver {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {
+            // Poll so an interrupt (SIGINT while the question is open) ends the wait.
+            var pending = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pending, 1, 200)
+            if cancelled.isSet { return .unavailable(reason: "interrupted while waiting for an answer") }
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let n = read(fd, &byte, 1)
             if n <= 0 { return .unavailable(reason: "the terminal closed") }
             if byte == UInt8(ascii: "\n") { break }
