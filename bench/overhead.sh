@@ -29,7 +29,7 @@ t0=$(now); for _ in $(seq 1 "$N"); do sh -c true; done; t1=$(now)
 SH=$(per_step_ms "$t0" "$t1" "$N")
 
 AB=""
-if command -v ansible-playbook >/dev/null || pip install --quiet ansible-core >/dev/null 2>&1; then
+if [ "$AN" -gt 0 ] && { command -v ansible-playbook >/dev/null || pip install --quiet ansible-core >/dev/null 2>&1; }; then
   {
     echo "- hosts: localhost"
     echo "  connection: local"
@@ -37,7 +37,7 @@ if command -v ansible-playbook >/dev/null || pip install --quiet ansible-core >/
     echo "  tasks:"
     for i in $(seq 1 "$AN"); do printf '    - command: /bin/true\n'; done
   } > "$WORK/play.yml"
-  t0=$(now); ANSIBLE_NOCOLOR=1 ansible-playbook -i localhost, "$WORK/play.yml" > "$WORK/ansible.log"; t1=$(now)
+  t0=$(now); ANSIBLE_NOCOLOR=1 ansible-playbook -i localhost, -e "ansible_python_interpreter=$(python3 -c 'import sys; print(sys.executable)')" "$WORK/play.yml" > "$WORK/ansible.log"; t1=$(now)
   AB=$(per_step_ms "$t0" "$t1" "$AN")
 fi
 
