@@ -50,7 +50,9 @@ struct ProgressText: Sendable {
         case .stepFailed: return "\(style.failed) \(key)\(took): \(event.message ?? "failed")"
         case .stepSkipped: return "\(style.skipped) \(key) skipped: \(event.message ?? "")"
         case .attemptFinished:
-            guard let status = event.status, !status.succeeded, event.message != "wait" else { return nil }
+            guard let status = event.status, !status.succeeded, status != .interrupted, event.message != "wait" else {
+                return nil
+            }
             return "  \(style.retry) \(key) attempt \(event.attempt ?? 1): \(status)"
         case .confirmAnswered: return "  \(key): \(event.message ?? "")"
         case .rollbackStarted: return "\(style.rollback) rolling back: \(event.message ?? "")"

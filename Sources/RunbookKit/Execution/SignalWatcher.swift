@@ -9,9 +9,11 @@ import Darwin
 
 /// Turns SIGINT/SIGTERM into a graceful stop, and a second SIGINT into an immediate kill.
 ///
-/// The signals are ignored at the process level (so the default action never kills `runbook`
-/// mid-write) and delivered through dispatch sources; `deliver(_:)` is the same entry point for
-/// tests.
+/// On Linux a `sigaction` handler writes the signal number to a pipe that a dispatch read
+/// source drains (the self-pipe trick): a dispatch signal source alone loses signals when the
+/// thread the kernel picks has them unblocked while their disposition is `SIG_IGN`, which
+/// depends on how the host process set up its threads. Elsewhere, signals are set to `SIG_IGN`
+/// and delivered through dispatch signal sources. `deliver(_:)` is the same entry point for tests.
 public final class SignalWatcher: @unchecked Sendable {
     // `lock` guards `sources` and `received`.
     private let lock = NSLock()
@@ -32,6 +34,48 @@ public final class SignalWatcher: @unchecked Sendable {
 
     /// Starts watching; call `stop()` to restore the default actions.
     public func start() {
+        #if os(Linux)
+        startWithPipe()
+        #else
+        startWithDispatchSources()
+        #endif
+    }
+
+    #if os(Linux)
+    private var pipeReader: (any DispatchSourceRead)?
+
+    private func startWithPipe() {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return startWithDispatchSources() }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+        }
+        signalPipeWriteEnd = fds[1]
+        let reader = DispatchSource.makeReadSource(fileDescriptor: fds[0], queue: .global())
+        reader.setEventHandler { [weak self] in
+            var buffer = [UInt8](repeating: 0, count: 16)
+            let n = read(fds[0], &buffer, buffer.count)
+            guard n > 0 else { return }
+            for signalNumber in buffer.prefix(n) { self?.deliver(Int32(signalNumber)) }
+        }
+        reader.setCancelHandler {
+            close(fds[0])
+            close(fds[1])
+        }
+        reader.resume()
+        lock.withLock { pipeReader = reader }
+        for signalNumber in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = forwardSignalToPipe
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(signalNumber, &action, nil)
+        }
+    }
+    #endif
+
+    private func startWithDispatchSources() {
         lock.withLock {
             for signalNumber in signals {
                 signal(signalNumber, SIG_IGN)
@@ -46,9 +90,13 @@ public final class SignalWatcher: @unchecked Sendable {
     /// Stops watching and restores the default signal actions.
     public func stop() {
         lock.withLock {
+            for signalNumber in signals { signal(signalNumber, SIG_DFL) }
             for source in sources { source.cancel() }
             sources = []
-            for signalNumber in signals { signal(signalNumber, SIG_DFL) }
+            #if os(Linux)
+            pipeReader?.cancel()
+            pipeReader = nil
+            #endif
         }
     }
 
@@ -91,3 +139,14 @@ public final class SignalWatcher: @unchecked Sendable {
         }
     }
 }
+
+#if os(Linux)
+/// The pipe the signal handler writes to; set before the handler is installed.
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// The signal handler: only async-signal-safe work (one `write`).
+private let forwardSignalToPipe: @convention(c) (Int32) -> Void = { signalNumber in
+    var byte = UInt8(truncatingIfNeeded: signalNumber)
+    _ = write(signalPipeWriteEnd, &byte, 1)
+}
+#endif
