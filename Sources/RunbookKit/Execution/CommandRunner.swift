@@ -1,3 +1,5 @@
+import Foundation
+
 /// Runs one command attempt of a step instance on its transport and journals it.
 struct CommandRunner: Sendable {
     var env: ExecutionEnvironment
@@ -14,6 +16,8 @@ struct CommandRunner: Sendable {
         var failure: String?
         /// True when the run must stop now (interrupted, or the journal refused an event).
         var halted: Bool
+        /// Secret values in the command: never repeated in `reason` (a command may echo its arguments).
+        var secrets: [String] = []
 
         var succeeded: Bool { status?.succeeded == true }
         /// One line saying why the attempt did not succeed.
@@ -23,6 +27,7 @@ struct CommandRunner: Sendable {
             var text = "\(status)"
             let tail = output.stderrText.split(separator: "\n").last.map(String.init) ?? ""
             if !tail.isEmpty { text += ": \(tail)" }
+            for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "***") }
             return text
         }
     }
@@ -61,7 +66,7 @@ struct CommandRunner: Sendable {
                                 stderr: output.stderr, message: failure)
         let recorded = await coordinator.emit(finished)
         return Attempt(status: status, output: output, failure: failure,
-                       halted: !recorded || status == .interrupted)
+                       halted: !recorded || status == .interrupted, secrets: command.secrets)
     }
 }
 

@@ -15,7 +15,7 @@ struct ConfirmAction: Sendable {
             guard await runner.started() else { return .halted }
             return .failed(error.description, nil)
         }
-        guard await runner.started(),
+        guard await runner.started(command: "confirm: \(prompt.redacted)"),
             await coordinator.emit(RunEvent(.confirmAsked, step: runner.key, host: runner.hostName,
                                             message: "\(prompt.redacted) (expects '\(answer.redacted)')"))
         else { return .halted }

@@ -45,7 +45,8 @@ struct ProgressText: Sendable {
         let took = elapsed.map { " " + style.dim("(\(Self.seconds($0)))") } ?? ""
         switch event.kind {
         case .stepStarted:
-            return "\(style.started) \(key) \(shorten(event.command ?? event.message ?? ""))"
+            let what = shorten(event.command ?? event.message ?? "")
+            return what.isEmpty ? "\(style.started) \(key)" : "\(style.started) \(key) \(what)"
         case .stepSucceeded: return "\(style.succeeded) \(key)\(took)"
         case .stepFailed: return "\(style.failed) \(key)\(took): \(event.message ?? "failed")"
         case .stepSkipped: return "\(style.skipped) \(key) skipped: \(event.message ?? "")"
