@@ -146,4 +146,26 @@ struct EngineRollbackTests {
         #expect(outcome.status == .rolledBack)
         #expect(!FileManager.default.fileExists(atPath: h.path("b.tgz")))
     }
+
+    @Test("resuming a run that was rolling back runs only the rollbacks still to do, in reverse completion order")
+    func resumeRollback() async throws {
+        let h = try EngineHarness()
+        let log = h.path("log")
+        let runbook = Runbook.test([
+            .run("a", "touch \(h.path("a-ran"))", rollback: ["echo a >> \(log)"]),
+            .run("b", "touch \(h.path("b-ran"))", rollback: ["echo b >> \(log)"]),
+            .run("c", "touch \(h.path("c-ran"))", rollback: ["echo c >> \(log)"]),
+            .run("d", "touch \(h.path("d-ran"))"),
+        ])
+        // a, b and c completed; d failed; the rollback of c ran before the process died.
+        let previous = RunState(status: .running, steps: [
+            "a": .init(key: "a", status: .succeeded), "b": .init(key: "b", status: .succeeded),
+            "c": .init(key: "c", status: .rolledBack), "d": .init(key: "d", status: .failed),
+        ], completionOrder: ["a", "b", "c"], rollingBack: true)
+        let outcome = await h.engine(runbook).run(from: previous)
+
+        #expect(outcome.status == .rolledBack)
+        #expect(h.read("log") == "b\na\n")
+        for step in ["a", "b", "c", "d"] { #expect(!FileManager.default.fileExists(atPath: h.path("\(step)-ran"))) }
+    }
 }
