@@ -14,7 +14,7 @@ struct RunbookCommand: AsyncParsableCommand {
             `runbook run FILE --sim`.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, PlanCommand.self, GraphCommand.self, ListCommand.self]
+        subcommands: [ValidateCommand.self, PlanCommand.self, RunCommand.self, GraphCommand.self, ListCommand.self]
     )
 
     /// Runs the command line; usage errors exit with 2 (invalid input), like every other invalid input,

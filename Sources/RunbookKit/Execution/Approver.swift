@@ -1,0 +1,15 @@
+/// The operator's answer to a `confirm` step.
+public enum ApprovalAnswer: Sendable, Hashable {
+    /// The expected answer was given; `by` says how (`typed at /dev/tty`, `--yes`).
+    case approved(by: String)
+    /// Something else was typed (kept for the journal; never a secret: prompts hold no secrets in clear).
+    case refused(typed: String)
+    /// Nobody can answer (no terminal); the run stops, resumable.
+    case unavailable(reason: String)
+}
+
+/// Asks the operator to approve a `confirm` step.
+public protocol Approver: Sendable {
+    /// Shows `prompt` for step instance `step` and waits for the operator to type `expected` exactly.
+    func confirm(step: String, prompt: String, expected: String) async -> ApprovalAnswer
+}
