@@ -59,8 +59,8 @@ struct RunCommand: AsyncParsableCommand {
         let inventoryValue: Inventory
         let resolved: (values: [String: Value], secrets: Set<String>)
         do {
-            (runbook, subRunbooks) = try RunWiring.loadRunbooks(file)
             inventoryValue = try RunWiring.loadInventory(inventory)
+            (runbook, subRunbooks) = try RunWiring.loadRunbooks(file, inventory: inventory == nil ? nil : inventoryValue)
             resolved = try RunWiring.resolveParams(params, file: paramsFile, for: runbook)
         } catch {
             let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil

@@ -24,6 +24,7 @@ struct InstanceRunner: Sendable {
         if coordinator.replayOnly { return .halted }
         if case .use(let use) = step.action {
             guard !(await coordinator.stopLaunching) else { return .halted }
+            if let skipped = await skipIfWhenIsFalse() { return skipped }
             return await SubRunbookAction(runner: self).run(use)
         }
         await env.permits.acquire()
@@ -32,21 +33,26 @@ struct InstanceRunner: Sendable {
         return result
     }
 
+    /// Evaluates `when`: `.skipped` (journaled) when it is false, a failure when it cannot be
+    /// evaluated, nil when the step should run.
+    private func skipIfWhenIsFalse() async -> InstanceResult? {
+        guard let when = step.when else { return nil }
+        let context = await env.context(for: scope, host: planned.host, item: planned.item)
+        do {
+            if try ValueLookup.condition(when, in: context, renderer: env.renderer) { return nil }
+        } catch {
+            return await failBeforeStart(error.description)
+        }
+        let ok = await coordinator.emit(RunEvent(.stepSkipped, step: key, host: hostName,
+                                                 message: "when is false: \(when.raw)"))
+        return ok ? .skipped : .halted
+    }
+
     private func runHoldingPermit() async -> InstanceResult {
         guard !(await coordinator.stopLaunching), !Task.isCancelled else { return .halted }
 
         let context = await env.context(for: scope, host: planned.host, item: planned.item)
-        if let when = step.when {
-            do {
-                if try !ValueLookup.condition(when, in: context, renderer: env.renderer) {
-                    let ok = await coordinator.emit(RunEvent(.stepSkipped, step: key, host: hostName,
-                                                             message: "when is false: \(when.raw)"))
-                    return ok ? .skipped : .halted
-                }
-            } catch {
-                return await failBeforeStart(error.description)
-            }
-        }
+        if let skipped = await skipIfWhenIsFalse() { return skipped }
         let transport: any Transport
         do {
             transport = try env.transports.transport(for: planned.host ?? .local)

@@ -21,8 +21,8 @@ struct StepRunner: Sendable {
             await env.coordinator.setStepContext(scope: scope.prefix, id: step.id, .init(status: "skipped"))
             return .skipped
         }
-        let limit = max(1, step.forEach?.maxParallel ?? instances.count)
-        let maxFailures = step.forEach?.maxFailures ?? 0
+        let limit = max(1, step.maxParallel ?? step.forEach?.maxParallel ?? instances.count)
+        let maxFailures = step.maxFailures ?? step.forEach?.maxFailures ?? 0
         var results: [(key: String, result: InstanceResult)] = []
         var failures = 0
 

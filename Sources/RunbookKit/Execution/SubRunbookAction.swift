@@ -6,7 +6,7 @@ struct SubRunbookAction: Sendable {
         let env = runner.env
         let parent = runner.scope
         let context = await env.context(for: parent)
-        guard let sub = Self.lookup(use.reference, in: env.subRunbooks) else {
+        guard let sub = Self.lookup(use.reference, from: parent.runbook.file, in: env.subRunbooks) else {
             return await runner.conclude(.failed("sub-runbook '\(use.reference)' was not loaded", nil), context: context)
         }
         var params: [String: Value] = [:]
@@ -42,7 +42,9 @@ struct SubRunbookAction: Sendable {
     }
 
     /// By name, or by a relative path's file name without `.yaml`.
-    static func lookup(_ reference: String, in runbooks: [String: Runbook]) -> Runbook? {
+    /// Finds a sub-runbook by the path `UseResolver` resolved it to (beside the parent file), else by name.
+    static func lookup(_ reference: String, from parentFile: String, in runbooks: [String: Runbook]) -> Runbook? {
+        if let r = runbooks[UseResolver.path(of: reference, from: parentFile)] { return r }
         if let r = runbooks[reference] { return r }
         var name = reference.split(separator: "/").last.map(String.init) ?? reference
         if name.hasSuffix(".yaml") { name.removeLast(5) }
