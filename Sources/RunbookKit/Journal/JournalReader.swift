@@ -1,0 +1,69 @@
+/// Reads `journal.jsonl` into records.
+///
+/// The writer appends each line with one `write(2)`, so only the last line can be torn by a
+/// crash: a last line without its newline, or one that is not valid JSON, is ignored and
+/// reported as a note. Any other unreadable line means the file was changed and is an error
+/// naming the line.
+public struct JournalReader: Sendable {
+    /// The records of a journal, and notes about what was ignored.
+    public struct Contents: Sendable {
+        public var records: [JournalRecord]
+        /// A torn last line, when there was one.
+        public var notes: [Diagnostic]
+    }
+
+    /// The file name used in messages (the path as the user gave it).
+    public var displayName: String
+
+    /// Reads the journal at `path`.
+    public init(displayName: String) { self.displayName = displayName }
+
+    /// Reads and decodes every line of the journal at `path`.
+    /// - Throws: `JournalError.malformedLine` naming the first broken line that is not the last,
+    ///   `JournalError.io` when the file cannot be read.
+    public static func read(_ path: String, displayName: String? = nil) throws -> Contents {
+        guard let bytes = try PrivateFiles.read(path) else {
+            throw JournalError.io(path: path, operation: "read", code: 2)
+        }
+        return try JournalReader(displayName: displayName ?? path).decode(bytes)
+    }
+
+    /// Decodes journal bytes.
+    /// - Throws: `JournalError.malformedLine` for a broken line other than the last.
+    public func decode(_ bytes: [UInt8]) throws -> Contents {
+        let lines = JournalLines(bytes)
+        let decoder = JournalLineDecoder()
+        var records: [JournalRecord] = []
+        records.reserveCapacity(lines.count)
+        var notes: [Diagnostic] = []
+        for index in 0..<lines.count {
+            let isLast = index == lines.count - 1
+            if isLast, let note = tornLineNote(lines, decoder: decoder) {
+                notes.append(note)
+                break
+            }
+            switch decoder.decode(lines[index]) {
+            case .success(let record): records.append(record)
+            case .failure(let problem):
+                throw JournalError.malformedLine(file: displayName, line: index + 1, reason: problem.reason)
+            }
+        }
+        return Contents(records: records, notes: notes)
+    }
+
+    /// A note when the last line is torn (no newline, or not a journal record), else nil.
+    func tornLineNote(_ lines: JournalLines, decoder: JournalLineDecoder) -> Diagnostic? {
+        let index = lines.count - 1
+        let location = SourceLocation(file: displayName, line: index + 1, column: 1)
+        let size = lines.ranges[index].count
+        if lines.lastLineUnterminated {
+            return Diagnostic(.note, "torn last line ignored (\(size) bytes without a newline): the writer stopped mid-line",
+                              at: location)
+        }
+        if case .failure(let problem) = decoder.decode(lines[index]) {
+            return Diagnostic(.note, "torn last line ignored (\(problem.reason)): the writer stopped mid-line",
+                              at: location)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,26 @@
+/// Left-aligned columns separated by two spaces, for the CLI's tables.
+public struct TextTable: Sendable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    /// A table with a header row.
+    public init(header: [String], rows: [[String]] = []) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The table, one line per row, trailing spaces trimmed.
+    public func render() -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        return all.map { row in
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += cell
+                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+}
