@@ -20,11 +20,11 @@ public actor JournalWriter: EventRecorder {
         case boundaries
     }
 
-    public let path: String
-    public let run: String
-    public let operatorName: String
+    public nonisolated let path: String
+    public nonisolated let run: String
+    public nonisolated let operatorName: String
     /// Notes from opening the file: a torn last line that was cut off before appending.
-    public let openingNotes: [Diagnostic]
+    public nonisolated let openingNotes: [Diagnostic]
     /// The sequence number of the last line written (0 for an empty journal).
     public private(set) var lastSequence: Int
 
