@@ -30,7 +30,9 @@ public struct ResumePlan: Sendable, Hashable {
     public var decisions: [String: Decision]
     /// True when the run was rolling back: resume continues the rollback, not the steps.
     public var continuesRollback: Bool
-    /// Instances whose rollback is still to run, in rollback order (when `continuesRollback`).
+    /// Instances whose rollback is still to run, in rollback order (when `continuesRollback`);
+    /// an instance whose in-flight rollback the operator `--skip`ped is left out, one they
+    /// `--rerun` stays in.
     public var rollbackOrder: [String]
     /// `--from STEP`, when given.
     public var fromStep: String?

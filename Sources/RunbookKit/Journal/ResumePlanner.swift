@@ -82,8 +82,12 @@ public struct ResumePlanner: Sendable {
             events.append(RunEvent(.operatorDecision, step: from, message: "from: --from \(from)"))
         }
         if !undecided.isEmpty { throw ResumeNeedsDecision(instances: undecided) }
+        // A rollback the operator says was finished by hand (`--skip`) is not run again.
+        let rollbackOrder = state.rollbackRemaining.filter { key in
+            !(decisions[key].map { $0.byOperator && $0.action == .skip } ?? false)
+        }
         return ResumePlan(decisions: decisions, continuesRollback: state.rollingBack,
-                          rollbackOrder: state.rollbackRemaining, fromStep: state.rollingBack ? nil : choices.from,
+                          rollbackOrder: rollbackOrder, fromStep: state.rollingBack ? nil : choices.from,
                           decisionEvents: events)
     }
 
