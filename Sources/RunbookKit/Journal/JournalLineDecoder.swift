@@ -1,78 +1,97 @@
-import Foundation
-
 /// Reads one journal line back into a `JournalRecord`.
 struct JournalLineDecoder {
-    private let decoder = JSONDecoder()
+    /// Why a line could not be decoded.
+    struct LineProblem: Error { var reason: String; init(_ r: String) { reason = r } }
 
-    /// The record, or a reason the line is not a journal record.
+    /// The record, or a reason the line is not a journal record. Unknown keys are ignored
+    /// (a later format version may add fields; `v` says which).
     func decode(_ line: ArraySlice<UInt8>) -> Result<JournalRecord, LineProblem> {
-        let fields: LineFields
+        var f = Fields()
+        var scanner = JSONScanner(line)
         do {
-            fields = try decoder.decode(LineFields.self, from: Data(line))
-        } catch DecodingError.keyNotFound(let key, _) {
-            return .failure(LineProblem("missing field '\(key.stringValue)'"))
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return .failure(LineProblem("field '\(path)' has the wrong type"))
+            try scanner.object { s, key in
+                do {
+                    try f.read(key, from: &s)
+                } catch let failure as JSONScanner.Failure where failure.reason == "wrong type" {
+                    throw LineProblem("field '\(key)' has the wrong type")
+                }
+            }
+            try scanner.end()
+        } catch let problem as LineProblem {
+            return .failure(problem)
         } catch {
             return .failure(LineProblem("not valid JSON"))
         }
-        guard let kind = RunEvent.Kind(rawValue: fields.event) else {
-            return .failure(LineProblem("unknown event '\(fields.event)'"))
+        for (name, present) in [("v", f.v != nil), ("seq", f.seq != nil), ("ts", f.ts != nil), ("run", f.run != nil),
+                                ("operator", f.operatorName != nil), ("event", f.event != nil), ("prev", f.prev != nil)]
+        where !present {
+            return .failure(LineProblem("missing field '\(name)'"))
+        }
+        guard let v = f.v, let seq = f.seq, let ts = f.ts, let run = f.run, let op = f.operatorName,
+              let eventName = f.event, let prev = f.prev else { return .failure(LineProblem("missing field")) }
+        guard let kind = RunEvent.Kind(rawValue: eventName) else {
+            return .failure(LineProblem("unknown event '\(eventName)'"))
         }
         var status: ExitStatus?
-        if let text = fields.status {
+        if let text = f.status {
             guard let parsed = ExitStatus(journalText: text) else {
                 return .failure(LineProblem("unknown exit status '\(text)'"))
             }
             status = parsed
         }
-        let event = RunEvent(kind, step: fields.step, host: fields.host, attempt: fields.attempt,
-                             command: fields.command, status: status, durationMilliseconds: fields.durationMs,
-                             stdout: fields.stdout, stderr: fields.stderr,
-                             outputs: fields.outputs?.mapValues(\.value), message: fields.message,
-                             path: fields.path, snapshot: fields.snapshot)
-        return .success(JournalRecord(version: fields.v, sequence: fields.seq, timestamp: fields.ts, run: fields.run,
-                                      operatorName: fields.operator, event: event, previousHash: fields.prev))
+        let event = RunEvent(kind, step: f.step, host: f.host, attempt: f.attempt, command: f.command, status: status,
+                             durationMilliseconds: f.durationMs, stdout: f.stdout, stderr: f.stderr, outputs: f.outputs,
+                             message: f.message, path: f.path, snapshot: f.snapshot)
+        return .success(JournalRecord(version: v, sequence: seq, timestamp: ts, run: run, operatorName: op,
+                                      event: event, previousHash: prev))
     }
 
-    /// Why a line could not be decoded.
-    struct LineProblem: Error { var reason: String; init(_ r: String) { reason = r } }
+    /// The fields of one line as they are read.
+    private struct Fields {
+        var v, seq, attempt, durationMs: Int?
+        var ts, run, operatorName, event, step, host, command, status, message, path, snapshot, prev: String?
+        var stdout, stderr: OutputDigest?
+        var outputs: [String: Value]?
 
-    private struct LineFields: Decodable {
-        var v: Int
-        var seq: Int
-        var ts: String
-        var run: String
-        var `operator`: String
-        var event: String
-        var step: String?
-        var host: String?
-        var attempt: Int?
-        var command: String?
-        var status: String?
-        var durationMs: Int?
-        var stdout: OutputDigest?
-        var stderr: OutputDigest?
-        var outputs: [String: NaturalValue]?
-        var message: String?
-        var path: String?
-        var snapshot: String?
-        var prev: String
-    }
-}
+        mutating func read(_ key: String, from s: inout JSONScanner) throws {
+            switch key {
+            case "v": v = try s.int()
+            case "seq": seq = try s.int()
+            case "attempt": attempt = try s.int()
+            case "durationMs": durationMs = try s.int()
+            case "ts": ts = try text(&s)
+            case "run": run = try text(&s)
+            case "operator": operatorName = try text(&s)
+            case "event": event = try text(&s)
+            case "step": step = try text(&s)
+            case "host": host = try text(&s)
+            case "command": command = try text(&s)
+            case "status": status = try text(&s)
+            case "message": message = try text(&s)
+            case "path": path = try text(&s)
+            case "snapshot": snapshot = try text(&s)
+            case "prev": prev = try text(&s)
+            case "stdout": stdout = try digest(&s)
+            case "stderr": stderr = try digest(&s)
+            case "outputs":
+                guard case .map(let m) = try s.value() else { throw JSONScanner.Failure(reason: "wrong type") }
+                outputs = m
+            default: _ = try s.value()
+            }
+        }
 
-/// A `Value` read from plain JSON (`"x"`, `3`, `true`, `[…]`, `{…}`, `null`).
-struct NaturalValue: Decodable {
-    var value: Value
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { value = .null }
-        else if let b = try? c.decode(Bool.self) { value = .bool(b) }
-        else if let i = try? c.decode(Int.self) { value = .int(i) }
-        else if let s = try? c.decode(String.self) { value = .string(s) }
-        else if let l = try? c.decode([NaturalValue].self) { value = .list(l.map(\.value)) }
-        else { value = .map(try c.decode([String: NaturalValue].self).mapValues(\.value)) }
+        private func text(_ s: inout JSONScanner) throws -> String {
+            guard case .string(let t) = try s.value() else { throw JSONScanner.Failure(reason: "wrong type") }
+            return t
+        }
+
+        private func digest(_ s: inout JSONScanner) throws -> OutputDigest {
+            guard case .map(let m) = try s.value(), case .int(let bytes)? = m["bytes"],
+                  case .string(let sha)? = m["sha256"] else { throw JSONScanner.Failure(reason: "wrong type") }
+            var file: String?
+            if case .string(let f)? = m["file"] { file = f }
+            return OutputDigest(bytes: bytes, sha256: sha, file: file)
+        }
     }
 }
 

@@ -17,12 +17,15 @@ extension RunState {
             status = .running
         case .stepStarted:
             guard let key = event.step else { return }
-            var record = steps[key] ?? StepRecord(key: key, status: .inFlight, host: event.host)
-            record.status = .inFlight
-            record.host = event.host ?? record.host
-            steps[key] = record
-            // Started again (`--from`): it completes anew, at its new place in the order.
-            completionOrder.removeAll { $0 == key }
+            if var record = steps[key] {
+                record.status = .inFlight
+                record.host = event.host ?? record.host
+                steps[key] = record
+                // Started again (`--from`): it completes anew, at its new place in the order.
+                completionOrder.removeAll { $0 == key }
+            } else {
+                steps[key] = StepRecord(key: key, status: .inFlight, host: event.host)
+            }
         case .attemptStarted:
             guard let key = event.step else { return }
             var record = steps[key] ?? StepRecord(key: key, status: .inFlight, host: event.host)

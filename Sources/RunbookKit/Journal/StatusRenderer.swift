@@ -14,7 +14,9 @@ public struct StatusRenderer: Sendable {
             "status:   \(describe(state.status))\(state.rollingBack ? " (rolling back)" : "")",
         ]
         out.append("")
-        let known = state.steps.values.sorted { order(report, $0.key) < order(report, $1.key) }
+        let index = Dictionary(report.stepIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        func order(_ key: String) -> (Int, String) { (index[StepKey.stepID(of: key)] ?? Int.max, key) }
+        let known = state.steps.values.sorted { order($0.key) < order($1.key) }
         var table = TextTable(header: ["STEP", "STATE", "ATTEMPTS"])
         for record in known {
             let status = record.rollbackInFlight ? "rollback in flight" : label(record.status)
@@ -49,10 +51,6 @@ public struct StatusRenderer: Sendable {
         }
         lines.append("resume:   runbook resume \(id)")
         return lines
-    }
-
-    private func order(_ report: RunReport, _ key: String) -> (Int, String) {
-        (report.stepIDs.firstIndex(of: StepKey.stepID(of: key)) ?? Int.max, key)
     }
 
     private func label(_ s: RunState.StepStatus) -> String {

@@ -20,6 +20,7 @@ public struct TextTable: Sendable {
                 line += cell
                 if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
             }
+            while line.hasSuffix(" ") { line.removeLast() }
             return line
         }.joined(separator: "\n")
     }
