@@ -22,13 +22,13 @@ struct JournalLineDecoder {
         } catch {
             return .failure(LineProblem("not valid JSON"))
         }
-        for (name, present) in [("v", f.v != nil), ("seq", f.seq != nil), ("ts", f.ts != nil), ("run", f.run != nil),
-                                ("operator", f.operatorName != nil), ("event", f.event != nil), ("prev", f.prev != nil)]
-        where !present {
+        guard let v = f.v, let seq = f.seq, let ts = f.ts, let run = f.run, let op = f.operatorName,
+              let eventName = f.event, let prev = f.prev else {
+            let present = [("v", f.v != nil), ("seq", f.seq != nil), ("ts", f.ts != nil), ("run", f.run != nil),
+                           ("operator", f.operatorName != nil), ("event", f.event != nil), ("prev", f.prev != nil)]
+            let name = present.first { !$0.1 }?.0 ?? "?"
             return .failure(LineProblem("missing field '\(name)'"))
         }
-        guard let v = f.v, let seq = f.seq, let ts = f.ts, let run = f.run, let op = f.operatorName,
-              let eventName = f.event, let prev = f.prev else { return .failure(LineProblem("missing field")) }
         guard let kind = RunEvent.Kind(rawValue: eventName) else {
             return .failure(LineProblem("unknown event '\(eventName)'"))
         }
@@ -86,10 +86,18 @@ struct JournalLineDecoder {
         }
 
         private func digest(_ s: inout JSONScanner) throws -> OutputDigest {
-            guard case .map(let m) = try s.value(), case .int(let bytes)? = m["bytes"],
-                  case .string(let sha)? = m["sha256"] else { throw JSONScanner.Failure(reason: "wrong type") }
+            var bytes: Int?
+            var sha: String?
             var file: String?
-            if case .string(let f)? = m["file"] { file = f }
+            try s.object { inner, key in
+                switch key {
+                case "bytes": bytes = try inner.int()
+                case "sha256": sha = try text(&inner)
+                case "file": file = try text(&inner)
+                default: _ = try inner.value()
+                }
+            }
+            guard let bytes, let sha else { throw JSONScanner.Failure(reason: "wrong type") }
             return OutputDigest(bytes: bytes, sha256: sha, file: file)
         }
     }

@@ -15,8 +15,8 @@ public struct StatusRenderer: Sendable {
         ]
         out.append("")
         let index = Dictionary(report.stepIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        func order(_ key: String) -> (Int, String) { (index[StepKey.stepID(of: key)] ?? Int.max, key) }
-        let known = state.steps.values.sorted { order($0.key) < order($1.key) }
+        let known = state.steps.values.map { (index[StepKey.stepID(of: $0.key)] ?? Int.max, $0) }
+            .sorted { ($0.0, $0.1.key) < ($1.0, $1.1.key) }.map(\.1)
         var table = TextTable(header: ["STEP", "STATE", "ATTEMPTS"])
         for record in known {
             let status = record.rollbackInFlight ? "rollback in flight" : label(record.status)

@@ -12,13 +12,21 @@ public struct TextTable: Sendable {
     /// The table, one line per row, trailing spaces trimmed.
     public func render() -> String {
         let all = [header] + rows
+        // Unicode scalars approximate display width well enough for ids, hosts and times, and
+        // cost far less than grapheme counting on a 25,000-row status.
         var widths = [Int](repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in all {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                widths[i] = max(widths[i], cell.unicodeScalars.count)
+            }
+        }
         return all.map { row in
             var line = ""
             for (i, cell) in row.enumerated() {
                 line += cell
-                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
+                if i < row.count - 1, i < widths.count {
+                    line += String(repeating: " ", count: widths[i] - cell.unicodeScalars.count + 2)
+                }
             }
             while line.hasSuffix(" ") { line.removeLast() }
             return line
