@@ -31,24 +31,47 @@ public struct JournalReader: Sendable {
     /// Decodes journal bytes.
     /// - Throws: `JournalError.malformedLine` for a broken line other than the last.
     public func decode(_ bytes: [UInt8]) throws -> Contents {
+        var records: [JournalRecord] = []
+        let notes = try forEachRecord(in: bytes) { records.append($0) }
+        return Contents(records: records, notes: notes)
+    }
+
+    /// Decodes journal bytes one record at a time, without keeping them (replay of a long
+    /// journal then needs memory for the state only).
+    /// - Returns: notes about a torn last line.
+    /// - Throws: `JournalError.malformedLine` for a broken line other than the last.
+    public func forEachRecord(in bytes: [UInt8], _ body: (JournalRecord) throws -> Void) throws -> [Diagnostic] {
         let lines = JournalLines(bytes)
         let decoder = JournalLineDecoder()
-        var records: [JournalRecord] = []
-        records.reserveCapacity(lines.count)
-        var notes: [Diagnostic] = []
         for index in 0..<lines.count {
-            let isLast = index == lines.count - 1
-            if isLast, let note = tornLineNote(lines, decoder: decoder) {
-                notes.append(note)
-                break
+            if index == lines.count - 1, let note = tornLineNote(lines, decoder: decoder) {
+                return [note]
             }
             switch decoder.decode(lines[index]) {
-            case .success(let record): records.append(record)
+            case .success(let record): try body(record)
             case .failure(let problem):
                 throw JournalError.malformedLine(file: displayName, line: index + 1, reason: problem.reason)
             }
         }
-        return Contents(records: records, notes: notes)
+        return []
+    }
+
+    /// Replays the journal at `path` without keeping its records.
+    /// - Returns: the state, the number of records, and notes about a torn last line.
+    /// - Throws: like `read`.
+    public static func replay(_ path: String, displayName: String? = nil) throws
+        -> (state: RunState, records: Int, notes: [Diagnostic]) {
+        guard let bytes = try PrivateFiles.read(path) else {
+            throw JournalError.io(path: path, operation: "read", code: 2)
+        }
+        var state = RunState()
+        var count = 0
+        let notes = try JournalReader(displayName: displayName ?? path).forEachRecord(in: bytes) {
+            state.apply($0.event)
+            count += 1
+        }
+        state.finishReplay()
+        return (state, count, notes)
     }
 
     /// A note when the last line is torn (no newline, or not a journal record), else nil.

@@ -2,7 +2,8 @@
 public struct RunReport: Sendable {
     public var directory: RunDirectory
     public var metadata: RunMetadata
-    public var records: [JournalRecord]
+    /// How many journal records were replayed.
+    public var recordCount: Int
     /// Notes from reading the journal (a torn last line).
     public var notes: [Diagnostic]
     /// The state replay rebuilds.
@@ -14,12 +15,12 @@ public struct RunReport: Sendable {
     /// - Throws: `JournalError` when run.json or the journal cannot be read.
     public static func load(_ directory: RunDirectory) throws -> RunReport {
         let metadata = try directory.metadata()
-        let contents = try JournalReader.read(directory.journalPath, displayName: directory.journalPath)
+        let replayed = try JournalReader.replay(directory.journalPath, displayName: directory.journalPath)
         let pinned = "\(directory.path)/\(metadata.pinnedFile)"
         let root = try? YAMLParser().parse(contentsOf: pinned)
         let ids = root?["steps"]?.items?.compactMap { $0["id"]?.text } ?? []
-        return RunReport(directory: directory, metadata: metadata, records: contents.records, notes: contents.notes,
-                         state: RunState.replay(contents.records), stepIDs: ids)
+        return RunReport(directory: directory, metadata: metadata, recordCount: replayed.records, notes: replayed.notes,
+                         state: replayed.state, stepIDs: ids)
     }
 
     /// Step ids of the runbook that the journal never saw start, in list order.

@@ -6,8 +6,13 @@ extension RunState {
     public static func replay(_ records: [JournalRecord]) -> RunState {
         var state = RunState()
         for record in records { state.apply(record.event) }
-        if state.status == .running { state.status = .interrupted }
+        state.finishReplay()
         return state
+    }
+
+    /// Ends a replay: a run still `running` at the end of its journal died, so it is interrupted.
+    public mutating func finishReplay() {
+        if status == .running { status = .interrupted }
     }
 
     /// Applies one event (replay order is journal order).
