@@ -92,3 +92,26 @@ struct RunDirectoryTests {
         #expect(RunSummary.load(run).status == "interrupted")
     }
 }
+
+@Suite("Pinned runbook")
+struct PinnedRunbookTests {
+    @Test("an identical runbook passes; a changed one names the first different line")
+    func compare() throws {
+        let dir = JournalFixtures.temporaryDirectory()
+        defer { JournalFixtures.remove(dir) }
+        let run = try RunDirectory.create(stateDirectory: dir, runbook: "r", file: "runbooks/r.yaml",
+                                          runbookText: Array("runbook: r\nsteps:\n  - id: a\n".utf8), operatorName: "op")
+        #expect(try run.pinnedRunbookChange(current: Array("runbook: r\nsteps:\n  - id: a\n".utf8)) == nil)
+        let change = try #require(try run.pinnedRunbookChange(current: Array("runbook: r\nsteps:\n  - id: b\n".utf8)))
+        #expect(change == PinnedRunbookChange(pinnedFile: "runbook/r.yaml", firstDifferentLine: 3,
+                                              pinnedLine: "  - id: a", currentLine: "  - id: b"))
+        #expect(change.diagnostic(currentFile: "runbooks/r.yaml").description
+                == "runbooks/r.yaml:3:1: error: the runbook changed since the run started (first difference at line 3)")
+    }
+
+    @Test("--operator wins; else user@host")
+    func operatorName() {
+        #expect(OperatorName.resolve("alice", environment: [:]) == "alice")
+        #expect(OperatorName.resolve(nil, environment: [:]).hasSuffix("@\(LockHolder.localHostName())"))
+    }
+}
