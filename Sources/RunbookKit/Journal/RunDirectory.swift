@@ -42,14 +42,13 @@ public struct RunDirectory: Sendable, Hashable {
         var id = ""
         var path = ""
         // Random suffix: two runs of one runbook in the same second still get distinct ids.
-        repeat {
+        while true {
             let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
             id = "\(JournalClock.compact(milliseconds: now))-\(safeName(runbook))-"
                 + String(repeating: "0", count: 4 - suffix.count) + suffix
             path = "\(runsDirectory)/\(id)"
-        } while mkdir(path, 0o700) != 0 && errno == EEXIST
-        guard PrivateFiles.isDirectory(path) else {
-            throw JournalError.io(path: path, operation: "create directory", code: errno)
+            if mkdir(path, 0o700) == 0 { break }
+            if errno != EEXIST { throw JournalError.io(path: path, operation: "create directory", code: errno) }
         }
         chmod(path, 0o700)
         let directory = RunDirectory(path: path, runID: id)
@@ -91,9 +90,11 @@ public struct RunDirectory: Sendable, Hashable {
         try PrivateFiles.write(out.bytes + [0x0A], to: paramsPath)
     }
 
-    /// Writes `inventory.json`, the hosts and groups the run used.
-    public func saveInventory(_ inventory: Inventory) throws {
-        try writeJSON(InventorySnapshot(inventory), to: inventoryPath)
+    /// Writes `inventory.json`, the hosts and groups the run used. Host variables whose name
+    /// says they hold a credential (`pass`, `secret`, `token`, `key` but not `key_file`) are
+    /// written as `***`, and every string goes through `scrubber`.
+    public func saveInventory(_ inventory: Inventory, scrubber: SecretScrubber = SecretScrubber()) throws {
+        try PrivateFiles.write(InventorySnapshot.encode(inventory, scrubber: scrubber) + [0x0A], to: inventoryPath)
     }
 
     /// Saves a file's previous contents before a file action changes it.
@@ -150,14 +151,37 @@ public struct RunDirectory: Sendable, Hashable {
     }
 }
 
-/// The inventory as `inventory.json` records it.
-struct InventorySnapshot: Encodable {
-    var file: String?
-    var hosts: [InventoryHost]
-    var groups: [String: [String]]
-    init(_ inventory: Inventory) {
-        file = inventory.file
-        hosts = inventory.hosts
-        groups = inventory.groups
+/// The inventory as `inventory.json` records it: plain JSON, keys in a fixed order.
+enum InventorySnapshot {
+    static func encode(_ inventory: Inventory, scrubber: SecretScrubber) -> [UInt8] {
+        var out = JSONWriter()
+        out.begin()
+        if let file = inventory.file { out.field("file", string: file) }
+        out.key("groups")
+        out.value(.map(inventory.groups.mapValues { .list($0.map(Value.string)) }))
+        out.key("hosts")
+        out.value(.list(inventory.hosts.map { host in
+            var fields: [String: Value] = [
+                "name": .string(host.name), "address": .string(host.address),
+                "transport": .string(host.transport.rawValue), "become": .bool(host.become),
+            ]
+            if let user = host.user { fields["user"] = .string(user) }
+            if let port = host.port { fields["port"] = .int(port) }
+            if let key = host.identityFile { fields["identityFile"] = .string(key) }
+            var vars: [String: Value] = [:]
+            for (name, value) in host.vars { vars[name] = looksLikeCredential(name) ? .string(SecretScrubber.mask) : value }
+            fields["vars"] = .map(vars)
+            return scrubber.scrub(.map(fields))
+        }))
+        out.end()
+        return out.bytes
+    }
+
+    /// `ansible_ssh_pass`, `ansible_become_password`, `api_token`, `vault_secret`, `private_key`
+    /// (a path like `ansible_ssh_private_key_file` is not a credential).
+    static func looksLikeCredential(_ name: String) -> Bool {
+        let n = name.lowercased()
+        if n.hasSuffix("_file") || n.hasSuffix("_path") { return false }
+        return ["pass", "secret", "token", "key"].contains { n.contains($0) }
     }
 }

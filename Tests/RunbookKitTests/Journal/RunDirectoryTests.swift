@@ -20,7 +20,10 @@ struct RunDirectoryTests {
         #expect(run.runID.range(of: #"^20261127-200000-drain%20node-[0-9a-f]{4}$"#, options: .regularExpression) != nil)
         try run.pinRunbook(Array("runbook: sub\n".utf8), relativeName: "sub/etcd.yaml")
         try run.saveParams(["node": .string("node-1"), "password": .string("hunter2")], secretNames: ["password"])
-        try run.saveInventory(Inventory(hosts: [InventoryHost(name: "m0", transport: .sim)], groups: ["masters": ["m0"]]))
+        try run.saveInventory(Inventory(hosts: [InventoryHost(name: "m0", transport: .sim, port: 22, vars: [
+            "ansible_become_pass": .string("pw"), "ansible_ssh_private_key_file": .string("/k"), "zone": .string("hunter2"),
+        ])], groups: ["masters": ["m0"]]), scrubber: SecretScrubber(secrets: ["hunter2"]))
+        #expect(try String(contentsOfFile: run.inventoryPath, encoding: .utf8) == #"{"groups":{"masters":["m0"]},"hosts":[{"address":"m0","become":false,"name":"m0","port":22,"transport":"sim","vars":{"ansible_become_pass":"***","ansible_ssh_private_key_file":"/k","zone":"***"}}]}"# + "\n")
         let snapshot = try run.saveSnapshot(Array("old".utf8), step: "edit@m0", host: "m0", path: "/etc/origin/master.yaml")
         #expect(snapshot == "snapshots/edit@m0/m0%2Fetc%2Forigin%2Fmaster.yaml")
 
