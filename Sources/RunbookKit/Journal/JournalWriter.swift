@@ -100,7 +100,14 @@ public actor JournalWriter: EventRecorder {
         var line = JournalLineEncoder.encode(record)
         let hash = SHA256.hash(data: line).hexString
         line.append(0x0A)
-        try PrivateFiles.writeAll(fd, line, path: path)
+        let end = lseek(fd, 0, SEEK_END)
+        do {
+            try PrivateFiles.writeAll(fd, line, path: path)
+        } catch {
+            // Leave no partial line for the next append to follow (it would break the file mid-way).
+            if end >= 0 { _ = ftruncate(fd, end) }
+            throw error
+        }
         let sync = policy == .everyEvent || event.kind.isBoundary
         if sync, fsync(fd) != 0 { throw JournalError.io(path: path, operation: "fsync", code: errno) }
         if let auditLog { try mirror(line, to: auditLog, sync: sync) }
