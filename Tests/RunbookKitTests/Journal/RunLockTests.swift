@@ -77,3 +77,37 @@ struct RunLockTests {
         return p.processIdentifier
     }
 }
+
+@Suite("Run locks across processes")
+struct RunLockProcessTests {
+    @Test("a lock held by another process is busy, and free again once that process is killed -9")
+    func killNine() throws {
+        let dir = JournalFixtures.temporaryDirectory()
+        defer { JournalFixtures.remove(dir) }
+        try FileManager.default.createDirectory(atPath: "\(dir)/locks", withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        // -o: only flock(1) itself holds the lock, not the command it runs; the command prints
+        // its pid (it becomes `sleep`) once the lock is held, so the test can end it too.
+        holder.arguments = ["-o", "\(dir)/locks/cluster.lock", "-c", "echo $$; exec sleep 60"]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        var line: [UInt8] = []
+        while let byte = out.fileHandleForReading.readData(ofLength: 1).first, byte != 0x0A { line.append(byte) }
+        let sleeper = try #require(Int32(String(decoding: line, as: UTF8.self)))
+        let busy = try #require(throws: LockBusy.self) {
+            try RunLock.lockScope("cluster", stateDirectory: dir, holder: .current(run: "run-B"))
+        }
+        #expect(busy.holder == nil)
+        #expect(busy.diagnostic.message == "lock scope 'cluster' is locked by another process")
+        kill(holder.processIdentifier, SIGKILL)
+        // Foundation's waitUntilExit also waits for the child's stdout to close: end the sleeper
+        // (which never held the lock, see -o) first.
+        kill(sleeper, SIGKILL)
+        holder.waitUntilExit()
+        #expect(holder.terminationReason == .uncaughtSignal)
+        let lock = try RunLock.lockScope("cluster", stateDirectory: dir, holder: .current(run: "run-B"))
+        lock.release()
+    }
+}
