@@ -54,6 +54,12 @@ public struct ResumeNeedsDecision: Error, Sendable, Hashable, CustomStringConver
         public var stepID: String
         /// The instance's rollback (not the step) was in flight.
         public var rollback: Bool
+        /// An undecided instance.
+        public init(key: String, stepID: String, rollback: Bool) {
+            self.key = key
+            self.stepID = stepID
+            self.rollback = rollback
+        }
     }
     public var instances: [Instance]
 

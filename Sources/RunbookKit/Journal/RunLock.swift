@@ -13,11 +13,23 @@ public final class RunLock: @unchecked Sendable {
     /// The record left by an earlier holder that died (the lock itself was free).
     public let previousHolder: LockHolder?
 
+    /// The `operatorDecision` event to journal when `--break-lock` displaced a stale holder.
+    public var brokenLockEvent: RunEvent? {
+        brokenHolder.map { holder in
+            RunEvent(.operatorDecision, host: holder.host,
+                     message: "break-lock: took \(label) from run \(holder.run) (pid \(holder.pid) on \(holder.host), gone)")
+        }
+    }
+
+    /// `lock scope 'cluster'` or `run <id>`.
+    public let label: String
+
     private let mutex = NSLock()
     private var fd: Int32
 
-    private init(path: String, fd: Int32, brokenHolder: LockHolder?, previousHolder: LockHolder?) {
+    private init(path: String, label: String, fd: Int32, brokenHolder: LockHolder?, previousHolder: LockHolder?) {
         self.path = path
+        self.label = label
         self.fd = fd
         self.brokenHolder = brokenHolder
         self.previousHolder = previousHolder
@@ -70,7 +82,7 @@ public final class RunLock: @unchecked Sendable {
                     close(fd)
                     throw error
                 }
-                return RunLock(path: path, fd: fd, brokenHolder: broken,
+                return RunLock(path: path, label: label, fd: fd, brokenHolder: broken,
                                previousHolder: previous.flatMap { $0.isGone ? $0 : nil })
             }
             let code = errno

@@ -40,6 +40,8 @@ struct RunLockTests {
         #expect(error.diagnostic.hint?.contains("--break-lock") == true)
         let broken = try RunLock.lockScope("etcd", stateDirectory: dir, holder: .current(run: "run-B"), breakLock: true)
         #expect(broken.brokenHolder == ghost)
+        #expect(broken.brokenLockEvent == RunEvent(.operatorDecision, host: ghost.host,
+            message: "break-lock: took lock scope 'etcd' from run run-ghost (pid \(dead) on \(ghost.host), gone)"))
         // Now run-B holds it, whatever the ghost's descriptor still has.
         let again = try #require(throws: LockBusy.self) {
             try RunLock.lockScope("etcd", stateDirectory: dir, holder: .current(run: "run-C"))
