@@ -7,6 +7,7 @@
 public struct JournalReader: Sendable {
     /// The records of a journal, and notes about what was ignored.
     public struct Contents: Sendable {
+        /// The decoded records, in file order.
         public var records: [JournalRecord]
         /// A torn last line, when there was one.
         public var notes: [Diagnostic]

@@ -23,8 +23,11 @@ public actor JournalWriter: EventRecorder {
         case boundaries
     }
 
+    /// The journal file.
     public nonisolated let path: String
+    /// The run id stamped on every line.
     public nonisolated let run: String
+    /// The operator stamped on every line.
     public nonisolated let operatorName: String
     /// Notes from opening the file: a torn last line that was cut off before appending.
     public nonisolated let openingNotes: [Diagnostic]

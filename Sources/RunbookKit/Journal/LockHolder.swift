@@ -2,8 +2,11 @@ import Foundation
 
 /// Who holds a lock: written into the lock file so a busy lock can name its holder.
 public struct LockHolder: Sendable, Hashable, Codable {
+    /// The holding process.
     public var pid: Int32
+    /// The host the process runs on (stale detection only works on the same host).
     public var host: String
+    /// The run id of the holder.
     public var run: String
     /// RFC 3339 UTC.
     public var since: String

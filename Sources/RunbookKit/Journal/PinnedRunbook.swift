@@ -7,6 +7,7 @@ public struct PinnedRunbookChange: Sendable, Hashable {
     public var firstDifferentLine: Int
     /// That line in the pinned copy and on disk (nil past the end of the file).
     public var pinnedLine: String?
+    /// That line in the current file (nil past its end).
     public var currentLine: String?
 
     /// The difference as a diagnostic at the changed line of the current file.

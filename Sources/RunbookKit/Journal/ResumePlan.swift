@@ -15,10 +15,13 @@ public struct ResumePlan: Sendable, Hashable {
 
     /// A decision and why it was taken.
     public struct Decision: Sendable, Hashable {
+        /// What happens to the instance.
         public var action: Action
+        /// Why, for the terminal and the journal.
         public var reason: String
         /// Taken because of a `--rerun`/`--skip` flag (journaled as `operatorDecision`).
         public var byOperator: Bool
+        /// A decision.
         public init(_ action: Action, _ reason: String, byOperator: Bool = false) {
             self.action = action
             self.reason = reason
@@ -50,7 +53,9 @@ public struct ResumePlan: Sendable, Hashable {
 public struct ResumeNeedsDecision: Error, Sendable, Hashable, CustomStringConvertible {
     /// One undecided instance.
     public struct Instance: Sendable, Hashable {
+        /// The instance key (`StepInstance.key`).
         public var key: String
+        /// The step id, for the flags.
         public var stepID: String
         /// The instance's rollback (not the step) was in flight.
         public var rollback: Bool
@@ -61,6 +66,7 @@ public struct ResumeNeedsDecision: Error, Sendable, Hashable, CustomStringConver
             self.rollback = rollback
         }
     }
+    /// Every undecided instance, sorted by key.
     public var instances: [Instance]
 
     /// The error as a diagnostic with the flags to pass.

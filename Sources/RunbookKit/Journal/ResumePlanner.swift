@@ -7,7 +7,9 @@
 public struct ResumePlanner: Sendable {
     /// What the planner needs to know about one step of the runbook.
     public struct StepFacts: Sendable, Hashable {
+        /// The step id.
         public var id: String
+        /// `idempotent: true`: safe to run again after a crash.
         public var idempotent: Bool
         /// The step has a `verify` (post-condition) that tells whether it took effect.
         public var hasVerify: Bool
@@ -35,6 +37,7 @@ public struct ResumePlanner: Sendable {
         public var skip: Set<String>
         /// `--from STEP`: run this step and every later one again, completed or not.
         public var from: String?
+        /// The flags as given.
         public init(rerun: Set<String> = [], skip: Set<String> = [], from: String? = nil) {
             self.rerun = rerun
             self.skip = skip
@@ -42,6 +45,7 @@ public struct ResumePlanner: Sendable {
         }
     }
 
+    /// The runbook's steps in list order.
     public var steps: [StepFacts]
 
     /// A planner over the runbook's steps, in list order.

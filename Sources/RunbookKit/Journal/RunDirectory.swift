@@ -20,10 +20,15 @@ public struct RunDirectory: Sendable, Hashable {
         self.runID = runID
     }
 
+    /// `journal.jsonl`.
     public var journalPath: String { "\(path)/journal.jsonl" }
+    /// `run.json`.
     public var metadataPath: String { "\(path)/run.json" }
+    /// `params.json`.
     public var paramsPath: String { "\(path)/params.json" }
+    /// `inventory.json`.
     public var inventoryPath: String { "\(path)/inventory.json" }
+    /// The run's lock file (`RunLock.lockRun`).
     public var lockPath: String { "\(path)/lock" }
     /// Where the pinned runbook texts are.
     public var runbookDirectory: String { "\(path)/runbook" }

@@ -3,7 +3,9 @@ public struct RunMetadata: Sendable, Hashable, Codable {
     /// The run directory format this build writes.
     public static let currentFormatVersion = 1
 
+    /// The run directory format version.
     public var formatVersion: Int
+    /// The run id (`runId` in JSON).
     public var runID: String
     /// The runbook's `runbook:` name.
     public var runbook: String
@@ -13,6 +15,7 @@ public struct RunMetadata: Sendable, Hashable, Codable {
     public var pinnedFile: String
     /// RFC 3339 UTC.
     public var started: String
+    /// Who started the run (`operator` in JSON).
     public var operatorName: String
     /// The runbook's lock scope, rendered, when it has one.
     public var lockScope: String?

@@ -1,6 +1,8 @@
 /// Everything the `runs`, `status` and `audit` commands show about one run, read from its directory.
 public struct RunReport: Sendable {
+    /// The run directory.
     public var directory: RunDirectory
+    /// Its `run.json`.
     public var metadata: RunMetadata
     /// How many journal records were replayed.
     public var recordCount: Int
@@ -41,11 +43,15 @@ public struct RunReport: Sendable {
 
 /// One row of `runbook runs`.
 public struct RunSummary: Sendable, Hashable {
+    /// The run id.
     public var runID: String
+    /// The runbook name.
     public var runbook: String
     /// A `RunState.Status` raw value, or `unreadable` when the run directory is damaged.
     public var status: String
+    /// RFC 3339 start time.
     public var started: String
+    /// Who started the run.
     public var operatorName: String
 
     /// The summary of a run; a damaged run directory still gets a row.

@@ -1,6 +1,8 @@
 /// Left-aligned columns separated by two spaces, for the CLI's tables.
 public struct TextTable: Sendable {
+    /// Column titles.
     public var header: [String]
+    /// Cells, row by row.
     public var rows: [[String]]
 
     /// A table with a header row.
