@@ -14,7 +14,10 @@ struct RunbookCommand: AsyncParsableCommand {
             `runbook run FILE --sim`.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, PlanCommand.self, RunCommand.self, GraphCommand.self, ListCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, RunCommand.self, ResumeCommand.self, RunsCommand.self,
+            StatusCommand.self, AuditCommand.self, GraphCommand.self, ListCommand.self,
+        ]
     )
 
     /// Runs the command line; usage errors exit with 2 (invalid input), like every other invalid input,

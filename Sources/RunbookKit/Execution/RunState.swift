@@ -30,12 +30,17 @@ public struct RunState: Sendable, Hashable {
         public var host: String?
         public var attempts: Int
         public var outputs: [String: Value]
-        public init(key: String, status: StepStatus, host: String? = nil, attempts: Int = 0, outputs: [String: Value] = [:]) {
+        /// The step's rollback started (`rollbackStepStarted`) but has not ended: the process
+        /// died or was interrupted in the middle of undoing it.
+        public var rollbackInFlight: Bool
+        public init(key: String, status: StepStatus, host: String? = nil, attempts: Int = 0, outputs: [String: Value] = [:],
+                    rollbackInFlight: Bool = false) {
             self.key = key
             self.status = status
             self.host = host
             self.attempts = attempts
             self.outputs = outputs
+            self.rollbackInFlight = rollbackInFlight
         }
     }
 

@@ -1,0 +1,32 @@
+import ArgumentParser
+import RunbookKit
+
+/// `runbook runs`: the runs in the state directory, newest first.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List runs, newest first.",
+        discussion: """
+            Each run's status is rebuilt from its journal.
+
+            Examples:
+              runbook runs
+              runbook runs --state-dir /var/lib/runbook
+            """)
+
+    @OptionGroup var state: StateDirectoryOptions
+
+    func run() async throws {
+        let runs = RunDirectory.list(stateDirectory: state.resolved)
+        guard !runs.isEmpty else {
+            print("no runs in \(state.resolved)/runs")
+            return
+        }
+        var table = TextTable(header: ["RUN", "RUNBOOK", "STATUS", "STARTED", "OPERATOR"])
+        for directory in runs {
+            let s = RunSummary.load(directory)
+            table.rows.append([s.runID, s.runbook, s.status, s.started, s.operatorName])
+        }
+        print(table.render())
+    }
+}
