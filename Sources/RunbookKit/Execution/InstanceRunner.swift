@@ -60,6 +60,13 @@ struct InstanceRunner: Sendable {
             return await failBeforeStart("\(error)")
         }
         let commands = CommandRunner(env: env, key: key, host: hostName, transport: transport, timeout: step.timeout)
+        if coordinator.resumedFrom?.steps[key]?.status == .inFlight,
+            await ResumeProbe(runner: self, commands: commands, context: context).stepTookEffect()
+        {
+            await coordinator.emit(RunEvent(.note, step: key, host: hostName,
+                                            message: "was in flight; its verify holds now, so it is not run again"))
+            return await conclude(.succeeded([:]), context: context)
+        }
         let outcome: ActionOutcome
         switch step.action {
         case .run(let template):
