@@ -1,2 +1,4 @@
+import Foundation
 import SimulatorKit
-print("sim")
+
+exit(ToolMain.main(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment))

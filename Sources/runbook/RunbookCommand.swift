@@ -13,6 +13,6 @@ struct RunbookCommand: AsyncParsableCommand {
             `runbook run FILE --sim`.
             """,
         version: "0.1.0",
-        subcommands: [ValidateCommand.self]
+        subcommands: [ValidateCommand.self, SimCommand.self]
     )
 }
