@@ -31,7 +31,6 @@ enum OcDrain {
             let pods = v.state.pods.filter { $0.node == name }
             let daemon = pods.filter { if case .daemonSet = $0.owner { return true } else { return false } }
             let bare = pods.filter { $0.owner == .bare }
-            let local = pods.filter { $0.localData && $0.owner != .bare }
             var errors: [String] = [], warnings: [String] = []
             if !daemon.isEmpty {
                 if a.flag("ignore-daemonsets") { warnings.append("Ignoring DaemonSet-managed pods: " + list(daemon)) } else {
@@ -45,7 +44,7 @@ enum OcDrain {
             }
             let localAll = pods.filter(\.localData)
             if !localAll.isEmpty {
-                if a.flag("delete-local-data") { warnings.append("Deleting pods with local storage: " + list(localAll)) } else if !local.isEmpty || !a.flag("force") {
+                if a.flag("delete-local-data") { warnings.append("Deleting pods with local storage: " + list(localAll)) } else {
                     errors.append("pods with local storage (use --delete-local-data to override): " + list(localAll))
                 }
             }
