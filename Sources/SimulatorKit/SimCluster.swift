@@ -22,7 +22,7 @@ public struct SimCluster: Sendable {
     public static let toolNames = [
         "oc", "etcdctl", "etcdctl2", "etcdctl3", "systemctl", "master-restart", "docker-storage-setup", "lvextend",
         "xfs_growfs", "vgs", "lvs", "pvs", "yum", "rpm", "restorecon", "timedatectl", "ip", "update-ca-trust", "docker",
-        "ansible-playbook", "hostname",
+        "ansible-playbook", "hostname", "pvresize", "openssl", "iptables", "iptables-save", "container-storage-setup",
     ] + FileTool.names
 
     /// Creates a fresh cluster in `dir` (emptied first when it already holds a simulator).

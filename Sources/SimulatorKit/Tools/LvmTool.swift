@@ -2,7 +2,7 @@ import Foundation
 
 /// `vgs`, `lvs`, `pvs` and `lvextend` over a host's docker volume group.
 enum LvmTool: SimTool {
-    static let names = ["vgs", "lvs", "pvs", "lvextend"]
+    static let names = ["vgs", "lvs", "pvs", "lvextend", "pvresize"]
 
     static let specs: [Arguments.Spec] = [
         .init("noheadings", value: false), .init("nosuffix", value: false), .init("units"), .init("options", "o"),
@@ -17,6 +17,7 @@ enum LvmTool: SimTool {
         case .failure(let e): throw c.fail("\(c.tool): \(e.message.replacingOccurrences(of: "flag", with: "option"))\n  Run `\(c.tool) --help' for more information.", code: 3)
         }
         if c.tool == "lvextend" { return try LvExtend.run(c, a) }
+        if c.tool == "pvresize" { return try pvresize(c, a) }
         let view = try c.view()
         guard let storage = view.state.host(c.host)?.storage else { return 0 }
         let free = view.state.faults.contains(.noFreeExtents(host: c.host)) ? 0 : storage.vgFreeMiB
@@ -61,6 +62,25 @@ enum LvmTool: SimTool {
         let header = columns.map { headers[$0] ?? $0 }
         c.out(render(a.flag("noheadings") ? rows : [header] + rows, numericFrom: c.tool == "vgs" ? 1 : 2))
         return 0
+    }
+
+    /// Grows a physical volume to its disk's size (after the disk itself was enlarged).
+    static func pvresize(_ c: ToolContext, _ a: Arguments) throws -> Int32 {
+        guard let device = a.positionals.first else {
+            throw c.fail("  Please supply physical volume(s)\n  Run `pvresize --help' for more information.", code: 3)
+        }
+        return try c.update { v in
+            guard let h = v.state.hostIndex(c.host), var s = v.state.hosts[h].storage else { return 5 }
+            let disk = device.hasSuffix("1") ? String(device.dropLast()) : device
+            let pv = disk + "1"
+            guard s.physicalVolumes[pv] != nil, let size = v.state.hosts[h].disks[disk] else {
+                throw c.fail("  Failed to find physical volume \"\(device)\".\n  0 physical volume(s) resized or updated / 1 physical volume(s) not resized", code: 5)
+            }
+            if !v.state.faults.contains(.noFreeExtents(host: c.host)) { s.physicalVolumes[pv] = size - 4 }
+            v.state.hosts[h].storage = s
+            c.out("  Physical volume \"\(pv)\" changed\n  1 physical volume(s) resized or updated / 0 physical volume(s) not resized\n")
+            return 0
+        }
     }
 
     static let headers = [

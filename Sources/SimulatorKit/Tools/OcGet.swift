@@ -97,6 +97,24 @@ enum OcGet {
                     throw c.fail("error: error parsing jsonpath \(template), \(error)")
                 }
             }
+        } else if output.hasPrefix("custom-columns=") {
+            var rows: [[String]] = []
+            var columns: [(String, String)] = []
+            for spec in output.dropFirst("custom-columns=".count).split(separator: ",") {
+                guard let colon = spec.firstIndex(of: ":") else {
+                    throw c.fail("error: custom-columns format specified but no custom columns given")
+                }
+                columns.append((String(spec[..<colon]), String(spec[spec.index(after: colon)...])))
+            }
+            if !a.flag("no-headers") { rows.append(columns.map(\.0)) }
+            for o in selected {
+                rows.append(try columns.map { column in
+                    let path = column.1.hasPrefix("{") ? String(column.1.dropFirst().dropLast()) : column.1
+                    let values = try JSONPath.evaluate(path, current: o.json, root: o.json)
+                    return values.isEmpty ? "<none>" : values.map(\.plain).joined(separator: ",")
+                })
+            }
+            c.out(Table.render(rows))
         } else if output == "name" {
             for o in selected { c.out("\(o.kindName)/\(o.name)\n") }
         } else if output == "" || output == "wide" {

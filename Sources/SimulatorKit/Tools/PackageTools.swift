@@ -37,6 +37,12 @@ enum YumTool: SimTool {
                         v.state.hosts[h].services[unit] = ServiceState(active: false, enabled: false)
                     }
                     installed.append(full)
+                    if name == "etcd", !c.tree.exists("/etc/etcd/etcd.conf") {
+                        let ip = v.state.hosts[h].ip
+                        try c.tree.write("/etc/etcd/etcd.conf", EtcdFiles.conf(name: "default", ip: ip,
+                                                                               initialCluster: "default=https://\(ip):2380", state: "new"))
+                        try c.tree.makeDirectory("/var/lib/etcd")
+                    }
                 }
                 if installed.isEmpty {
                     c.out(verb == "install" ? "Nothing to do\n" : "No packages marked for update\n")
