@@ -108,6 +108,7 @@ enum LvmTool: SimTool {
 enum LvmSize {
     static func format(_ mib: Int, units: String, suffix: Bool) -> String {
         let unit = units.lowercased()
+        if mib == 0 { return suffix && unit != "b" ? "0 " : "0" }
         let value: Double
         let letter: String
         switch unit {
