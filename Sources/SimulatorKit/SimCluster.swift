@@ -110,3 +110,24 @@ public struct SimCluster: Sendable {
         do { try Data(out.utf8).write(to: URL(fileURLWithPath: path)) } catch { throw SimError.io("cannot write \(path)") }
     }
 }
+
+extension SimCluster {
+    /// The `runbook-sim` executable installed next to the running program (`/proc/self/exe`),
+    /// which is where `runbook run|plan --sim` and `runbook sim init` find it.
+    public static func defaultToolPath() -> String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return ((exe as NSString).deletingLastPathComponent as NSString).appendingPathComponent("runbook-sim")
+    }
+
+    /// Creates a fresh default cluster in a new temporary directory (for `runbook run FILE --sim`
+    /// without a directory) and returns it; the caller prints where it is.
+    /// - Throws: `SimError.io` when the directory cannot be created.
+    public static func createTemporary(description: ClusterDescription = .default,
+                                       toolPath: String = defaultToolPath()) throws(SimError) -> SimCluster {
+        let dir = NSTemporaryDirectory() + "runbook-sim-" + String(UUID().uuidString.prefix(8)).lowercased()
+        return try create(at: dir, description: description, toolPath: toolPath)
+    }
+
+    /// The transport-ready inventory written by `create` (`<dir>/inventory.yaml`).
+    public var inventoryPath: String { directory + "/inventory.yaml" }
+}

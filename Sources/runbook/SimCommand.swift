@@ -11,10 +11,7 @@ struct SimCommand: AsyncParsableCommand {
         subcommands: [Init.self, State.self, Fault.self, Reset.self])
 
     /// The runbook-sim executable next to this one.
-    static func toolPath() -> String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return ((exe as NSString).deletingLastPathComponent as NSString).appendingPathComponent("runbook-sim")
-    }
+    static func toolPath() -> String { SimCluster.defaultToolPath() }
 
     static func report(_ error: SimError) -> ExitCode {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
