@@ -9,6 +9,7 @@ import Darwin
 /// transport) with the simulator's tools first on PATH and the host named in the environment; file
 /// operations map absolute paths onto `<simdir>/hosts/<host>/root`.
 public struct SimTransport: Transport {
+    /// The inventory host this transport reaches.
     public let host: InventoryHost
     /// The simulator directory (`runbook sim init`).
     public let simDirectory: String
@@ -47,6 +48,7 @@ public struct SimTransport: Transport {
         return simDirectory + "/hosts/" + (try simHost()) + "/root" + path
     }
 
+    /// Runs through `base` with the simulator on PATH. - Throws: `.unreachable` for hosts outside the cluster.
     public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {
         let name = try simHost()
         var simulated = request
@@ -57,6 +59,7 @@ public struct SimTransport: Transport {
         return try await base.run(simulated, sink: sink)
     }
 
+    /// Reads `<host root>/path`; nil when missing.
     public func readFile(_ path: String) async throws -> [UInt8]? {
         let target = try real(path)
         guard FileManager.default.fileExists(atPath: target) else { return nil }
@@ -66,6 +69,7 @@ public struct SimTransport: Transport {
         return [UInt8](data)
     }
 
+    /// Writes `<host root>/path` atomically, keeping an existing file's mode.
     public func writeFile(_ path: String, contents: [UInt8], mode: UInt16?) async throws {
         let target = try real(path)
         let directory = (target as NSString).deletingLastPathComponent
@@ -89,6 +93,7 @@ public struct SimTransport: Transport {
         }
     }
 
+    /// Renames inside the host root.
     public func moveFile(from: String, to: String) async throws {
         let source = try real(from), destination = try real(to)
         guard rename(source, destination) == 0 else {
@@ -96,6 +101,7 @@ public struct SimTransport: Transport {
         }
     }
 
+    /// Removes inside the host root; no error when already gone.
     public func removeFile(_ path: String) async throws {
         let target = try real(path)
         guard unlink(target) == 0 || errno == ENOENT else {

@@ -5,6 +5,7 @@ public struct HostTree: Sendable, Hashable {
     /// The directory standing for the host's `/`.
     public let root: String
 
+    /// Creates a value with every field given.
     public init(simDirectory: String, host: String) {
         root = simDirectory + "/hosts/" + host + "/root"
     }

@@ -4,10 +4,13 @@ import RunbookKit
 public struct ClusterDescription: Sendable, Hashable, Codable {
     /// A machine and the inventory groups it belongs to.
     public struct Host: Sendable, Hashable, Codable {
+        /// The name (host name, node name, controller name …).
         public var name: String
+        /// The address other hosts reach it at.
         public var ip: String
         /// Of `masters`, `infra`, `app`, `lb`, `new_etcd` (`etcd` and `nodes` follow from them).
         public var role: String
+        /// Creates a value with every field given.
         public init(name: String, ip: String, role: String) {
             self.name = name
             self.ip = ip
@@ -15,6 +18,7 @@ public struct ClusterDescription: Sendable, Hashable, Codable {
         }
     }
 
+    /// The machines, in inventory order.
     public var hosts: [Host]
     /// `overlay2` or `devicemapper`.
     public var storageDriver: String
@@ -25,6 +29,7 @@ public struct ClusterDescription: Sendable, Hashable, Codable {
     /// Size of the spare `/dev/vdc` on app nodes in MiB (0: none).
     public var spareDiskMiB: Int
 
+    /// Creates a value with every field given.
     public init(hosts: [Host], storageDriver: String = "overlay2", dockerDiskMiB: Int = 20480,
                 dockerLVMiB: Int = 15360, spareDiskMiB: Int = 40960) {
         self.hosts = hosts

@@ -63,7 +63,9 @@ public struct ClusterState: Sendable, Hashable, Codable {
 
 /// One simulated machine.
 public struct SimHost: Sendable, Hashable, Codable {
+    /// The name (host name, node name, controller name …).
     public var name: String
+    /// The address other hosts reach it at.
     public var ip: String
     /// systemd units by name without `.service`.
     public var services: [String: ServiceState]
@@ -82,9 +84,13 @@ public struct SimHost: Sendable, Hashable, Codable {
 
 /// A systemd unit.
 public struct ServiceState: Sendable, Hashable, Codable {
+    /// Running now.
     public var active: Bool
+    /// Started at boot.
     public var enabled: Bool
+    /// Cannot be started until unmasked.
     public var masked: Bool
+    /// Creates a value with every field given.
     public init(active: Bool, enabled: Bool, masked: Bool = false) {
         self.active = active
         self.enabled = enabled
@@ -118,41 +124,59 @@ public struct DockerStorage: Sendable, Hashable, Codable {
 
 /// A Kubernetes node.
 public struct SimNode: Sendable, Hashable, Codable {
+    /// The name (host name, node name, controller name …).
     public var name: String
     /// `master`, `infra`, `compute`.
     public var roles: [String]
+    /// False once cordoned (`SchedulingDisabled`).
     public var schedulable: Bool
+    /// Labels, for `-l` selectors and JSON output.
     public var labels: [String: String]
+    /// How many pods fit (the scheduler's room check).
     public var maxPods: Int
 }
 
 /// What created a pod; decides how drain treats it.
 public enum PodOwner: Sendable, Hashable, Codable {
+    /// Created by a replication controller (recreated after eviction).
     case replicationController(String)
+    /// Created by a daemon set (one per node; drain needs --ignore-daemonsets).
     case daemonSet(String)
+    /// Created directly (drain needs --force; lost on eviction).
     case bare
 }
 
 /// A pod the API server knows (static pods are derived from manifests instead).
 public struct SimPod: Sendable, Hashable, Codable {
+    /// The name (host name, node name, controller name …).
     public var name: String
+    /// The project it lives in.
     public var namespace: String
     /// Empty while Pending.
     public var node: String
+    /// Who manages it.
     public var owner: PodOwner
     /// Uses an emptyDir volume (drain needs `--delete-local-data`).
     public var localData: Bool
+    /// Labels, for `-l` selectors and JSON output.
     public var labels: [String: String]
+    /// The address other hosts reach it at.
     public var ip: String
+    /// When it was created (for AGE).
     public var created: Date
+    /// `Running` or `Pending`.
     public var status: String { node.isEmpty ? "Pending" : "Running" }
 }
 
 /// A deployment config with its current replication controller (`router` -> `router-1`).
 public struct SimController: Sendable, Hashable, Codable {
+    /// The name (host name, node name, controller name …).
     public var name: String
+    /// The project it lives in.
     public var namespace: String
+    /// The latest deployment (`router-1`).
     public var revision: Int
+    /// Desired replicas.
     public var replicas: Int
     /// The node role its pods need (`infra`, `compute`).
     public var nodeRole: String
@@ -165,7 +189,9 @@ public struct SimController: Sendable, Hashable, Codable {
 
 /// A daemon set with a pod on every node.
 public struct SimDaemonSet: Sendable, Hashable, Codable {
+    /// The name (host name, node name, controller name …).
     public var name: String
+    /// The project it lives in.
     public var namespace: String
 }
 
@@ -175,10 +201,12 @@ public struct EtcdMember: Sendable, Hashable, Codable {
     public var id: String
     /// Empty until the member has started.
     public var name: String
+    /// `https://IP:2380`.
     public var peerURL: String
     /// Empty until the member has started.
     public var clientURL: String
     /// The simulated host that runs it.
     public var host: String
+    /// False between `member add` and the first start.
     public var started: Bool
 }

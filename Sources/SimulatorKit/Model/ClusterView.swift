@@ -3,9 +3,12 @@ import Foundation
 /// The state together with the host file trees: answers the questions whose truth depends on
 /// both (is this static pod running? does etcd have quorum? is the API up?).
 public struct ClusterView {
+    /// The model.
     public var state: ClusterState
+    /// The simulator directory.
     public let simDirectory: String
 
+    /// Creates a value with every field given.
     public init(state: ClusterState, simDirectory: String) {
         self.state = state
         self.simDirectory = simDirectory

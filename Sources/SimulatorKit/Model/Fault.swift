@@ -23,6 +23,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         ("unreachable", "HOST", "every tool on HOST fails like ssh: No route to host (exit 255)"),
     ]
 
+    /// How it is shown in summaries and messages.
     public var description: String {
         switch self {
         case .unhealthyEtcd(let h): "unhealthy-etcd \(h)"
@@ -62,10 +63,14 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// A simulator failure shown to the user.
 public enum SimError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Bad arguments.
     case usage(String)
+    /// The simulator directory could not be read or written.
     case io(String)
+    /// A cluster description that makes no sense.
     case invalidCluster(String)
 
+    /// How it is shown in summaries and messages.
     public var description: String {
         switch self {
         case .usage(let m), .io(let m), .invalidCluster(let m): m

@@ -9,6 +9,7 @@ public struct StateStore: Sendable {
     /// The simulator directory.
     public let directory: String
 
+    /// Creates a value with every field given.
     public init(directory: String) { self.directory = directory }
 
     var statePath: String { directory + "/state.json" }
@@ -91,6 +92,8 @@ public struct StateStore: Sendable {
 /// A tool's way to end with an exit code after printing its own message; the state changes made so
 /// far are kept.
 public struct ToolExit: Error, Sendable, Hashable {
+    /// The exit code.
     public var code: Int32
+    /// Creates a value with every field given.
     public init(_ code: Int32) { self.code = code }
 }

@@ -2,13 +2,18 @@ import Foundation
 
 /// What a simulated tool gets: its name and arguments, the host it runs on, the simulator.
 public struct ToolContext {
+    /// The name it was called by (argv[0] basename).
     public let tool: String
+    /// Arguments after the tool name.
     public var args: [String]
     public let host: String
+    /// The simulator directory.
     public let simDirectory: String
+    /// The process environment.
     public let environment: [String: String]
     let store: StateStore
 
+    /// Creates a value with every field given.
     public init(tool: String, args: [String], host: String, simDirectory: String, environment: [String: String]) {
         self.tool = tool
         self.args = args
