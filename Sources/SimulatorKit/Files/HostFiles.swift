@@ -17,11 +17,17 @@ enum HostFiles {
                 try tree.write("/etc/sysconfig/docker-storage", dockerStorage(storage))
             }
             try tree.write("/etc/sysconfig/docker", "OPTIONS=' --selinux-enabled --signature-verification=False'\n")
+            try tree.write("/etc/sysconfig/iptables", "*filter\n:INPUT ACCEPT [0:0]\n:OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\nCOMMIT\n")
+            try tree.write("/etc/sysconfig/docker-network", "DOCKER_NETWORK_OPTIONS=' --mtu=1450'\n")
             if state.node(host.name) != nil {
                 try tree.makeDirectory("/etc/origin/node/pods")
                 try tree.write("/etc/origin/node/node-config.yaml", nodeConfig(host))
                 try tree.write("/etc/origin/node/ca.crt", EtcdFiles.pem("CERTIFICATE", "openshift-signer"))
                 try tree.write("/etc/sysconfig/atomic-openshift-node", "DEBUG_LOGLEVEL=2\n")
+                try tree.write("/etc/cni/net.d/80-openshift-network.conf",
+                               "{\n  \"cniVersion\": \"0.2.0\",\n  \"name\": \"openshift-sdn\",\n  \"type\": \"openshift-sdn\"\n}\n")
+                try tree.write("/etc/dnsmasq.conf", "conf-dir=/etc/dnsmasq.d\n")
+                try tree.write("/etc/dnsmasq.d/origin-dns.conf", "no-resolv\ndomain-needed\nserver=/cluster.local/172.30.0.1\n")
             }
             if masters.contains(host.name) {
                 try writeMaster(host, tree: tree, etcdURLs: etcdURLs, initialCluster: initialCluster,
