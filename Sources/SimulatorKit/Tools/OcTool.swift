@@ -15,6 +15,9 @@ enum OcTool: SimTool {
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
+        if let dash = c.args.firstIndex(of: "--"), c.args.first(where: { !$0.hasPrefix("-") }) == "exec" {
+            return try exec(c, Array(c.args[..<dash]), Array(c.args[(dash + 1)...]))
+        }
         var parsed: Arguments
         switch Arguments.parse(c.args, specs) {
         case .success(let a): parsed = a
@@ -63,6 +66,26 @@ enum OcTool: SimTool {
     /// The namespace a command works in: `-n`, or the host's current project.
     static func namespace(_ c: ToolContext, _ a: Arguments, _ view: ClusterView) -> String {
         a["namespace"] ?? view.state.host(c.host)?.project ?? "default"
+    }
+
+    /// `oc exec POD [-c CONTAINER] -- CMD…`: runs CMD on the pod's node (its tools see that host).
+    static func exec(_ c: ToolContext, _ head: [String], _ command: [String]) throws -> Int32 {
+        let parsed: Arguments
+        switch Arguments.parse(head, specs + [.init("container", "c"), .init("stdin", "i", value: false), .init("tty", "t", value: false)]) {
+        case .success(let a): parsed = a
+        case .failure(let e): throw c.fail("Error: \(e.message)\n\n\nSee 'oc exec -h' for help and examples.")
+        }
+        let view = try c.view()
+        try requireAPI(c, view)
+        guard parsed.positionals.count == 2, let name = parsed.positionals.last, !command.isEmpty else {
+            throw c.fail("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'oc exec -h' for help and examples.")
+        }
+        let ns = namespace(c, parsed, view)
+        guard let pod = OcObjects.pods(view).first(where: { $0.name == name && $0.namespace == ns }), !pod.node.isEmpty else {
+            throw c.fail("Error from server (NotFound): pods \"\(name)\" not found")
+        }
+        setenv("RUNBOOK_SIM_HOST", pod.node, 1)
+        return try FileTool.exec(c, command[0], Array(command.dropFirst()), searchPath: true)
     }
 
     static func project(_ c: ToolContext, _ a: Arguments) throws -> Int32 {

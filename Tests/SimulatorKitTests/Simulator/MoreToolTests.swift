@@ -85,4 +85,14 @@ struct MoreToolTests {
         #expect(try f.run("systemctl", ["frob", "docker"], on: h).stderr == "Unknown operation 'frob'.\n")
         #expect(try f.run("systemctl", ["stop", "nosuch"], on: h).code == 5)
     }
+
+    @Test("oc exec runs in the pod's node: the guide's etcd snapshot through the etcd pod")
+    func ocExec() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let r = try f.sh("oc exec master-etcd-master-2.example.com -n kube-system -c etcd -- /bin/sh -c 'ETCDCTL_API=3 etcdctl --endpoints https://master-2.example.com:2379 snapshot save /var/lib/etcd/snapshot.db; hostname'")
+        #expect(r.stdout == "Snapshot saved at /var/lib/etcd/snapshot.db\nmaster-2.example.com\n")
+        #expect(f.tree("master-2.example.com").exists("/var/lib/etcd/snapshot.db"))
+        #expect(try f.run("oc", ["exec", "nosuch", "--", "true"]).stderr == "Error from server (NotFound): pods \"nosuch\" not found\n")
+    }
 }
