@@ -33,8 +33,16 @@ indirect enum JSONValue: Equatable {
         switch self {
         case .string(let s): return s
         case .number, .raw, .bool, .null: return rendered()
-        case .array, .object:
-            return rendered().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        case .array, .object: return compact
+        }
+    }
+
+    /// One line, no spaces (`{"a":[1,2]}`), like Go's encoding/json.
+    var compact: String {
+        switch self {
+        case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
+        case .object(let o): return "{" + o.keys.sorted().map { Self.quote($0) + ":" + (o[$0] ?? .null).compact }.joined(separator: ",") + "}"
+        default: return rendered()
         }
     }
 
