@@ -35,6 +35,10 @@ public enum ToolMain {
         do {
             let state = try store.read()
             host = environment["RUNBOOK_SIM_HOST"] ?? state.groups["masters"]?.first ?? ""
+            guard state.host(host) != nil else {
+                FileHandle.standardError.write(Data("ssh: Could not resolve hostname \(host): Name or service not known (not a host of the simulated cluster)\n".utf8))
+                return 255
+            }
             if state.faults.contains(.unreachable(host: host)) {
                 let ip = state.host(host)?.ip ?? host
                 FileHandle.standardError.write(Data("ssh: connect to host \(ip) port 22: No route to host\n".utf8))
