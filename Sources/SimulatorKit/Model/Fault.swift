@@ -2,7 +2,7 @@
 public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The etcd member on this host reports unhealthy and does not count toward quorum.
     case unhealthyEtcd(host: String)
-    /// `oc adm drain NODE` blocks until it is killed.
+    /// `oc adm drain NODE` blocks on an eviction until its `--timeout` passes or it is killed.
     case drainHangs(node: String)
     /// `oc adm drain NODE` fails after cordoning.
     case drainFails(node: String)
@@ -16,7 +16,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The fault kinds `runbook sim fault` accepts, with their arguments.
     public static let kinds: [(name: String, usage: String, summary: String)] = [
         ("unhealthy-etcd", "HOST", "the etcd member on HOST reports unhealthy"),
-        ("drain-hangs", "NODE", "oc adm drain NODE blocks until killed"),
+        ("drain-hangs", "NODE", "oc adm drain NODE blocks until its --timeout or until killed"),
         ("drain-fails", "NODE", "oc adm drain NODE fails after cordoning"),
         ("no-free-extents", "HOST", "the docker VG on HOST has no free extents; new disks add none"),
         ("command-fails", "TOOL MATCH TIMES", "TOOL with MATCH in its arguments fails TIMES times, then succeeds"),

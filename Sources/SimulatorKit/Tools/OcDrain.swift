@@ -63,11 +63,19 @@ enum OcDrain {
             c.out("node/\(name) drained\n")
             return 0
         case .hang:
-            if let p = try c.view().state.pods.first(where: { $0.node == name && $0.owner != .daemonSet("sdn") }) {
-                c.out("evicting pod \"\(p.name)\"\n")
+            let stuck = try c.view().state.pods.first { pod in
+                if case .daemonSet = pod.owner { return false }
+                return pod.node == name
             }
-            // Stuck like an eviction blocked by a disruption budget; the engine's timeout kills us.
-            while true { usleep(200_000) }
+            let podName = stuck?.name ?? "router-1-stuck"
+            c.out("evicting pod \"\(podName)\"\n")
+            c.err("error when evicting pod \"\(podName)\" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.\n")
+            // Stuck like an eviction blocked by a disruption budget: until --timeout, or until killed.
+            let limit = a["timeout"].flatMap(seconds) ?? 0
+            let start = Date()
+            while limit == 0 || Date().timeIntervalSince(start) < limit { usleep(100_000) }
+            let t = a["timeout"] ?? ""
+            throw c.fail("There are pending pods in node \"\(name)\" when an error occurred: Drain did not complete within \(t)\npod/\(podName)\nerror: unable to drain node \"\(name)\", aborting command...\n\nThere are pending nodes to be drained:\n \(name)\nerror: Drain did not complete within \(t)")
         }
     }
 
@@ -75,6 +83,29 @@ enum OcDrain {
 
     static func abort(_ c: ToolContext, _ node: String, _ reason: String) -> ToolExit {
         c.fail("error: unable to drain node \"\(node)\", aborting command...\n\nThere are pending nodes to be drained:\n \(node)\n\(reason)")
+    }
+
+    /// Seconds in a Go duration (`90s`, `1m30s`, `500ms`); nil when malformed.
+    static func seconds(_ text: String) -> Double? {
+        guard validDuration(text) else { return nil }
+        var total = 0.0, number = "", i = text.startIndex
+        while i < text.endIndex {
+            let ch = text[i]
+            if ch.isNumber || ch == "." { number.append(ch); i = text.index(after: i); continue }
+            var unit = String(ch)
+            let next = text.index(after: i)
+            if next < text.endIndex, text[next] == "s", ch != "s" { unit.append("s"); i = text.index(after: next) } else { i = next }
+            let value = Double(number) ?? 0
+            number = ""
+            switch unit {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            case "ms": total += value / 1000
+            default: total += value / 1_000_000
+            }
+        }
+        return total
     }
 
     /// Go durations: `0s`, `60s`, `5m`, `1h30m`, `500ms`, a bare `0`.

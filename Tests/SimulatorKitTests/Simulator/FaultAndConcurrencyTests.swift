@@ -60,6 +60,17 @@ struct FaultAndConcurrencyTests {
         #expect(try f.state().pods.contains { $0.node == "node-2.example.com" && $0.owner == .replicationController("frontend-1") })
     }
 
+    @Test("drain-hangs with --timeout gives up like kubectl")
+    func drainHangsTimeout() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        try f.sim.inject(.drainHangs(node: "node-2.example.com"))
+        let r = try f.run("oc", ["adm", "drain", "node-2.example.com", "--ignore-daemonsets", "--timeout=100ms"])
+        #expect(r.code == 1)
+        #expect(r.stderr.hasSuffix("error: Drain did not complete within 100ms\n"))
+        #expect(try f.state().node("node-2.example.com")?.schedulable == false)
+    }
+
     @Test("20 concurrent manage-node processes on 20 nodes all land in valid JSON state")
     func parallelInvocations() throws {
         let apps = (0..<20).map { ClusterDescription.Host(name: "app-\($0).example.com", ip: "10.0.1.\($0 + 10)", role: "app") }
