@@ -2,7 +2,7 @@ import Foundation
 
 extension ClusterState {
     /// A healthy cluster shaped like the description: etcd on the masters, router and registry on
-    /// the infra nodes, a few applications on the app nodes (one bare pod, one with emptyDir data).
+    /// the infra nodes (the registry on emptyDir), a few applications on the app nodes.
     public static func initial(_ d: ClusterDescription) -> ClusterState {
         let masters = d.hosts("masters").map(\.name), infra = d.hosts("infra").map(\.name)
         let app = d.hosts("app").map(\.name), lb = d.hosts("lb").map(\.name), newEtcd = d.hosts("new_etcd").map(\.name)
@@ -57,12 +57,13 @@ extension ClusterState {
         state.controllers = [
             SimController(name: "router", namespace: "default", revision: 1, replicas: infra.count, nodeRole: "infra",
                           hostPort: true, localData: false),
+            // No persistent registry storage configured: emptyDir, as in the guide's 5.3.1 example.
             SimController(name: "docker-registry", namespace: "default", revision: 1, replicas: infra.count, nodeRole: "infra",
-                          hostPort: false, localData: false),
+                          hostPort: false, localData: true),
             SimController(name: "frontend", namespace: "myapp", revision: 1, replicas: app.count, nodeRole: "compute",
                           hostPort: false, localData: false),
             SimController(name: "cache", namespace: "myapp", revision: 1, replicas: app.isEmpty ? 0 : 1, nodeRole: "compute",
-                          hostPort: false, localData: true),
+                          hostPort: false, localData: false),
         ]
         return state
     }

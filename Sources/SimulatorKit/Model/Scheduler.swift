@@ -70,11 +70,12 @@ extension ClusterView {
     }
 
     /// The guide's warning case: a pod no controller manages (drain needs `--force`), on the second
-    /// app node; and every initial pod three days old.
+    /// infra node (away from the app nodes the runbooks' rehearsal params use); and every initial
+    /// pod three days old.
     mutating func addInitialBarePod() {
-        let app = state.groups["app"] ?? []
-        if let node = app.count > 1 ? app[1] : app.first {
-            state.pods.append(SimPod(name: "debug-pod", namespace: "myapp", node: node, owner: .bare, localData: false,
+        let infra = state.groups["infra"] ?? [], app = state.groups["app"] ?? []
+        if let node = infra.count > 1 ? infra[1] : (infra.first ?? app.first) {
+            state.pods.append(SimPod(name: "debug-pod", namespace: "default", node: node, owner: .bare, localData: false,
                                      labels: ["run": "debug-pod"], ip: podIP(on: node), created: Date()))
         }
         let old = Date(timeIntervalSinceNow: -3 * 86400)

@@ -8,13 +8,13 @@ struct MoreToolTests {
     func customColumns() throws {
         let f = try SimFixture()
         defer { f.remove() }
-        let r = try f.run("oc", ["get", "pods", "--all-namespaces", "--field-selector", "spec.nodeName=node-1.example.com",
+        let r = try f.run("oc", ["get", "pods", "--all-namespaces", "--field-selector", "spec.nodeName=infra-node-1.example.com",
                                  "-o", "custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name,OWNER:.metadata.ownerReferences[0].kind",
                                  "--no-headers"])
         let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
-        #expect(rows.contains(["myapp", "debug-pod", "<none>"]))
+        #expect(rows.contains(["default", "debug-pod", "<none>"]))
         #expect(rows.contains { $0.first == "openshift-sdn" && $0.last == "DaemonSet" })
-        #expect(rows.contains { $0.first == "myapp" && $0[1].hasPrefix("frontend-1-") && $0.last == "ReplicationController" })
+        #expect(rows.contains { $0.first == "default" && $0[1].hasPrefix("docker-registry-1-") && $0.last == "ReplicationController" })
     }
 
     @Test("master-restart api fails when master-config's etcd urls reach no member, and the API goes with it")

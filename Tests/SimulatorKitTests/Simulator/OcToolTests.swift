@@ -69,7 +69,7 @@ struct OcToolTests {
         #expect((doc?["items"] as? [Any])?.count == 9)
         let path = try f.run("oc", ["get", "node", "node-2.example.com", "-o", "jsonpath={.spec.unschedulable}"])
         #expect(path.stdout == "true")
-        let names = try f.run("oc", ["get", "pods", "-n", "myapp", "--field-selector", "spec.nodeName=node-1.example.com",
+        let names = try f.run("oc", ["get", "pods", "-n", "default", "--field-selector", "spec.nodeName=infra-node-1.example.com",
                                      "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"])
         #expect(names.stdout.split(separator: "\n").contains("debug-pod"))
         let ready = try f.run("oc", ["get", "nodes", "-o", "jsonpath={.items[0].status.conditions[?(@.type==\"Ready\")].status}"])
