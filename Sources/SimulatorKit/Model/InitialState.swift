@@ -37,12 +37,7 @@ extension ClusterState {
                                         lvSizeMiB: d.dockerLVMiB, fsSizeMiB: d.dockerLVMiB)
             state.hosts.append(SimHost(name: h.name, ip: h.ip, services: services, storage: storage, packages: packages.sorted(),
                                        disks: disks, haproxyBackends: [], apiFailed: false, project: "default"))
-            if isNode {
-                let role = h.role == "masters" ? "master" : h.role == "infra" ? "infra" : "compute"
-                var labels = ["kubernetes.io/hostname": h.name, "node-role.kubernetes.io/\(role)": "true"]
-                if role == "infra" { labels["region"] = "infra" } else if role == "compute" { labels["region"] = "primary" }
-                state.nodes.append(SimNode(name: h.name, roles: [role], schedulable: true, labels: labels, maxPods: 10))
-            }
+            if isNode { state.nodes.append(registeredNode(h.name, role: h.role == "masters" ? "master" : h.role == "infra" ? "infra" : "compute")) }
             if h.role == "masters" {
                 let i = state.etcdMembers.count
                 let id = i < knownIDs.count ? knownIDs[i] : state.nextMemberID()
@@ -66,5 +61,20 @@ extension ClusterState {
                           hostPort: false, localData: false),
         ]
         return state
+    }
+}
+
+extension ClusterState {
+    /// The node object a host's node service registers (`master`, `infra` or `compute`).
+    static func registeredNode(_ name: String, role: String) -> SimNode {
+        var labels = ["kubernetes.io/hostname": name, "node-role.kubernetes.io/\(role)": "true"]
+        if role == "infra" { labels["region"] = "infra" } else if role == "compute" { labels["region"] = "primary" }
+        return SimNode(name: name, roles: [role], schedulable: true, labels: labels, maxPods: 10)
+    }
+
+    /// The role a host's inventory groups give its node.
+    func nodeRole(of host: String) -> String {
+        if (groups["masters"] ?? []).contains(host) { return "master" }
+        return (groups["infra"] ?? []).contains(host) ? "infra" : "compute"
     }
 }

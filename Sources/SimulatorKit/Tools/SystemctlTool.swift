@@ -124,6 +124,11 @@ enum SystemctlTool: SimTool {
             guard v.etcdQuorum, endpoints.contains(where: { e in v.member(forEndpoint: String(e)).map(v.etcdMemberUp) ?? false }) else {
                 throw failed()
             }
+        case "atomic-openshift-node":
+            // The kubelet registers its node again after `oc delete node`.
+            if v.state.node(c.host) == nil, tree.exists("/etc/origin/node/node-config.yaml") {
+                v.state.nodes.append(ClusterState.registeredNode(c.host, role: v.state.nodeRole(of: c.host)))
+            }
         default: break
         }
         v.state.hosts[h].services[unit]?.active = true

@@ -57,6 +57,19 @@ struct HostTests {
         #expect(try f.run("systemctl", ["status", "docker"], on: node).stdout.contains("Active: active (running)"))
     }
 
+    @Test("the node service registers its node again after oc delete node")
+    func reRegister() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let node = "infra-node-2.example.com"
+        #expect(try f.run("oc", ["delete", "node", node]).stdout == "node \"\(node)\" deleted\n")
+        #expect(try f.run("oc", ["get", "node", node]).stderr == "Error from server (NotFound): nodes \"\(node)\" not found\n")
+        #expect(try f.state().pods.contains { $0.node == node } == false)
+        #expect(try f.run("systemctl", ["restart", "atomic-openshift-node"], on: node).code == 0)
+        #expect(try f.state().node(node)?.roles == ["infra"])
+        #expect(try f.state().pods.contains { $0.node == node && $0.owner == .daemonSet("sdn") })
+    }
+
     @Test("a new disk in DEVS, docker-storage-setup, lvextend -r and xfs_growfs grow the VG and file system")
     func growStorage() throws {
         let f = try SimFixture()
