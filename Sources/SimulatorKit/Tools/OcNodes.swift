@@ -25,7 +25,10 @@ enum OcNodes {
             c.out(Table.render([rows[0].headers] + rows.map(\.cells)))
             return 0
         }
-        if a.flag("list-pods") || a.flag("evacuate") {
+        if a.flag("evacuate") {
+            throw c.fail("error: --evacuate is deprecated and not simulated; use 'oc adm drain'")
+        }
+        if a.flag("list-pods") {
             let pods = OcObjects.pods(view)
             for n in names {
                 c.out("\nListing matched pods on node: \(n)\n\n")
