@@ -25,7 +25,8 @@ enum OcGet {
         let output = a["output"] ?? ""
         switch kind.lowercased() {
         case "nodes", "node", "no":
-            return try emit(c, a, output, kind: "nodes", names: words, objects: OcObjects.nodes(view), namespaced: false)
+            let nodes = OcObjects.nodes(view).filter { a["selector"].map { sel in matches(sel, $0.labels) } ?? true }
+            return try emit(c, a, output, kind: "nodes", names: words, objects: nodes, namespaced: false)
         case "pods", "pod", "po":
             var pods = OcObjects.pods(view).filter { ns == nil || $0.namespace == ns }
             if let fs = a["field-selector"] {

@@ -16,6 +16,8 @@ struct OcToolTests {
         #expect(lines.contains("node-0.example.com         Ready     compute   3d        v1.11.0+d4cacc0"))
         #expect(lines.contains("infra-node-2.example.com   Ready     infra     3d        v1.11.0+d4cacc0"))
         #expect(lines.contains("master-1.example.com       Ready     master    3d        v1.11.0+d4cacc0"))
+        let infra = try f.run("oc", ["get", "nodes", "-l", "node-role.kubernetes.io/infra=true", "-o", "name"])
+        #expect(infra.stdout == "node/infra-node-0.example.com\nnode/infra-node-1.example.com\nnode/infra-node-2.example.com\n")
     }
 
     @Test("manage-node --schedulable=false marks the node and prints it SchedulingDisabled")
