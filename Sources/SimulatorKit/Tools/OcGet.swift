@@ -25,7 +25,8 @@ enum OcGet {
         let output = a["output"] ?? ""
         switch kind.lowercased() {
         case "nodes", "node", "no":
-            let nodes = OcObjects.nodes(view).filter { a["selector"].map { sel in matches(sel, $0.labels) } ?? true }
+            let selector = a["selector"]
+            let nodes = OcObjects.nodes(view).filter { node in selector.map { matches($0, node.labels) } ?? true }
             return try emit(c, a, output, kind: "nodes", names: words, objects: nodes, namespaced: false)
         case "pods", "pod", "po":
             var pods = OcObjects.pods(view).filter { ns == nil || $0.namespace == ns }
