@@ -40,17 +40,30 @@ public struct SimTransport: Transport {
                              "ssh: Could not resolve hostname \(host.name): not a host of the simulated cluster in \(simDirectory)")
     }
 
+    /// The simulated host, refusing it like ssh would while an `unreachable` fault names it
+    /// (state.json stores the fault as `{"unreachable": {"host": NAME}}`).
+    func reachableSimHost() throws(TransportError) -> String {
+        let name = try simHost()
+        if let data = FileManager.default.contents(atPath: simDirectory + "/state.json"),
+           let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let faults = state["faults"] as? [[String: Any]],
+           faults.contains(where: { ($0["unreachable"] as? [String: Any])?["host"] as? String == name }) {
+            throw TransportError(.unreachable, host: host.name, "ssh: connect to host \(host.address) port 22: No route to host")
+        }
+        return name
+    }
+
     /// Where an absolute host path lives on disk.
     func real(_ path: String) throws(TransportError) -> String {
         guard path.hasPrefix("/") else {
             throw TransportError(.fileError, host: host.name, "'\(path)' is not an absolute path")
         }
-        return simDirectory + "/hosts/" + (try simHost()) + "/root" + path
+        return simDirectory + "/hosts/" + (try reachableSimHost()) + "/root" + path
     }
 
     /// Runs through `base` with the simulator on PATH. - Throws: `.unreachable` for hosts outside the cluster.
     public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {
-        let name = try simHost()
+        let name = try reachableSimHost()
         var simulated = request
         let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         simulated.environment["PATH"] = simDirectory + "/bin:" + path

@@ -47,6 +47,23 @@ struct SimTransportTests {
         await #expect(throws: TransportError.self) { _ = try await t.run(CommandRequest(command: "true"), sink: CollectingSink()) }
         do { _ = try await t.readFile("/etc/hosts") } catch let e as TransportError { #expect(e.kind == .unreachable) }
     }
+
+    @Test("an unreachable fault makes the transport refuse the host like ssh")
+    func unreachableFault() async throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        try f.sim.inject(.unreachable(host: "node-2.example.com"))
+        let t = SimTransport(host: InventoryHost(name: "node-2.example.com", address: "192.168.55.33", transport: .sim),
+                             simDirectory: f.dir, base: ProcessTransport())
+        do {
+            _ = try await t.run(CommandRequest(command: "true"), sink: CollectingSink())
+            Issue.record("expected unreachable")
+        } catch let e as TransportError {
+            #expect(e.kind == .unreachable)
+            #expect(e.message == "ssh: connect to host 192.168.55.33 port 22: No route to host")
+        }
+        await #expect(throws: TransportError.self) { _ = try await t.readFile("/etc/hostname") }
+    }
 }
 
 @Suite("cluster description")
