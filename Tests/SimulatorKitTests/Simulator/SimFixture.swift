@@ -16,6 +16,9 @@ struct SimFixture {
     }()
 
     init(_ description: ClusterDescription = .default) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.toolPath) else {
+            throw SimError.io("\(Self.toolPath) is missing: build it first (swift build --product runbook-sim)")
+        }
         let dir = NSTemporaryDirectory() + "sim-test-" + UUID().uuidString
         sim = try SimCluster.create(at: dir, description: description, toolPath: Self.toolPath)
     }
