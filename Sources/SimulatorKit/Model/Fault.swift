@@ -1,0 +1,79 @@
+/// Something that goes wrong on purpose during a rehearsal.
+public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The etcd member on this host reports unhealthy and does not count toward quorum.
+    case unhealthyEtcd(host: String)
+    /// `oc adm drain NODE` blocks on an eviction until its `--timeout` passes or it is killed.
+    case drainHangs(node: String)
+    /// `oc adm drain NODE` fails after cordoning.
+    case drainFails(node: String)
+    /// The docker volume group on this host has no free extents and new disks add none.
+    case noFreeExtents(host: String)
+    /// The next `times` runs of `tool` whose arguments contain `match` fail (exit 1); later ones succeed.
+    case commandFails(tool: String, match: String, times: Int)
+    /// Every tool run on this host fails like ssh to an unreachable machine (exit 255).
+    case unreachable(host: String)
+
+    /// The fault kinds `runbook sim fault` accepts, with their arguments.
+    public static let kinds: [(name: String, usage: String, summary: String)] = [
+        ("unhealthy-etcd", "HOST", "the etcd member on HOST reports unhealthy"),
+        ("drain-hangs", "NODE", "oc adm drain NODE blocks until its --timeout or until killed"),
+        ("drain-fails", "NODE", "oc adm drain NODE fails after cordoning"),
+        ("no-free-extents", "HOST", "the docker VG on HOST has no free extents; new disks add none"),
+        ("command-fails", "TOOL MATCH TIMES", "TOOL with MATCH in its arguments fails TIMES times, then succeeds"),
+        ("unreachable", "HOST", "every tool on HOST fails like ssh: No route to host (exit 255)"),
+    ]
+
+    /// How it is shown in summaries and messages.
+    public var description: String {
+        switch self {
+        case .unhealthyEtcd(let h): "unhealthy-etcd \(h)"
+        case .drainHangs(let n): "drain-hangs \(n)"
+        case .drainFails(let n): "drain-fails \(n)"
+        case .noFreeExtents(let h): "no-free-extents \(h)"
+        case .commandFails(let t, let m, let n): "command-fails \(t) '\(m)' (\(n) left)"
+        case .unreachable(let h): "unreachable \(h)"
+        }
+    }
+
+    /// Parses `KIND ARGS…` as typed on the command line.
+    /// - Throws: `SimError.usage` naming the expected arguments.
+    public static func parse(_ words: [String]) throws(SimError) -> Fault {
+        guard let kind = words.first else { throw SimError.usage("a fault kind is required") }
+        let args = Array(words.dropFirst())
+        func one() throws(SimError) -> String {
+            guard args.count == 1 else { throw SimError.usage("\(kind) takes one argument") }
+            return args[0]
+        }
+        switch kind {
+        case "unhealthy-etcd": return .unhealthyEtcd(host: try one())
+        case "drain-hangs": return .drainHangs(node: try one())
+        case "drain-fails": return .drainFails(node: try one())
+        case "no-free-extents": return .noFreeExtents(host: try one())
+        case "unreachable": return .unreachable(host: try one())
+        case "command-fails":
+            guard args.count == 3, let n = Int(args[2]), n > 0 else {
+                throw SimError.usage("command-fails takes TOOL MATCH TIMES (TIMES a positive number)")
+            }
+            return .commandFails(tool: args[0], match: args[1], times: n)
+        default:
+            throw SimError.usage("unknown fault kind '\(kind)' (expected one of: \(kinds.map(\.name).joined(separator: ", ")))")
+        }
+    }
+}
+
+/// A simulator failure shown to the user.
+public enum SimError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Bad arguments.
+    case usage(String)
+    /// The simulator directory could not be read or written.
+    case io(String)
+    /// A cluster description that makes no sense.
+    case invalidCluster(String)
+
+    /// How it is shown in summaries and messages.
+    public var description: String {
+        switch self {
+        case .usage(let m), .io(let m), .invalidCluster(let m): m
+        }
+    }
+}

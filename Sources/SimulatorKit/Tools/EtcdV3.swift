@@ -1,0 +1,125 @@
+import Foundation
+
+/// etcdctl with ETCDCTL_API=3.
+enum EtcdV3 {
+    static func run(_ s: EtcdSession) throws -> Int32 {
+        let c = s.c
+        let words = s.command()
+        guard let first = words.first else {
+            c.out("NAME:\n\tetcdctl - A simple command line client for etcd3.\n\nUSAGE:\n\tetcdctl\n")
+            return 0
+        }
+        let sub = words.count > 1 ? words[1] : ""
+        switch (first, sub) {
+        case ("version", _):
+            c.out("etcdctl version: 3.2.22\nAPI version: 3.2\n")
+            return 0
+        case ("member", "list"): return try memberList(s)
+        case ("member", "add"):
+            guard words.count == 3, let peer = s.args["peer-urls"], !peer.isEmpty else {
+                throw c.fail(words.count < 3 ? "Error: member name not provided." : "Error: member peer urls not provided.")
+            }
+            return try c.update { v in
+                guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+                do throws(EtcdMembership.Failure) {
+                    let m = try EtcdMembership.add(&v, name: words[2], peerURL: peer)
+                    c.out("Member \(m.id) added to cluster \(v.state.etcdClusterID)\n\n")
+                    c.out("ETCD_NAME=\"\(words[2])\"\n")
+                    c.out("ETCD_INITIAL_CLUSTER=\"\(EtcdMembership.initialCluster(v, adding: words[2], peerURL: peer))\"\n")
+                    c.out("ETCD_INITIAL_CLUSTER_STATE=\"existing\"\n")
+                    return 0
+                } catch { throw c.fail(EtcdMembership.v3Message(error)) }
+            }
+        case ("member", "remove"):
+            guard words.count == 3 else { throw c.fail("Error: member ID is not provided") }
+            return try c.update { v in
+                guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+                do throws(EtcdMembership.Failure) {
+                    try EtcdMembership.remove(&v, id: words[2])
+                    c.out("Member \(words[2]) removed from cluster \(v.state.etcdClusterID)\n")
+                    return 0
+                } catch { throw c.fail(EtcdMembership.v3Message(error, id: words[2])) }
+            }
+        case ("endpoint", "health"): return try health(s)
+        case ("snapshot", "save"):
+            guard words.count == 3 else { throw c.fail("Error: snapshot save expects one argument") }
+            guard s.endpoints.count == 1 else {
+                throw c.fail("Error: snapshot must be requested to one selected node, not multiple [\(s.endpoints.joined(separator: " "))]")
+            }
+            let v = try c.view()
+            guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+            let path = words[2].hasPrefix("/") ? words[2] : "/root/" + words[2]
+            try c.tree.write(path, "simulated etcd v3 snapshot of cluster \(v.state.etcdClusterID)\nmembers: "
+                + v.state.etcdMembers.map(\.id).joined(separator: ",") + "\n")
+            c.out("Snapshot saved at \(words[2])\n")
+            return 0
+        default:
+            throw c.fail("Error: unknown command \"\(words.joined(separator: " "))\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")
+        }
+    }
+
+    static func memberList(_ s: EtcdSession) throws -> Int32 {
+        let c = s.c
+        let v = try c.view()
+        guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+        let rows = v.state.etcdMembers.map { m in
+            [m.id, m.started ? "started" : "unstarted", m.name, m.peerURL, m.clientURL]
+        }
+        switch s.args["write-out"] ?? "simple" {
+        case "table":
+            c.out(box(["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS"], rows))
+        case "json":
+            let members: [JSONValue] = v.state.etcdMembers.map { m in
+                var o: [String: JSONValue] = ["ID": .raw(String(UInt64(m.id, radix: 16) ?? 0)), "peerURLs": .array([.string(m.peerURL)])]
+                if m.started { o["name"] = .string(m.name); o["clientURLs"] = .array([.string(m.clientURL)]) }
+                return .object(o)
+            }
+            let doc = JSONValue.object(["header": .object(["cluster_id": .raw(String(UInt64(v.state.etcdClusterID, radix: 16) ?? 0)),
+                                                           "member_id": .raw(String(UInt64(s.reachable(v)?.id ?? "0", radix: 16) ?? 0)),
+                                                           "raft_term": .number(7)]),
+                                        "members": .array(members)])
+            c.out(doc.plain + "\n")
+        case "simple":
+            for r in rows { c.out(r.joined(separator: ", ") + "\n") }
+        default:
+            throw c.fail("Error: unknown output format \(s.args["write-out"] ?? "")")
+        }
+        return 0
+    }
+
+    static func health(_ s: EtcdSession) throws -> Int32 {
+        let c = s.c
+        let v = try c.view()
+        let endpoints = s.args.flag("cluster") ? v.state.etcdMembers.filter(\.started).map(\.clientURL) : s.endpoints
+        var bad = false
+        for (i, e) in endpoints.enumerated() {
+            if let m = v.member(forEndpoint: e), v.etcdMemberUp(m), v.etcdQuorum {
+                c.out("\(e) is healthy: successfully committed proposal: took = \(["5.011358", "1.305173", "1.388772", "2.140311"][i % 4])ms\n")
+            } else if let m = v.member(forEndpoint: e), v.etcdProcessRunning(m) {
+                c.err("\(e) is unhealthy: failed to commit proposal: context deadline exceeded\n")
+                bad = true
+            } else {
+                c.err("\(e) is unhealthy: failed to connect: context deadline exceeded\n")
+                bad = true
+            }
+        }
+        if bad { throw c.fail("Error: unhealthy cluster") }
+        return 0
+    }
+
+    /// tablewriter's boxed table with centred headers.
+    static func box(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for r in rows { for (i, cell) in r.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let line = "+" + widths.map { String(repeating: "-", count: $0 + 2) + "+" }.joined() + "\n"
+        func centred(_ t: String, _ w: Int) -> String {
+            let left = (w - t.count) / 2
+            return String(repeating: " ", count: left) + t + String(repeating: " ", count: w - t.count - left)
+        }
+        var out = line + "|" + header.enumerated().map { " " + centred($1, widths[$0]) + " |" }.joined() + "\n" + line
+        for r in rows {
+            out += "|" + r.enumerated().map { " " + $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) + " |" }.joined() + "\n"
+        }
+        return out + line
+    }
+}

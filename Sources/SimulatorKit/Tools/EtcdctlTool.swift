@@ -1,0 +1,66 @@
+import Foundation
+
+/// `etcdctl` (v2 unless ETCDCTL_API=3), `etcdctl2` and `etcdctl3` (the installer's aliases with
+/// certificates and the local endpoint filled in).
+enum EtcdctlTool: SimTool {
+    static let names = ["etcdctl", "etcdctl2", "etcdctl3"]
+
+    static let v2Specs: [Arguments.Spec] = [
+        .init("cert-file"), .init("key-file"), .init("ca-file"), .init("endpoints"), .init("peers", "C"), .init("endpoint"),
+        .init("debug", value: false), .init("no-sync", value: false), .init("output", "o"), .init("timeout"),
+        .init("total-timeout"), .init("username", "u"), .init("discovery-srv", "D"), .init("insecure-skip-tls-verify", value: false),
+        .init("data-dir"), .init("backup-dir"), .init("help", "h", value: false),
+    ]
+    static let v3Specs: [Arguments.Spec] = [
+        .init("cert"), .init("key"), .init("cacert"), .init("endpoints"), .init("write-out", "w"), .init("dial-timeout"),
+        .init("command-timeout"), .init("insecure-skip-tls-verify", value: false), .init("debug", value: false),
+        .init("peer-urls"), .init("cluster", value: false), .init("hex", value: false), .init("user"), .init("help", "h", value: false),
+    ]
+
+    static func run(_ c: ToolContext) throws -> Int32 {
+        let v3 = c.tool == "etcdctl3" || (c.tool == "etcdctl" && c.environment["ETCDCTL_API"] == "3")
+        let parsed: Arguments
+        switch Arguments.parse(c.args, v3 ? v3Specs : v2Specs) {
+        case .success(let a): parsed = a
+        case .failure(let e):
+            if v3 { throw c.fail("Error: \(e.message)") }
+            throw c.fail("Incorrect Usage: flag provided but not defined: \(flagName(e))\n\nNAME:\n   etcdctl - A simple command line client for etcd.\n\nWARNING:\n   Environment variable ETCDCTL_API is not set; defaults to etcdctl v2.\n   Set environment variable ETCDCTL_API=3 to use v3 API or ETCDCTL_API=2 to use v2 API.")
+        }
+        let view = try c.view()
+        let endpoints = endpointList(c, parsed, v3: v3, view: view)
+        let session = EtcdSession(c: c, args: parsed, endpoints: endpoints)
+        return v3 ? try EtcdV3.run(session) : try EtcdV2.run(session)
+    }
+
+    static func flagName(_ e: ArgumentError) -> String {
+        switch e {
+        case .unknown(let f): "-" + f.drop { $0 == "-" }
+        case .missingValue(let f): f
+        }
+    }
+
+    /// `--endpoints`/`--peers`/`-C`, or the alias default (this host), or localhost.
+    static func endpointList(_ c: ToolContext, _ a: Arguments, v3: Bool, view: ClusterView) -> [String] {
+        let given = a["endpoints"] ?? a["peers"] ?? a["endpoint"] ?? ""
+        if !given.isEmpty { return given.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if c.tool == "etcdctl" { return ["https://\(view.state.host(c.host)?.ip ?? "127.0.0.1"):2379"] }
+        return ["https://\(c.host):2379"]
+    }
+}
+
+/// The endpoints a command talks to and what answers there.
+struct EtcdSession {
+    let c: ToolContext
+    let args: Arguments
+    let endpoints: [String]
+
+    /// The first member that answers on one of the endpoints.
+    func reachable(_ v: ClusterView) -> EtcdMember? {
+        for e in endpoints {
+            if let m = v.member(forEndpoint: e), v.etcdMemberUp(m) { return m }
+        }
+        return nil
+    }
+
+    func command() -> [String] { args.positionals }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import RunbookKit
+import SimulatorKit
+
+/// `runbook sim init|state|fault|reset`: manage a simulated OpenShift 3.11 cluster.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Create, inspect and break a simulated OpenShift 3.11 cluster for rehearsals.",
+        subcommands: [Init.self, State.self, Fault.self, Reset.self])
+
+    /// The runbook-sim executable next to this one.
+    static func toolPath() -> String { SimCluster.defaultToolPath() }
+
+    static func report(_ error: SimError) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(1)
+    }
+
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a fresh simulated cluster (the guide's example by default).")
+        @Argument(help: "Directory for the simulator.") var directory: String = ".runbook/sim"
+        @Option(help: "Cluster description (YAML, see examples/sim/cluster.yaml).") var cluster: String?
+
+        func run() async throws {
+            var description = ClusterDescription.default
+            if let cluster {
+                do { description = try ClusterDescription.load(contentsOf: cluster) } catch {
+                    print(DiagnosticRenderer(colour: false).render(error.diagnostics))
+                    throw ExitCode(2)
+                }
+            }
+            do {
+                let sim = try SimCluster.create(at: directory, description: description, toolPath: SimCommand.toolPath())
+                print("Simulated cluster created in \(sim.directory)")
+                print("Inventory: \(sim.directory)/inventory.yaml")
+                print("Try: RUNBOOK_SIM_DIR=\(sim.directory) RUNBOOK_SIM_HOST=master-0.example.com \(sim.directory)/bin/oc get nodes")
+            } catch { throw SimCommand.report(error) }
+        }
+    }
+
+    struct State: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the cluster summary (nodes, pods, etcd, haproxy, storage, faults).")
+        @Argument(help: "Simulator directory.") var directory: String = ".runbook/sim"
+        @Option(help: "text or json.") var output: String = "text"
+
+        func run() async throws {
+            do {
+                let sim = try SimCluster(at: directory)
+                print(output == "json" ? try sim.stateJSON() : try sim.summary(), terminator: output == "json" ? "\n" : "")
+            } catch { throw SimCommand.report(error) }
+        }
+    }
+
+    struct Fault: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Inject a fault, or clear them all with --clear.",
+            discussion: "Fault kinds:\n" + SimulatorKit.Fault.kinds.map { "  \($0.name) \($0.usage)\n      \($0.summary)" }.joined(separator: "\n"))
+        @Argument(help: "Simulator directory.") var directory: String
+        @Argument(help: "KIND and its arguments.") var fault: [String] = []
+        @Flag(help: "Remove every fault.") var clear = false
+
+        func run() async throws {
+            do {
+                let sim = try SimCluster(at: directory)
+                if clear { try sim.clearFaults(); print("Faults cleared."); return }
+                let f = try SimulatorKit.Fault.parse(fault)
+                try sim.inject(f)
+                print("Fault injected: \(f)")
+            } catch { throw SimCommand.report(error) }
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recreate the cluster as it was at init.")
+        @Argument(help: "Simulator directory.") var directory: String
+
+        func run() async throws {
+            do {
+                try SimCluster(at: directory).reset()
+                print("Simulated cluster reset.")
+            } catch { throw SimCommand.report(error) }
+        }
+    }
+}
