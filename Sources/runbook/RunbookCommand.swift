@@ -20,11 +20,22 @@ struct RunbookCommand: AsyncParsableCommand {
         ]
     )
 
+    /// `--sim` takes an optional DIR: written alone (last, before another flag, or before the
+    /// runbook file) it becomes `--sim=` (a fresh cluster in a temporary directory).
+    static func expandingBareSim(_ arguments: [String]) -> [String] {
+        arguments.enumerated().map { index, argument in
+            guard argument == "--sim" else { return argument }
+            let next = arguments.indices.contains(index + 1) ? arguments[index + 1] : nil
+            let bare = next.map { $0.hasPrefix("-") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") } ?? true
+            return bare ? "--sim=" : argument
+        }
+    }
+
     /// Runs the command line; usage errors exit with 2 (invalid input), like every other invalid input,
     /// instead of argument-parser's default 64.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.expandingBareSim(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -9,12 +9,18 @@ public struct TransportFactory: TransportProvider {
     /// Share one ssh connection per host between commands.
     public var sshMultiplexing: Bool
 
-    /// A factory; pass `simulated` to run `sim` hosts.
+    /// A rehearsal: `ssh` hosts go to the simulator too, so a real inventory can be rehearsed
+    /// without ever reaching a real host.
+    public var everyHostSimulated: Bool
+
+    /// A factory; pass `simulated` to run `sim` hosts (and, with `everyHostSimulated`, `ssh` hosts).
     public init(sshControlDirectory: String? = nil, sshMultiplexing: Bool = true,
-                simulated: (@Sendable (InventoryHost) throws -> any Transport)? = nil) {
+                simulated: (@Sendable (InventoryHost) throws -> any Transport)? = nil,
+                everyHostSimulated: Bool = false) {
         self.sshControlDirectory = sshControlDirectory
         self.sshMultiplexing = sshMultiplexing
         self.simulated = simulated
+        self.everyHostSimulated = everyHostSimulated && simulated != nil
     }
 
     /// The transport that reaches `host`.
@@ -23,14 +29,20 @@ public struct TransportFactory: TransportProvider {
         switch host.transport {
         case .local:
             return LocalTransport(host: host)
+        case .ssh where everyHostSimulated:
+            return try simulatedTransport(host)
         case .ssh:
             return SSHTransport(host: host, multiplexing: sshMultiplexing, controlDirectory: sshControlDirectory)
         case .sim:
-            guard let simulated else {
-                throw TransportError(.launchFailed, host: host.name,
-                                     "host '\(host.name)' uses the simulator, but this run is not simulated (use --sim)")
-            }
-            return try simulated(host)
+            return try simulatedTransport(host)
         }
+    }
+
+    private func simulatedTransport(_ host: InventoryHost) throws -> any Transport {
+        guard let simulated else {
+            throw TransportError(.launchFailed, host: host.name,
+                                 "host '\(host.name)' uses the simulator, but this run is not simulated (use --sim)")
+        }
+        return try simulated(host)
     }
 }

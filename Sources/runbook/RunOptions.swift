@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import RunbookKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Flags shared by `run` and `resume`: how the engine runs, who runs it, where state goes.
+struct RunOptions: ParsableArguments {
+    /// How progress is shown.
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "At most this many step instances run at once.")
+    var parallel: Int = 4
+
+    @Flag(help: "Approve every confirm step without asking (each approval is journaled).")
+    var yes = false
+
+    @Option(help: "Progress as text (live on a terminal) or json (one event per line).")
+    var output: OutputFormat = .text
+
+    @Option(name: .customLong("operator"), help: "Who runs this, for the journal (default: user@host).")
+    var operatorName: String?
+
+    @Option(name: .customLong("audit-log"), help: ArgumentHelp("Also append every journal line to this shared file (for a SIEM).", valueName: "file"))
+    var auditLog: String?
+
+    @Flag(name: .customLong("break-lock"), help: "Take the runbook's lock scope even though a stale holder left it (journaled).")
+    var breakLock = false
+
+    @OptionGroup var state: StateDirectoryOptions
+
+    func validate() throws {
+        guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
+    }
+
+    /// The settings for a run with these flags and the given transports.
+    func settings(transports: any TransportProvider) -> RunSettings {
+        RunSettings(stateDirectory: state.resolved,
+                    operatorName: OperatorName.resolve(operatorName, environment: ProcessInfo.processInfo.environment),
+                    auditLog: auditLog, breakLock: breakLock,
+                    engine: EngineOptions(parallel: parallel, assumeYes: yes), transports: transports,
+                    approver: TTYApprover(), reporter: reporter())
+    }
+
+    /// Live view on a terminal, plain lines elsewhere, JSON on request.
+    func reporter() -> any ProgressReporter {
+        if output == .json { return JSONProgress() }
+        let terminal = isatty(STDOUT_FILENO) == 1
+        let style = ProgressStyle.detect(isTerminal: terminal)
+        guard terminal, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return PlainProgress(style: style) }
+        var size = winsize()
+        let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 100
+        return LiveProgress(style: style, columns: columns)
+    }
+}
+
+/// Runs a session with SIGINT/SIGTERM wired to the engine, prints how to go on, maps the exit code.
+enum SessionRunner {
+    static func run(_ body: (@escaping @Sendable (Engine) -> Void) async throws(SessionError) -> SessionResult) async throws {
+        let watcher = EngineSignals()
+        let result: SessionResult
+        do {
+            result = try await body { engine in watcher.attach(engine) }
+        } catch {
+            watcher.stop()
+            let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            FileHandle.standardError.write(Data((DiagnosticRenderer(colour: colour).render(error.diagnostics) + "\n").utf8))
+            switch error {
+            case .locked: throw ExitCode(5)
+            case .invalid: throw ExitCode(2)
+            case .io: throw ExitCode(1)
+            }
+        }
+        watcher.stop()
+        let code = result.outcome.exitCode
+        if code == 4 || code == 1 && result.outcome.status == .failed {
+            FileHandle.standardError.write(Data("run \(result.runID) can be resumed: runbook resume \(result.runID)\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("run \(result.runID): see runbook audit \(result.runID)\n".utf8))
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Connects SIGINT/SIGTERM to the engine once it exists.
+final class EngineSignals: @unchecked Sendable {
+    private let lock = NSLock()
+    private var engine: Engine?
+    private var watcher: SignalWatcher?
+
+    func attach(_ engine: Engine) {
+        lock.withLock { self.engine = engine }
+        let watcher = SignalWatcher(onInterrupt: { [weak self] _ in self?.interrupt() })
+        watcher.start()
+        lock.withLock { self.watcher = watcher }
+    }
+
+    private func interrupt() { lock.withLock { engine }?.interrupt() }
+
+    func stop() { lock.withLock { watcher }?.stop() }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import RunbookKit
+import SimulatorKit
+
+/// `--sim [DIR]` for `plan`, `run` and `resume`: the simulated cluster a rehearsal uses.
+struct SimSetup {
+    /// The simulator directory.
+    var directory: String
+
+    /// Opens `DIR`, creating a fresh default cluster there when it does not exist yet; without
+    /// a DIR, creates a fresh cluster in a temporary directory. Says where it is on stderr.
+    static func prepare(_ requested: String?) throws -> SimSetup {
+        if let requested, FileManager.default.fileExists(atPath: requested + "/state.json") {
+            return SimSetup(directory: requested)
+        }
+        let cluster: SimCluster
+        do {
+            if let requested {
+                cluster = try SimCluster.create(at: requested, toolPath: SimCluster.defaultToolPath())
+            } else {
+                cluster = try SimCluster.createTemporary()
+            }
+        } catch {
+            throw CLIFailure(.error("cannot create the simulated cluster: \(error)", at: nil), code: 2)
+        }
+        FileHandle.standardError.write(Data("simulated cluster: \(cluster.directory) (inspect with: runbook sim state \(cluster.directory))\n".utf8))
+        return SimSetup(directory: cluster.directory)
+    }
+
+    /// The simulator's own inventory (every simulated host, `transport: sim`).
+    var inventoryPath: String { directory + "/inventory.yaml" }
+
+    /// Every inventory host goes to the simulator; steps without `on` run on this machine.
+    var transports: TransportFactory {
+        let dir = directory
+        return TransportFactory(simulated: { host in SimTransport(host: host, simDirectory: dir, base: LocalTransport()) },
+                                everyHostSimulated: true)
+    }
+
+    /// Reads a file from a simulated host's tree, for plan diffs.
+    var fileReader: Planner.FileReader {
+        let dir = directory
+        return { host, path in try? String(contentsOfFile: "\(dir)/hosts/\(host.name)/root\(path)", encoding: .utf8) }
+    }
+}
