@@ -34,17 +34,26 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A YAML or Ansible INI inventory.", valueName: "file"))
     var inventory: String?
 
+    @Option(name: .customLong("sim"),
+            help: ArgumentHelp("Plan against a simulated cluster kept in DIR (created when missing; `--sim` alone: a fresh one): its inventory, and its files for diffs. Nothing is changed.", valueName: "dir"))
+    var simDirectory: String?
+
     @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
 
     func run() throws {
+        let sim: SimSetup?
+        do {
+            sim = simDirectory != nil ? try SimSetup.prepare(simDirectory.flatMap { $0.isEmpty ? nil : $0 }) : nil
+        } catch let failure as CLIFailure { throw failure.report() }
         do throws(DiagnosticError) {
-            // Files on the local machine can be read for diffs; remote ones need a transport, which plan does not open.
+            // Files on the local machine can be read for diffs; remote ones need a transport, which plan
+            // does not open. A simulated host's files are read from its tree.
             let readLocal: Planner.FileReader = { host, path in
                 host.transport == .local ? try? String(contentsOfFile: path, encoding: .utf8) : nil
             }
-            let plan = try PlanPipeline(load: loadRunbook, fileReader: readLocal)
-                .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory)
+            let plan = try PlanPipeline(load: loadRunbook, fileReader: sim?.fileReader ?? readLocal)
+                .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory ?? sim?.inventoryPath)
             print(output == .json ? PlanJSON.encode(plan) : PlanTextRenderer().render(plan), terminator: "")
         } catch {
             throw CLIOutput.invalid(error)
