@@ -1,7 +1,5 @@
 // Engine-level test of issue 7: a runbook whose steps run on two inventory hosts reached over
-// ssh (both point at the test sshd). It needs the engine (Engine, EngineHarness), which lives
-// on the `engine` branch: the lead removes this #if once `engine` and `transports` are merged.
-#if RUNBOOK_ENGINE_AND_SSH_MERGED
+// ssh (both point at the test sshd), through the engine (Engine, EngineHarness).
 import RunbookKit
 import Testing
 import TestSupport
@@ -62,4 +60,3 @@ struct SSHTwoHostRunbookTests {
         #expect(await h.recorder.lines([.stepSucceeded]).isEmpty)
     }
 }
-#endif
