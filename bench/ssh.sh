@@ -3,7 +3,7 @@
 # against a throwaway sshd on 127.0.0.1 (the same harness as the SSH tests, user runbook-test,
 # whose login shell is /bin/sh so no rc file adds time).
 #
-#   bench/ssh.sh [N]        (default N=50; needs openssh-server: .ci/install-deps.sh)
+#   bench/ssh.sh [N]        (default N=50; needs openssh-server: scripts/install-deps --test)
 #
 # Two measurements:
 #   1. raw ssh: the exact ssh options SSHTransport uses, timed by the shell (baseline);
@@ -14,7 +14,7 @@
 set -eu
 N=${1:-50}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-[ -x /usr/sbin/sshd ] || { echo "bench/ssh.sh: /usr/sbin/sshd missing; run .ci/install-deps.sh" >&2; exit 1; }
+[ -x /usr/sbin/sshd ] || { echo "bench/ssh.sh: /usr/sbin/sshd missing; run scripts/install-deps --test" >&2; exit 1; }
 
 D=$(mktemp -d "${TMPDIR:-/tmp}/runbook-bench-ssh-XXXXXX")
 SSHD_PID=

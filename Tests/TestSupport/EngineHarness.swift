@@ -31,7 +31,7 @@ public struct EngineHarness: Sendable {
     public func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
 
     /// Waits (polling) until `name` exists; false after `seconds`.
-    public func waitForFile(_ name: String, seconds: Double = 10) async -> Bool {
+    public func waitForFile(_ name: String, seconds: Double = 60) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if FileManager.default.fileExists(atPath: path(name)) { return true }

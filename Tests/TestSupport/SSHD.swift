@@ -9,7 +9,7 @@ import RunbookKit
 /// user key, its own known_hosts. Logins go to the dedicated user `runbook-test` (login shell
 /// /bin/sh, so no rc file slows or pollutes commands; root's ~/.bashrc here adds ~150 ms).
 ///
-/// `start()` fails with a clear message when sshd is missing (`.ci/install-deps.sh` installs
+/// `start()` fails with a clear message when sshd is missing (`scripts/install-deps --test` installs
 /// it): tests never skip silently. `stop()` kills the server and every session it started.
 public final class TestSSHD: Sendable {
     /// The login used by tests.
@@ -47,7 +47,7 @@ public final class TestSSHD: Sendable {
     /// - Throws: `StartError` saying what is missing or what sshd printed.
     public static func start() async throws -> TestSSHD {
         guard access("/usr/sbin/sshd", X_OK) == 0 else {
-            throw StartError(description: "/usr/sbin/sshd is not installed: the SSH tests need Debian's openssh-server (run .ci/install-deps.sh)")
+            throw StartError(description: "/usr/sbin/sshd is not installed: the SSH tests need Debian's openssh-server (run scripts/install-deps --test)")
         }
         try await ensureTestUser()
         let dir = TemporaryDirectory(prefix: "runbook-sshd")
@@ -145,7 +145,7 @@ public final class TestSSHD: Sendable {
 
     private func waitUntilListening() async throws {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
+        let deadline = clock.now.advanced(by: .seconds(60))
         while clock.now < deadline {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {

@@ -54,6 +54,16 @@ extension RunbookDecoder {
         if f.has("with"), actionKeys.count == 1, actionKeys.first != "use", let at = f.keyLocation("with") {
             error("'with' gives params to a sub-runbook and needs 'use'", at: at, hint: "remove 'with', or call a runbook with 'use'")
         }
+        if actionKeys == ["use"] {
+            // A sub-runbook's steps choose their own hosts; running it per host or per item would
+            // multiply its locks, backups and confirmations in ways nobody sees in the plan.
+            for key in ["on", "for_each", "max_parallel", "max_failures", "timeout", "retries"] {
+                if let at = f.keyLocation(key) {
+                    error("'\(key)' cannot be used with 'use': a sub-runbook runs once and its steps choose their own hosts",
+                          at: at, hint: "pass the host as a param with 'with', and use it in the sub-runbook's 'on'")
+                }
+            }
+        }
         let common = commonFields(f, action: actionKeys.count == 1 ? actionKeys.first : nil)
         guard let id, let action else { return nil }
         var step = Step(

@@ -95,7 +95,7 @@ import TestSupport
         }
         // Wait until the tree exists, then interrupt the run.
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
+        let deadline = clock.now.advanced(by: .seconds(60))
         while readPID(pidFile) == nil, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let pid = try #require(readPID(pidFile))
         task.cancel()

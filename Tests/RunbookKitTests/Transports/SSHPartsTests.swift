@@ -57,7 +57,7 @@ import TestSupport
 
     private func waitForPID(_ path: String) async -> Int32? {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
+        let deadline = clock.now.advanced(by: .seconds(60))
         while clock.now < deadline {
             if let text = TextFile.read(path), text.hasSuffix("\n"), let pid = Int32(text.filter(\.isNumber)) { return pid }
             try? await Task.sleep(for: .milliseconds(10))

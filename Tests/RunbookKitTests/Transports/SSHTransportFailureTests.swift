@@ -65,7 +65,7 @@ import TestSupport
             try await transport.run(CommandRequest(command: "echo started; sleep 30; echo finished"), sink: sink)
         }
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
+        let deadline = clock.now.advanced(by: .seconds(60))
         while await sink.stdoutText != "started\n", clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(await sink.stdoutText == "started\n")
         sshd.stop()

@@ -120,7 +120,7 @@ import TestSupport
     private func remoteProcessGone(_ pid: Int32, via transport: SSHTransport) async throws -> Bool {
         let probe = "kill -0 \(pid) 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' /proc/\(pid)/status"
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
+        let deadline = clock.now.advanced(by: .seconds(60))
         while clock.now < deadline {
             let (result, _) = try await run(transport, probe)
             if result.status == .exited(1) { return true }
@@ -131,7 +131,7 @@ import TestSupport
 
     private func waitForPID(in sink: RecordingOutputSink) async -> Int32? {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(10))
+        let deadline = clock.now.advanced(by: .seconds(60))
         while clock.now < deadline {
             let text = await sink.stdoutText
             if text.hasSuffix("\n"), let pid = Int32(text.filter(\.isNumber)) { return pid }
