@@ -97,7 +97,11 @@ final class EngineSignals: @unchecked Sendable {
         lock.withLock { self.watcher = watcher }
     }
 
-    private func interrupt() { lock.withLock { engine }?.interrupt() }
+    private func interrupt() {
+        // Said at once, so the operator knows the signal was heard and what a second one does.
+        FileHandle.standardError.write(Data("\nstopping: no new steps; running commands get SIGTERM, then SIGKILL after the grace period (Ctrl-C again to kill them now)\n".utf8))
+        lock.withLock { engine }?.interrupt()
+    }
 
     func stop() { lock.withLock { watcher }?.stop() }
 }

@@ -31,6 +31,16 @@ public struct EngineHarness: Sendable {
     public func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
 
     /// Waits (polling) until `name` exists; false after `seconds`.
+    /// Polls `condition` every 10 ms until it holds (true) or `seconds` pass (false).
+    public func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
     public func waitForFile(_ name: String, seconds: Double = 60) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
