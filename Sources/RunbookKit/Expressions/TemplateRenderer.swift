@@ -25,10 +25,14 @@ public struct TemplateRenderer: Sendable {
         public var redacted: String
         /// Secret values that ended up in `text` (so output can be scrubbed of them).
         public var secrets: [String]
-        public init(text: String, redacted: String, secrets: [String] = []) {
+        /// True when a value is only known at run time (a capture of an earlier step) and `text` holds
+        /// its `<steps.ID.outputs.NAME>` placeholder instead: a dry-run must not present such text as final.
+        public var hasRunTimeValues: Bool
+        public init(text: String, redacted: String, secrets: [String] = [], hasRunTimeValues: Bool = false) {
             self.text = text
             self.redacted = redacted
             self.secrets = secrets
+            self.hasRunTimeValues = hasRunTimeValues
         }
     }
 
@@ -50,6 +54,7 @@ public struct TemplateRenderer: Sendable {
                 case .unknown(let placeholder):
                     out.text += placeholder
                     out.redacted += placeholder
+                    out.hasRunTimeValues = true
                 case .known(let value):
                     let text = try Self.escape(value, authored: result.authored, mode: mode, at: location)
                     out.text += text

@@ -66,13 +66,27 @@ public struct PlanTextRenderer: Sendable {
             var prefix = indent
             if hosts.count > 1 || inv.host != "localhost" { prefix += "[\(inv.host)] " }
             if let item = inv.item { prefix += "(item \(item)) " }
-            if let command = inv.command { out += "\(prefix)$ \(command)\n" }
-            if let detail = inv.detail { out += "\(prefix)\(inv.command == nil ? "" : "  ")\(detail)\n" }
+            if let command = inv.command { out += hanging(command, after: "\(prefix)$ ") }
+            if let detail = inv.detail { out += hanging(detail, after: "\(prefix)\(inv.command == nil ? "" : "  ")") }
             if let diff = inv.diff {
                 for l in diff.split(separator: "\n", omittingEmptySubsequences: false) where !l.isEmpty {
                     out += "\(indent)  \(l)\n"
                 }
             }
+        }
+        return out
+    }
+
+    /// `text` after `lead`, every further line indented to start under the first line's text, so a
+    /// multi-line script reads as one block under its `$`. The script's final newline is not shown
+    /// (it changes nothing for the shell); the JSON plan keeps the command byte for byte.
+    private func hanging(_ text: String, after lead: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        let indent = String(repeating: " ", count: lead.count)
+        var out = ""
+        for (index, line) in lines.enumerated() {
+            out += (index == 0 ? lead : (line.isEmpty ? "" : indent)) + line + "\n"
         }
         return out
     }
