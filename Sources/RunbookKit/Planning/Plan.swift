@@ -145,12 +145,16 @@ public struct PlannedInvocation: Sendable, Hashable, Codable {
     public var detail: String?
     /// A unified diff for file actions when the current file could be read.
     public var diff: String?
+    /// True when the step's `when` is false for this host and item (it will not run there); absent otherwise.
+    public var skipped: Bool?
 
-    public init(host: String, item: String? = nil, command: String? = nil, detail: String? = nil, diff: String? = nil) {
+    public init(host: String, item: String? = nil, command: String? = nil, detail: String? = nil, diff: String? = nil,
+                skipped: Bool? = nil) {
         self.host = host
         self.item = item
         self.command = command
         self.detail = detail
         self.diff = diff
+        self.skipped = skipped
     }
 }
