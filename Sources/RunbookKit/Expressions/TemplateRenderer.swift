@@ -48,10 +48,14 @@ public struct TemplateRenderer: Sendable {
             case .literal(let s):
                 out.text += s
                 out.redacted += s
-            case .expression(let expression, _, let location):
+            case .expression(let expression, let source, let location):
                 let result = try evaluator.evaluateDetailed(expression, at: location)
                 switch result.content {
-                case .unknown(let placeholder):
+                case .unknown(let reference):
+                    // A bare reference shows as itself; a larger expression shows whole, so a dry-run never
+                    // presents `!contains(<x>, …)` as if it were just `<x>`.
+                    let written = source.trimmingCharacters(in: .whitespaces)
+                    let placeholder = "<\(written)>" == reference || written.isEmpty ? reference : "<\(written)>"
                     out.text += placeholder
                     out.redacted += placeholder
                     out.hasRunTimeValues = true

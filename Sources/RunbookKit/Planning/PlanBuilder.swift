@@ -131,7 +131,8 @@ struct PlanBuilder {
             forEach: items.map { i in i.values.map { i.display[$0] ?? $0.description } }, when: when,
             invocations: invocations, rollback: rollback, verify: verify, captures: step.capture.map(Self.describe),
             timeout: step.timeout?.description, retries: step.retries.map(Self.describe),
-            onFailure: step.onFailure.rawValue, idempotent: step.idempotent, parent: parent)
+            onFailure: step.onFailure.rawValue, idempotent: step.idempotent, parent: parent,
+            maxParallel: step.maxParallel ?? step.forEach?.maxParallel, maxFailures: step.maxFailures ?? step.forEach?.maxFailures)
     }
 
     /// The `for_each` items with how each is displayed (secrets redacted).

@@ -47,6 +47,9 @@ public struct PlanTextRenderer: Sendable {
                 ?? (perHost ? "true for some hosts or items, false for the others (marked skipped below)" : "decided at run time")
             line("when", "\(when.expression) → \(value)")
         }
+        // "One at a time" is what keeps the API up while masters restart: the plan must show it.
+        if let n = s.maxParallel { line("parallel", n == 1 ? "one host or item at a time" : "at most \(n) at a time") }
+        if let n = s.maxFailures, n > 0 { line("may fail", "\(n) host\(n == 1 ? "" : "s") or item\(n == 1 ? "" : "s") before the step fails") }
         if let timeout = s.timeout { line("timeout", timeout) }
         if let retries = s.retries { line("retries", retries) }
         if s.onFailure != "rollback" { line("on failure", s.onFailure) }
