@@ -29,7 +29,7 @@ import Testing
         Case(golden: "grow-docker-storage-add-disk", runbook: "grow-docker-storage",
              params: ["node=node-0.example.com", "device=/dev/vdc", "mode=add-disk"]),
         Case(golden: "grow-docker-storage-extend-existing", runbook: "grow-docker-storage",
-             params: ["node=node-0.example.com", "device=/dev/vdb", "mode=extend-existing"]),
+             params: ["node=node-0.example.com", "device=/dev/vdb1", "mode=extend-existing"]),
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
     ]
