@@ -54,7 +54,10 @@ public struct TemplateRenderer: Sendable {
                 case .unknown(let reference):
                     // A bare reference shows as itself; a larger expression shows whole, so a dry-run never
                     // presents `!contains(<x>, …)` as if it were just `<x>`.
-                    let written = source.trimmingCharacters(in: .whitespaces)
+                    var written = source.trimmingCharacters(in: .whitespaces)
+                    if written.hasPrefix("${{"), written.hasSuffix("}}") {
+                        written = String(written.dropFirst(3).dropLast(2)).trimmingCharacters(in: .whitespaces)
+                    }
                     let placeholder = "<\(written)>" == reference || written.isEmpty ? reference : "<\(written)>"
                     out.text += placeholder
                     out.redacted += placeholder
