@@ -25,10 +25,14 @@ public struct TemplateRenderer: Sendable {
         public var redacted: String
         /// Secret values that ended up in `text` (so output can be scrubbed of them).
         public var secrets: [String]
-        public init(text: String, redacted: String, secrets: [String] = []) {
+        /// True when a value is only known at run time (a capture of an earlier step) and `text` holds
+        /// its `<steps.ID.outputs.NAME>` placeholder instead: a dry-run must not present such text as final.
+        public var hasRunTimeValues: Bool
+        public init(text: String, redacted: String, secrets: [String] = [], hasRunTimeValues: Bool = false) {
             self.text = text
             self.redacted = redacted
             self.secrets = secrets
+            self.hasRunTimeValues = hasRunTimeValues
         }
     }
 
@@ -44,12 +48,20 @@ public struct TemplateRenderer: Sendable {
             case .literal(let s):
                 out.text += s
                 out.redacted += s
-            case .expression(let expression, _, let location):
+            case .expression(let expression, let source, let location):
                 let result = try evaluator.evaluateDetailed(expression, at: location)
                 switch result.content {
-                case .unknown(let placeholder):
+                case .unknown(let reference):
+                    // A bare reference shows as itself; a larger expression shows whole, so a dry-run never
+                    // presents `!contains(<x>, …)` as if it were just `<x>`.
+                    var written = source.trimmingCharacters(in: .whitespaces)
+                    if written.hasPrefix("${{"), written.hasSuffix("}}") {
+                        written = String(written.dropFirst(3).dropLast(2)).trimmingCharacters(in: .whitespaces)
+                    }
+                    let placeholder = "<\(written)>" == reference || written.isEmpty ? reference : "<\(written)>"
                     out.text += placeholder
                     out.redacted += placeholder
+                    out.hasRunTimeValues = true
                 case .known(let value):
                     let text = try Self.escape(value, authored: result.authored, mode: mode, at: location)
                     out.text += text

@@ -97,7 +97,9 @@ struct ActionDescriber {
             if let current = fileReader(host, path), content.secrets.isEmpty {
                 diff = UnifiedDiff.make(old: current, new: content.text, oldName: "a\(path)", newName: "b\(path)")
             }
-            return PlannedInvocation(host: name, item: item, detail: "write \(content.text.utf8.count) bytes to \(path)", diff: diff)
+            // A size counted on a placeholder would be a made-up number: say when the content is decided.
+            let what = content.hasRunTimeValues ? "content known at run time (\(content.redacted.debugDescription))" : "\(content.text.utf8.count) bytes"
+            return PlannedInvocation(host: name, item: item, detail: "write \(what) to \(path)", diff: diff)
         }
     }
 

@@ -29,9 +29,11 @@ public struct ParamResolver: Sendable {
     public func resolve(_ runbook: Runbook, assignments: [String] = [], paramsFile: String? = nil) throws(DiagnosticError) -> ResolvedParams {
         var ds: [Diagnostic] = []
         var given: [String: Value] = [:]
+        // Given but not parseable: reported once as invalid, never also as missing.
+        var invalid: Set<String> = []
         let names = runbook.params.map(\.name)
         if let paramsFile {
-            do { given = try readFile(paramsFile, runbook, &ds) } catch { ds += error.diagnostics }
+            do { given = try readFile(paramsFile, runbook, &ds, invalid: &invalid) } catch { ds += error.diagnostics }
         }
         for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
@@ -45,7 +47,10 @@ public struct ParamResolver: Sendable {
                                  hint: NearestName.hint(name, among: names) ?? known(names)))
                 continue
             }
-            do throws(Diagnostic) { given[name] = try ParamValueParser.parse(text, as: param) } catch { ds.append(error) }
+            do throws(Diagnostic) { given[name] = try ParamValueParser.parse(text, as: param) } catch {
+                ds.append(error)
+                invalid.insert(name)
+            }
         }
         var values: [String: Value] = [:]
         for param in runbook.params {
@@ -57,7 +62,7 @@ public struct ParamResolver: Sendable {
             } else if let d = param.defaultValue {
                 values[param.name] = d
                 continue
-            } else if param.required {
+            } else if param.required, !invalid.contains(param.name) {
                 let hint = param.secret ? "pass --param \(param.name)=VALUE or set RUNBOOK_SECRET_\(param.name.uppercased())"
                     : "pass --param \(param.name)=VALUE"
                 ds.append(Diagnostic(.error, "missing required param '\(param.name)'", at: nil, hint: hint,
@@ -76,7 +81,9 @@ public struct ParamResolver: Sendable {
         names.isEmpty ? "this runbook takes no params" : "its params: \(names.joined(separator: ", "))"
     }
 
-    private func readFile(_ path: String, _ runbook: Runbook, _ ds: inout [Diagnostic]) throws(DiagnosticError) -> [String: Value] {
+    private func readFile(_ path: String, _ runbook: Runbook, _ ds: inout [Diagnostic], invalid: inout Set<String>)
+        throws(DiagnosticError) -> [String: Value]
+    {
         let node = try YAMLParser().parse(contentsOf: path)
         guard let pairs = node.pairs else {
             throw DiagnosticError(.error("a params file must be a mapping of param name to value, found \(node.kindName)", at: node.location))
@@ -90,7 +97,10 @@ public struct ParamResolver: Sendable {
                                  hint: NearestName.hint(name, among: names) ?? known(names)))
                 continue
             }
-            do throws(Diagnostic) { out[name] = try ParamValueParser.parse(pair.value, as: param) } catch { ds.append(error) }
+            do throws(Diagnostic) { out[name] = try ParamValueParser.parse(pair.value, as: param) } catch {
+                ds.append(error)
+                invalid.insert(name)
+            }
         }
         return out
     }

@@ -93,11 +93,16 @@ public struct PlannedStep: Sendable, Hashable, Codable {
     public var idempotent: Bool
     /// For steps expanded from `use`: the using step's id.
     public var parent: String?
+    /// `max_parallel`: at most this many hosts/items at once (nil: the run's `--parallel` limit).
+    public var maxParallel: Int?
+    /// `max_failures`: hosts/items that may fail before the step fails (nil: none).
+    public var maxFailures: Int?
 
     public init(id: String, title: String?, source: String?, location: String, action: String, changesState: Bool,
                 level: Int, dependsOn: [String], hosts: [String], forEach: [String]?, when: PlannedCondition?,
                 invocations: [PlannedInvocation], rollback: [PlannedInvocation], verify: [PlannedInvocation] = [], captures: [String], timeout: String?,
-                retries: String?, onFailure: String, idempotent: Bool, parent: String?) {
+                retries: String?, onFailure: String, idempotent: Bool, parent: String?, maxParallel: Int? = nil,
+                maxFailures: Int? = nil) {
         self.id = id
         self.title = title
         self.source = source
@@ -118,6 +123,8 @@ public struct PlannedStep: Sendable, Hashable, Codable {
         self.onFailure = onFailure
         self.idempotent = idempotent
         self.parent = parent
+        self.maxParallel = maxParallel
+        self.maxFailures = maxFailures
     }
 }
 
@@ -145,12 +152,16 @@ public struct PlannedInvocation: Sendable, Hashable, Codable {
     public var detail: String?
     /// A unified diff for file actions when the current file could be read.
     public var diff: String?
+    /// True when the step's `when` is false for this host and item (it will not run there); absent otherwise.
+    public var skipped: Bool?
 
-    public init(host: String, item: String? = nil, command: String? = nil, detail: String? = nil, diff: String? = nil) {
+    public init(host: String, item: String? = nil, command: String? = nil, detail: String? = nil, diff: String? = nil,
+                skipped: Bool? = nil) {
         self.host = host
         self.item = item
         self.command = command
         self.detail = detail
         self.diff = diff
+        self.skipped = skipped
     }
 }

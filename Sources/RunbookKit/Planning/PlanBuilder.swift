@@ -100,14 +100,27 @@ struct PlanBuilder {
                 ctx.item = item
                 let itemText = item.map { items?.display[$0] ?? $0.description }
                 let describer = ActionDescriber(context: ctx, host: host, fileReader: fileReader)
-                invocations.append(try describer.describe(step.action, host: host.name, item: itemText))
-                for r in step.rollback { rollback.append(try describer.describe(r, host: host.name, item: itemText)) }
-                if let v = step.verify { verify.append(try describer.describe(v, host: host.name, item: itemText, wait: v.timeout != nil)) }
+                // `when` is evaluated per host and item, as the engine does: a host or item it excludes is marked,
+                // so the plan never shows a command (an scp of a master to itself) that will not run.
+                var value: Bool? = nil
                 if let w = step.when {
-                    // One value for the step when every host and item agrees; otherwise it is decided per host at run time.
-                    let value = try ExpressionEvaluator(context: ctx).evaluateCondition(w)
+                    value = try ExpressionEvaluator(context: ctx).evaluateCondition(w)
                     if when == nil { when = PlannedCondition(expression: w.raw, value: value) }
                     else if when?.value != value { when?.value = nil }
+                }
+                let skipped: Bool? = value == false ? true : nil
+                var invocation = try describer.describe(step.action, host: host.name, item: itemText)
+                invocation.skipped = skipped
+                invocations.append(invocation)
+                for r in step.rollback {
+                    var undo = try describer.describe(r, host: host.name, item: itemText)
+                    undo.skipped = skipped
+                    rollback.append(undo)
+                }
+                if let v = step.verify {
+                    var check = try describer.describe(v, host: host.name, item: itemText, wait: v.timeout != nil)
+                    check.skipped = skipped
+                    verify.append(check)
                 }
             }
         }
@@ -118,7 +131,8 @@ struct PlanBuilder {
             forEach: items.map { i in i.values.map { i.display[$0] ?? $0.description } }, when: when,
             invocations: invocations, rollback: rollback, verify: verify, captures: step.capture.map(Self.describe),
             timeout: step.timeout?.description, retries: step.retries.map(Self.describe),
-            onFailure: step.onFailure.rawValue, idempotent: step.idempotent, parent: parent)
+            onFailure: step.onFailure.rawValue, idempotent: step.idempotent, parent: parent,
+            maxParallel: step.maxParallel ?? step.forEach?.maxParallel, maxFailures: step.maxFailures ?? step.forEach?.maxFailures)
     }
 
     /// The `for_each` items with how each is displayed (secrets redacted).

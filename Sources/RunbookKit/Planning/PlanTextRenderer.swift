@@ -40,39 +40,64 @@ public struct PlanTextRenderer: Sendable {
         if !s.dependsOn.isEmpty { line("after", s.dependsOn.joined(separator: ", ")) }
         line("on", s.hosts.joined(separator: ", "))
         if let items = s.forEach { line("for each", items.joined(separator: ", ")) }
+        // Known per host/item but not the same everywhere: each excluded host or item is marked where it would run.
+        let perHost = s.when?.value == nil && s.invocations.contains { $0.skipped == true }
         if let when = s.when {
-            let value = when.value.map { $0 ? "true" : "false (the step will be skipped)" } ?? "decided at run time"
+            let value = when.value.map { $0 ? "true" : "false (the step will be skipped)" }
+                ?? (perHost ? "true for some hosts or items, false for the others (marked skipped below)" : "decided at run time")
             line("when", "\(when.expression) → \(value)")
         }
+        // "One at a time" is what keeps the API up while masters restart: the plan must show it.
+        if let n = s.maxParallel { line("parallel", n == 1 ? "one host or item at a time" : "at most \(n) at a time") }
+        if let n = s.maxFailures, n > 0 { line("may fail", "\(n) host\(n == 1 ? "" : "s") or item\(n == 1 ? "" : "s") before the step fails") }
         if let timeout = s.timeout { line("timeout", timeout) }
         if let retries = s.retries { line("retries", retries) }
         if s.onFailure != "rollback" { line("on failure", s.onFailure) }
         if s.idempotent { line("idempotent", "yes") }
         for c in s.captures { line("capture", c) }
-        out += invocations(s.invocations, label: s.action == "run" || s.action == "check" || s.action == "wait" ? "$" : "-")
+        out += invocations(s.invocations, markSkipped: perHost)
         if !s.verify.isEmpty {
-            out += "    verify:\n" + invocations(s.verify, label: "$", indent: "      ")
+            out += "    verify:\n" + invocations(s.verify, markSkipped: perHost, indent: "      ")
         }
         if !s.rollback.isEmpty {
-            out += "    rollback:\n" + invocations(s.rollback, label: "$", indent: "      ")
+            out += "    rollback:\n" + invocations(s.rollback, markSkipped: perHost, indent: "      ")
         }
         return out
     }
 
-    private func invocations(_ list: [PlannedInvocation], label: String, indent: String = "    ") -> String {
+    private func invocations(_ list: [PlannedInvocation], markSkipped: Bool, indent: String = "    ") -> String {
         var out = ""
         let hosts = Set(list.map(\.host))
         for inv in list {
             var prefix = indent
             if hosts.count > 1 || inv.host != "localhost" { prefix += "[\(inv.host)] " }
             if let item = inv.item { prefix += "(item \(item)) " }
-            if let command = inv.command { out += "\(prefix)$ \(command)\n" }
-            if let detail = inv.detail { out += "\(prefix)\(inv.command == nil ? "" : "  ")\(detail)\n" }
+            if markSkipped, inv.skipped == true {
+                let scope = inv.item == nil ? "host" : hosts.count > 1 ? "host and item" : "item"
+                out += "\(prefix)skipped: `when` is false for this \(scope)\n"
+                continue
+            }
+            if let command = inv.command { out += hanging(command, after: "\(prefix)$ ") }
+            if let detail = inv.detail { out += hanging(detail, after: "\(prefix)\(inv.command == nil ? "" : "  ")") }
             if let diff = inv.diff {
                 for l in diff.split(separator: "\n", omittingEmptySubsequences: false) where !l.isEmpty {
                     out += "\(indent)  \(l)\n"
                 }
             }
+        }
+        return out
+    }
+
+    /// `text` after `lead`, every further line indented to start under the first line's text, so a
+    /// multi-line script reads as one block under its `$`. The script's final newline is not shown
+    /// (it changes nothing for the shell); the JSON plan keeps the command byte for byte.
+    private func hanging(_ text: String, after lead: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        let indent = String(repeating: " ", count: lead.count)
+        var out = ""
+        for (index, line) in lines.enumerated() {
+            out += (index == 0 ? lead : (line.isEmpty ? "" : indent)) + line + "\n"
         }
         return out
     }
