@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// grow-docker-storage rehearsed end to end in the simulator with the built binary, in both of
+/// the guide's ways (7.1.2): a new disk, and an existing disk that was enlarged.
+@Suite("grow-docker-storage rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+struct GrowDockerStorageRehearsalTests {
+    static let node = "node-1.example.com"
+    static let master = "master-1.example.com"
+    static let manifests = ["apiserver.yaml", "controller.yaml", "etcd.yaml"]
+
+    /// Docker and the node service run, the node is schedulable.
+    func expectInService(_ state: [String: Any], _ host: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(ClusterComparison.serviceActive(state, host, "docker") == true, sourceLocation: sourceLocation)
+        #expect(ClusterComparison.serviceActive(state, host, "atomic-openshift-node") == true, sourceLocation: sourceLocation)
+        #expect(ClusterComparison.node(state, host)?["schedulable"] as? Bool == true, sourceLocation: sourceLocation)
+    }
+
+    @Test("add-disk: /dev/vdc joins the VG, the LV and XFS grow over it, the node is back in service")
+    func addDisk() throws {
+        let sim = try NodeRehearsal()
+        let before = try sim.stateJSON()
+        let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
+        #expect(result.code == 0, "\(result.output)")
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.vgSizeMiB(before, Self.node) == 20476)
+        #expect(ClusterComparison.vgSizeMiB(after, Self.node) == 20476 + 40956)
+        let storage = ClusterComparison.storage(after, Self.node)
+        #expect(storage["physicalVolumes"] as? [String: Int] == ["/dev/vdb1": 20476, "/dev/vdc1": 40956])
+        #expect(storage["lvSizeMiB"] as? Int == 61432)
+        #expect(storage["fsSizeMiB"] as? Int == 61432)
+        expectInService(after, Self.node)
+        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")?.contains("DEVS=\"/dev/vdb /dev/vdc\"") == true)
+        // The drain's evictions stay; nothing but this host's storage changed otherwise.
+        ClusterComparison.expectEqualExceptEvictions(before: before, after: after, drained: Self.node, except: ["hosts"])
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
+    @Test("extend-existing on a master: pvresize after the disk grew; static pod manifests back in place")
+    func extendExistingOnMaster() throws {
+        let sim = try NodeRehearsal()
+        try sim.growDisk(Self.master, "/dev/vdb", toMiB: 30720)
+        let before = try sim.stateJSON()
+        let result = sim.run("grow-docker-storage",
+                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb"])
+        #expect(result.code == 0, "\(result.output)")
+        #expect(result.output.contains("✔ pods-aside@\(Self.master)"))
+        #expect(result.output.contains("✔ etcd-healthy-after@master-0.example.com"))
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.vgSizeMiB(after, Self.master) == 30716)
+        #expect(ClusterComparison.storage(after, Self.master)["lvSizeMiB"] as? Int == 30716)
+        #expect(ClusterComparison.storage(after, Self.master)["fsSizeMiB"] as? Int == 30716)
+        expectInService(after, Self.master)
+        #expect(sim.listing(Self.master, "/etc/origin/node/pods") == Self.manifests)
+        #expect(sim.listing(Self.master, "/etc/origin/node/pods-stopped") == [])
+        // A master runs only static and DaemonSet pods: nothing was evicted, so every pod is as before.
+        #expect(ClusterComparison.comparable(before, dropping: ["hosts"]) == ClusterComparison.comparable(after, dropping: ["hosts"]))
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
+    @Test("extend-existing on a master with no free extents: lvextend fails, everything is put back as before")
+    func noFreeExtentsOnMasterRollsBack() throws {
+        let sim = try NodeRehearsal()
+        try sim.growDisk(Self.master, "/dev/vdb", toMiB: 30720)
+        try sim.fault("no-free-extents", Self.master)
+        let before = try sim.stateJSON()
+        let manifestsBefore = Self.manifests.map { sim.file(Self.master, "/etc/origin/node/pods/\($0)") }
+        let result = sim.run("grow-docker-storage",
+                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb"])
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("✖ lvextend@\(Self.master)"))
+        #expect(result.output.contains("↶ pods-aside@\(Self.master) rolled back"))
+        #expect(result.output.contains("completed steps were rolled back"))
+        let after = try sim.stateJSON()
+        // pvresize found no extents to add, so even the volume group is as before.
+        #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
+        expectInService(after, Self.master)
+        #expect(sim.listing(Self.master, "/etc/origin/node/pods") == Self.manifests)
+        #expect(Self.manifests.map { sim.file(Self.master, "/etc/origin/node/pods/\($0)") } == manifestsBefore)
+        // Left behind: the empty directory the guide's `mkdir -p` made (the rollback moves the
+        // manifests back, it does not remove the directory).
+        #expect(sim.listing(Self.master, "/etc/origin/node/pods-stopped") == [])
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
+    @Test("add-disk with no free extents: rollback restores DEVS, services, scheduling; the added PV stays (documented)")
+    func noFreeExtentsAddDisk() throws {
+        let sim = try NodeRehearsal()
+        try sim.fault("no-free-extents", Self.node)
+        let before = try sim.stateJSON()
+        let devsBefore = sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")
+        let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("↶ add-disk-devs@\(Self.node) rolled back"))
+        let after = try sim.stateJSON()
+        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)
+        expectInService(after, Self.node)
+        // The runbook's docs: it "cannot shrink the volume group back ... once storage was added it
+        // stays": docker-storage-setup made /dev/vdc1 a (here empty) physical volume of the VG.
+        var hostsBefore = (before["hosts"] as? [[String: Any]]) ?? []
+        let i = try #require(hostsBefore.firstIndex { $0["name"] as? String == Self.node })
+        var storage = try #require(hostsBefore[i]["storage"] as? [String: Any])
+        storage["physicalVolumes"] = ["/dev/vdb1": 20476, "/dev/vdc1": 0]
+        hostsBefore[i]["storage"] = storage
+        #expect(hostsBefore.map { $0 as NSDictionary } == ((after["hosts"] as? [[String: Any]]) ?? []).map { $0 as NSDictionary })
+        ClusterComparison.expectEqualExceptEvictions(before: before, after: after, drained: Self.node, except: ["hosts"])
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
+    @Test("kill -9 during the drain, then resume: same cluster as an uninterrupted add-disk run")
+    func killAndResume() throws {
+        let params = ["node": Self.node, "device": "/dev/vdc"]
+        let reference = try NodeRehearsal()
+        #expect(reference.run("grow-docker-storage", params).code == 0)
+
+        let sim = try NodeRehearsal()
+        try sim.fault("command-fails", "oc", "adm drain", "1")
+        let run = try sim.runAndKill("grow-docker-storage", params, at: "attemptFinished", step: "drain/drain@") {
+            $0["status"] as? String == "exit 1"
+        }
+        sim.expectAuditIntact(run)
+        let resumed = sim.resume(run)
+        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.output.contains("✔ vg-grew@\(Self.node)"))
+        sim.expectAuditIntact(run)
+        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(try reference.stateJSON()))
+        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == reference.file(Self.node, "/etc/sysconfig/docker-storage-setup"))
+    }
+}
