@@ -13,8 +13,12 @@ struct PlanCommand: ParsableCommand {
             rollback, its `when` condition and value where known, and a diff for
             file edits whose file can be read. Nothing is executed.
 
+            With --sim DIR the plan is for the simulated cluster in DIR: its
+            inventory (unless --inventory is given) and its hosts' files for diffs.
+
             Examples:
               runbook plan runbooks/drain-node.yaml --param node=node1.example.com
+              runbook plan runbooks/drain-node.yaml --sim .runbook/sim --param node=node-1.example.com
               runbook plan runbooks/replace-etcd-host.yaml --inventory /etc/ansible/hosts \\
                   --params-file params.yaml --output json
 
@@ -34,17 +38,26 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A YAML or Ansible INI inventory.", valueName: "file"))
     var inventory: String?
 
+    @Option(name: .customLong("sim"),
+            help: ArgumentHelp("Plan against the simulated cluster in DIR (created when missing): its inventory and host files; `--sim` alone creates a fresh one in a temporary directory.", valueName: "dir"))
+    var simDirectory: String?
+
     @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
 
     func run() throws {
+        let sim: SimSetup?
+        do {
+            sim = simDirectory != nil ? try SimSetup.prepare(simDirectory.flatMap { $0.isEmpty ? nil : $0 }) : nil
+        } catch let failure as CLIFailure { throw failure.report() }
         do throws(DiagnosticError) {
             // Files on the local machine can be read for diffs; remote ones need a transport, which plan does not open.
+            // A simulated host's files are plain files in the simulator's directory.
             let readLocal: Planner.FileReader = { host, path in
                 host.transport == .local ? try? String(contentsOfFile: path, encoding: .utf8) : nil
             }
-            let plan = try PlanPipeline(load: loadRunbook, fileReader: readLocal)
-                .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory)
+            let plan = try PlanPipeline(load: loadRunbook, fileReader: sim?.fileReader ?? readLocal)
+                .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory ?? sim?.inventoryPath)
             print(output == .json ? PlanJSON.encode(plan) : PlanTextRenderer().render(plan), terminator: "")
         } catch {
             throw CLIOutput.invalid(error)

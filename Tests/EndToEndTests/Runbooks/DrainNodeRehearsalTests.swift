@@ -29,6 +29,20 @@ struct DrainNodeRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
+    @Test("plan --sim uses the simulator's inventory and changes nothing")
+    func planAgainstSimulator() throws {
+        let sim = try NodeRehearsal()
+        let before = try sim.stateJSON()
+        let plan = RunbookBinary.run(["plan", "\(NodeRehearsal.runbooks)/drain-node.yaml", "--sim", sim.sim,
+                                      "--param", "node=\(Self.node)"])
+        #expect(plan.code == 0, "\(plan.output)")
+        #expect(plan.output.contains("inventory: \(sim.sim)/inventory.yaml"))
+        #expect(plan.output.contains("[master-0.example.com] $ oc adm manage-node \(Self.node) --schedulable=false"))
+        #expect(plan.output.contains("7 steps, 2 change state; nothing has run."))
+        #expect(try sim.stateJSON() as NSDictionary == before as NSDictionary)
+        #expect(sim.runs().isEmpty)
+    }
+
     @Test("drain-fails mid-way: exit 1, the cordon is rolled back, the cluster is as before")
     func drainFailsRollsBack() throws {
         let sim = try NodeRehearsal()
