@@ -126,4 +126,41 @@ struct GrowDockerStorageRehearsalTests {
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(try reference.stateJSON()))
         #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == reference.file(Self.node, "/etc/sysconfig/docker-storage-setup"))
     }
+
+    @Test("kill -9 inside docker-storage-setup: resume asks for --rerun/--skip, then --rerun reaches the same cluster")
+    func killInNonIdempotentStep() throws {
+        let params = ["node": Self.node, "device": "/dev/vdc"]
+        let reference = try NodeRehearsal()
+        #expect(reference.run("grow-docker-storage", params).code == 0)
+
+        let sim = try NodeRehearsal()
+        let held = try sim.hold("docker-storage-setup")
+        let process = RunbookBinary.start(sim.runArguments("grow-docker-storage", params))
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: held.pidFile), process.isRunning { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        held.release()
+        let run = try sim.onlyRun()
+        sim.expectAuditIntact(run)
+        #expect(sim.journal(run).last?["event"] as? String == "attemptStarted")
+        #expect(sim.journal(run).last?["step"] as? String == "add-disk-setup@\(Self.node)")
+
+        // docker-storage-setup is neither idempotent nor verifiable: resume will not guess.
+        let asked = sim.resume(run)
+        #expect(asked.code == 2, "\(asked.output)")
+        #expect(asked.output.contains("error: cannot tell whether these were done when the run stopped: add-disk-setup@\(Self.node)"))
+        #expect(asked.output.contains("hint: check by hand, then resume with --rerun add-disk-setup or --skip add-disk-setup"))
+        sim.expectAuditIntact(run)
+
+        // It never ran (the held tool was killed before doing anything): run it again.
+        let resumed = sim.resume(run, ["--rerun", "add-disk-setup"])
+        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.output.contains("✔ add-disk-setup@\(Self.node)"))
+        #expect(!resumed.output.contains("▶ stop-docker@"), "completed steps are not run again")
+        sim.expectAuditIntact(run)
+        #expect(sim.journal(run).contains { $0["event"] as? String == "operatorDecision" })
+        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(try reference.stateJSON()))
+        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == reference.file(Self.node, "/etc/sysconfig/docker-storage-setup"))
+    }
 }

@@ -155,6 +155,25 @@ struct NodeRehearsal {
         throw Failure.timeout("no \(event) of \(step) in the journal within 20 s")
     }
 
+    /// Makes the simulator's `tool` hang before doing anything, so a step is held in flight at a
+    /// known point (the simulator's own faults only hang `oc adm drain`): the tool's symlink in
+    /// `bin/` is replaced by a script that writes its pid to the returned file and sleeps until
+    /// killed. `release` kills it and puts the real tool back.
+    func hold(_ tool: String) throws -> (pidFile: String, release: () -> Void) {
+        let link = "\(sim)/bin/\(tool)"
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        let pidFile = root.appendingPathComponent("\(tool).pid").path
+        try FileManager.default.removeItem(atPath: link)
+        try "#!/bin/sh\necho $$ > '\(pidFile)'\nwhile :; do sleep 0.05; done\n".write(toFile: link, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: link)
+        return (pidFile, {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+               let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+            try? FileManager.default.removeItem(atPath: link)
+            try? FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        })
+    }
+
     /// The journal's lines, parsed (a torn last line is left out).
     func journal(_ run: String) -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: "\(state)/runs/\(run)/journal.jsonl", encoding: .utf8) else { return [] }
