@@ -83,6 +83,38 @@ struct GrowDockerStorageRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
+    @Test("extend-existing but the disk was never enlarged: vg-grew fails last; the whole chain is rolled back, uncordon included")
+    func diskNotEnlargedRollsBackEverything() throws {
+        let sim = try NodeRehearsal()
+        let before = try sim.stateJSON()
+        let result = sim.run("grow-docker-storage",
+                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb"])
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("✖ failed at vg-grew@\(Self.master)"))
+        // Most recent first: the sub-runbooks' steps are undone in order with the parent's.
+        let order = ["uncordon/uncordon@master-0.example.com", "pods-restore@\(Self.master)", "stop-node-service@\(Self.master)",
+                     "pods-aside@\(Self.master)", "stop-docker@\(Self.master)", "drain/cordon@master-0.example.com"]
+        let positions = order.map { result.output.range(of: "↶ \($0) rolled back")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "\(result.output)")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+        let after = try sim.stateJSON()
+        expectInService(after, Self.master)
+        #expect(sim.listing(Self.master, "/etc/origin/node/pods") == Self.manifests)
+        #expect(sim.listing(Self.master, "/etc/origin/node/pods-stopped") == [])
+        // The runbook's docs: the XFS file system cannot be shrunk back. lvextend had taken the
+        // VG's existing free space (20476 - 15360 MiB), so the LV and XFS keep that; nothing else differs.
+        #expect(ClusterComparison.comparable(before, dropping: ["hosts"]) == ClusterComparison.comparable(after, dropping: ["hosts"]))
+        var hosts = (before["hosts"] as? [[String: Any]]) ?? []
+        let i = try #require(hosts.firstIndex { $0["name"] as? String == Self.master })
+        var storage = try #require(hosts[i]["storage"] as? [String: Any])
+        #expect(storage["lvSizeMiB"] as? Int == 15360)
+        storage["lvSizeMiB"] = 20476
+        storage["fsSizeMiB"] = 20476
+        hosts[i]["storage"] = storage
+        #expect(hosts.map { $0 as NSDictionary } == ((after["hosts"] as? [[String: Any]]) ?? []).map { $0 as NSDictionary })
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
     @Test("add-disk with no free extents: rollback restores DEVS, services, scheduling; the added PV stays (documented)")
     func noFreeExtentsAddDisk() throws {
         let sim = try NodeRehearsal()
