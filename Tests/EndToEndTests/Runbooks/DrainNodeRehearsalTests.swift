@@ -29,6 +29,28 @@ struct DrainNodeRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
+    @Test("the guide's 5.3.1 infra example: --delete-local-data --force; the bare pod is gone, the router waits Pending")
+    func infraNodeWithForce() throws {
+        let sim = try NodeRehearsal()
+        let node = "infra-node-1.example.com"
+        let result = sim.run("drain-node", ["node": node, "delete_local_data": "true", "force": "true"])
+        #expect(result.code == 0, "\(result.output)")
+        #expect(result.output.contains("confirm-force: approved by --yes"))
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.node(after, node)?["schedulable"] as? Bool == false)
+        let pods = ClusterComparison.pods(after)
+        #expect(pods.filter { ClusterComparison.podNode($0) == node }.allSatisfy(ClusterComparison.isDaemonSetPod))
+        #expect(!pods.contains { $0["name"] as? String == "debug-pod" }, "a bare pod is deleted, not recreated")
+        // Every infra node already runs a router (host ports 80/443): the new one stays Pending.
+        let routers = pods.filter { ClusterComparison.owner($0) == "replicationController:router-1" }
+        #expect(routers.count == 3)
+        #expect(routers.filter { ClusterComparison.podNode($0).isEmpty }.count == 1)
+        let registries = pods.filter { ClusterComparison.owner($0) == "replicationController:docker-registry-1" }
+        #expect(registries.count == 3)
+        #expect(registries.allSatisfy { ["infra-node-0.example.com", "infra-node-2.example.com"].contains(ClusterComparison.podNode($0)) })
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
     @Test("plan --sim uses the simulator's inventory and changes nothing")
     func planAgainstSimulator() throws {
         let sim = try NodeRehearsal()
