@@ -3,8 +3,9 @@ import Testing
 
 /// One rehearsal of the node runbooks (drain-node, uncordon-node, grow-docker-storage,
 /// decommission-node): a fresh simulated cluster and state directory in a temporary directory,
-/// driven through the built `runbook` binary exactly as an operator would.
-struct NodeRehearsal {
+/// driven through the built `runbook` binary exactly as an operator would. The directory is
+/// removed when the rehearsal goes away (set RUNBOOK_KEEP_REHEARSALS=1 to keep it for a look).
+final class NodeRehearsal: Sendable {
     let root: URL
     var sim: String { root.appendingPathComponent("sim").path }
     var state: String { root.appendingPathComponent("state").path }
@@ -20,6 +21,10 @@ struct NodeRehearsal {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("node-rehearsal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try check(["sim", "init", sim])
+    }
+
+    deinit {
+        if ProcessInfo.processInfo.environment["RUNBOOK_KEEP_REHEARSALS"] == nil { try? FileManager.default.removeItem(at: root) }
     }
 
     /// Runs the binary and throws (with its output) when it does not exit 0.
