@@ -42,7 +42,7 @@ struct GrowDockerStorageRehearsalTests {
         try sim.growDisk(Self.master, "/dev/vdb", toMiB: 30720)
         let before = try sim.stateJSON()
         let result = sim.run("grow-docker-storage",
-                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb"])
+                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
         #expect(result.code == 0, "\(result.output)")
         #expect(result.output.contains("✔ pods-aside@\(Self.master)"))
         #expect(result.output.contains("✔ etcd-healthy-after@master-0.example.com"))
@@ -66,7 +66,7 @@ struct GrowDockerStorageRehearsalTests {
         let before = try sim.stateJSON()
         let manifestsBefore = Self.manifests.map { sim.file(Self.master, "/etc/origin/node/pods/\($0)") }
         let result = sim.run("grow-docker-storage",
-                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb"])
+                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
         #expect(result.code == 1, "\(result.output)")
         #expect(result.output.contains("✖ lvextend@\(Self.master)"))
         #expect(result.output.contains("↶ pods-aside@\(Self.master) rolled back"))
@@ -88,7 +88,7 @@ struct GrowDockerStorageRehearsalTests {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("grow-docker-storage",
-                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb"])
+                             ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
         #expect(result.code == 1, "\(result.output)")
         #expect(result.output.contains("✖ failed at vg-grew@\(Self.master)"))
         // Most recent first: the sub-runbooks' steps are undone in order with the parent's.
