@@ -2,19 +2,24 @@ import Foundation
 
 /// Evaluates a template that should produce a value (a `when` condition, a `for_each` list).
 ///
-/// A template that is one plain reference (`${{ hosts.masters }}`, `${{ params.force }}`) is looked
-/// up directly so lists keep their items; anything else goes through `TemplateRenderer` as text.
+/// A template that is one expression (`${{ hosts.masters }}`, `${{ host != params.x }}`) is
+/// evaluated as an expression so lists keep their items and booleans stay booleans; anything
+/// else (text around the expression) goes through `TemplateRenderer` as text.
 enum ValueLookup {
     static func value(of template: Template, in context: EvaluationContext, renderer: TemplateRenderer)
         throws(Diagnostic) -> Value
     {
-        let expressions = template.segments.compactMap { segment -> Expression? in
-            if case .expression(let e, _, _) = segment { e } else { nil }
+        var expressions: [(Expression, SourceLocation)] = []
+        var literalsAreBlank = true
+        for segment in template.segments {
+            switch segment {
+            case .expression(let e, _, let location): expressions.append((e, location))
+            case .literal(let s): literalsAreBlank = literalsAreBlank && s.allSatisfy(\.isWhitespace)
+            }
         }
-        let literalsAreBlank = template.segments.allSatisfy { segment in
-            if case .literal(let s) = segment { s.allSatisfy(\.isWhitespace) } else { true }
+        if expressions.count == 1, literalsAreBlank, let (expression, location) = expressions.first {
+            return try ExpressionEvaluator(context: context).evaluate(expression, at: location)
         }
-        if expressions.count == 1, literalsAreBlank, let value = lookup(expressions[0], context) { return value }
         return .string(try renderer.render(template, in: context, mode: .text).text)
     }
 
@@ -29,31 +34,6 @@ enum ValueLookup {
         case let other:
             throw .error("'when' must be true or false, got \(other.typeName)", at: template.location,
                          hint: "compare explicitly, e.g. ${{ params.x == 'yes' }}")
-        }
-    }
-
-    /// Resolves literals, references and constant indexes; nil for anything that needs the evaluator.
-    private static func lookup(_ expression: Expression, _ context: EvaluationContext) -> Value? {
-        switch expression {
-        case .literal(let v): return v
-        case .index(let base, .literal(.int(let i))):
-            guard case .list(let l)? = lookup(base, context), l.indices.contains(i) else { return nil }
-            return l[i]
-        case .reference(let path): return reference(path, context)
-        default: return nil
-        }
-    }
-
-    private static func reference(_ path: [String], _ context: EvaluationContext) -> Value? {
-        switch path.first {
-        case "params" where path.count == 2: return context.params[path[1]]
-        case "item" where path.count == 1: return context.item
-        case "hosts" where path.count == 2:
-            return context.inventory.groups[path[1]].map { .list($0.map(Value.string)) }
-        case "steps" where path.count == 4 && path[2] == "outputs": return context.steps[path[1]]?.outputs[path[3]]
-        case "steps" where path.count == 3 && path[2] == "status": return context.steps[path[1]].map { .string($0.status) }
-        case "host" where path.count == 1: return context.host.map { .string($0.name) }
-        default: return nil
         }
     }
 }
