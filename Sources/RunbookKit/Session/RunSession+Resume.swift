@@ -105,6 +105,10 @@ extension RunSession {
             guard case .use(let use) = step.action,
                 let sub = subRunbooks[UseResolver.path(of: use.reference, from: runbook.file)]
             else { return [facts] }
+            // A `use` step does nothing itself: its effects are its sub-steps', each decided by
+            // its own journal record (completed ones are not run again). Entering it again is
+            // safe, so an in-flight `use` never needs the operator's --rerun/--skip.
+            facts.idempotent = true
             return [facts] + stepFacts(sub, subRunbooks: subRunbooks, prefix: facts.id + "/")
         }
     }

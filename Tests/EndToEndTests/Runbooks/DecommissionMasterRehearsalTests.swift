@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// decommission-master rehearsed in the simulator with the built binary: success (a middle
+/// master and the inventory's first master), the count refusal, a fault before the point of no
+/// return (rolled back to the state before), and kill -9 + resume.
+@Suite("decommission-master rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+struct DecommissionMasterRehearsalTests {
+    /// The default sim has 3 masters: removing one leaves 2, which the runbook refuses unless overridden.
+    static func params(_ master: String) -> [String: String] {
+        ["master": master, "allow_unsafe_count": "true"]
+    }
+
+    @Test("removing master-1: gone from haproxy, etcd, kubernetes endpoints and the inventory; manifests disabled")
+    func removesMiddleMaster() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        let result = sim.run("decommission-master", Self.params("master-1.example.com"))
+        #expect(result.code == 0, "\(result.output)")
+        try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
+        // Not the first master: the CA files are not handed over.
+        #expect(!sim.exists("master-2.example.com", "/etc/origin/master/ca.serial.txt"))
+        let run = try MasterSim.runID(result.output)
+        #expect(sim.verify(run).code == 0)
+    }
+
+    @Test("removing master-0 (the inventory's first): ca.serial.txt and the etcd CA directories copied to the others")
+    func removesFirstMaster() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        let serial = try #require(sim.file("master-0.example.com", "/etc/origin/master/ca.serial.txt"))
+        let caKey = try #require(sim.file("master-0.example.com", "/etc/etcd/ca/ca.key"))
+        let result = sim.run("decommission-master", Self.params("master-0.example.com"))
+        #expect(result.code == 0, "\(result.output)")
+        try Self.expectDecommissioned(sim, "master-0.example.com", ip: "192.168.55.8")
+        for other in ["master-1.example.com", "master-2.example.com"] {
+            #expect(sim.file(other, "/etc/origin/master/ca.serial.txt") == serial)
+            #expect(sim.file(other, "/etc/etcd/ca/ca.key") == caKey)
+            #expect(sim.exists(other, "/etc/etcd/ca/openssl.cnf"))
+            #expect(sim.exists(other, "/etc/etcd/generated_certs"))
+        }
+        #expect(sim.verify(try MasterSim.runID(result.output)).code == 0)
+    }
+
+    @Test("3 masters: leaving 2 is refused without allow_unsafe_count (exit 1, message, nothing changed)")
+    func refusesEvenCount() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        let before = try sim.comparableState()
+        let files = sim.hostFiles()
+        let result = sim.run("decommission-master", ["master": "master-2.example.com"])
+        #expect(result.code == 1)
+        #expect(result.output.contains(
+            "refusing: 2 masters would remain (need an odd number, at least 3); set allow_unsafe_count=true to override"))
+        #expect(try sim.comparableState() == before)
+        #expect(sim.hostFiles() == files)
+        let run = try MasterSim.runID(result.output)
+        #expect(sim.events(run, "stepFailed").map(\.step) == ["master-count@master-0.example.com"])
+        #expect(sim.events(run, "stepStarted").allSatisfy { ["is-master", "master-count@master-0.example.com"].contains($0.step) })
+        #expect(sim.verify(run).code == 0)
+    }
+
+    /// The final state after decommissioning `master` (`ip`), asserted from the sim and host files.
+    static func expectDecommissioned(_ sim: MasterSim, _ master: String, ip: String) throws {
+        let masters = ["master-0.example.com", "master-1.example.com", "master-2.example.com"]
+        let remaining = masters.filter { $0 != master }
+        let state = try sim.stateJSON()
+        let hosts = state["hosts"] as? [[String: Any]] ?? []
+        let lb = hosts.first { $0["name"] as? String == "lb.example.com" }
+        #expect(lb?["haproxyBackends"] as? [String] == remaining.map { "\($0) \(ip(of: $0, in: hosts)):8443" })
+        let haproxy = sim.file("lb.example.com", "/etc/haproxy/haproxy.cfg") ?? ""
+        #expect(!haproxy.contains(master))
+        #expect(!haproxy.contains("\(ip):8443"))
+        for other in remaining { #expect(haproxy.contains("server \(other) ")) }
+
+        let members = (state["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(members == remaining)
+        #expect((state["etcdMembers"] as? [[String: Any]] ?? []).allSatisfy { $0["started"] as? Bool == true })
+
+        let survivor = remaining[0]
+        let endpoints = sim.tool(survivor, "oc", "get", "endpoints", "kubernetes", "-n", "default", "--no-headers")
+        #expect(endpoints.code == 0)
+        #expect(!endpoints.output.contains("\(ip):8443"))
+        for other in remaining { #expect(endpoints.output.contains("\(ip(of: other, in: hosts)):8443")) }
+        let inventory = sim.file("master-0.example.com", "/etc/ansible/hosts") ?? ""
+        #expect(!inventory.contains(master))
+        for other in remaining { #expect(inventory.contains("\n\(other)\n")) }
+
+        #expect(!sim.exists(master, "/etc/origin/node/pods/apiserver.yaml"))
+        #expect(!sim.exists(master, "/etc/origin/node/pods/controller.yaml"))
+        #expect(sim.exists(master, "/etc/origin/node/pods/disabled/apiserver.yaml"))
+        #expect(sim.exists(master, "/etc/origin/node/pods/disabled/controller.yaml"))
+
+        for other in remaining {
+            let conf = sim.file(other, "/etc/etcd/etcd.conf") ?? ""
+            let initial = conf.split(separator: "\n").first { $0.hasPrefix("ETCD_INITIAL_CLUSTER=") } ?? ""
+            #expect(!initial.contains(master), "ETCD_INITIAL_CLUSTER on \(other): \(initial)")
+            #expect(initial.contains("\(other)=https://"))
+            let config = sim.file(other, "/etc/origin/master/master-config.yaml") ?? ""
+            #expect(!config.contains("https://\(master):2379"))
+        }
+        let pods = (state["pods"] as? [[String: Any]] ?? []).filter { $0["node"] as? String == master }
+            .compactMap { $0["name"] as? String }
+        #expect(!pods.contains("master-api-\(master)"))
+        #expect(!pods.contains("master-controllers-\(master)"))
+    }
+
+    static func ip(of host: String, in hosts: [[String: Any]]) -> String {
+        hosts.first { $0["name"] as? String == host }?["ip"] as? String ?? "?"
+    }
+}
