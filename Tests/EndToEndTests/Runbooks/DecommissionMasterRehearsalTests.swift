@@ -60,6 +60,90 @@ struct DecommissionMasterRehearsalTests {
         #expect(sim.verify(run).code == 0)
     }
 
+    /// Backups are kept on purpose when a run rolls back (backup-etcd: "the backups are not
+    /// removed on rollback"; backup-master-host's archives are removed, its dated directories
+    /// stay): files under /backup and the etcd snapshot are not part of the comparison.
+    static func notBackup(_ path: String) -> Bool {
+        path.contains("/root/backup/") || path.hasSuffix("/root/var/lib/etcd/snapshot.db")
+    }
+
+    @Test("the drain fails (fault drain-fails): exit 1, rolled back to the state before the run")
+    func drainFailsRollsBack() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        try sim.fault("drain-fails", "master-1.example.com")
+        let before = try sim.comparableState()
+        let files = sim.hostFiles { Self.notBackup($0) }
+        let result = sim.run("decommission-master", Self.params("master-1.example.com"))
+        #expect(result.code == 1)
+        #expect(result.output.contains("unable to evict pods from node master-1.example.com (simulated fault drain-fails)"))
+        #expect(result.output.contains("completed steps were rolled back"))
+        let after = try sim.comparableState()
+        #expect(after == before)
+        // Only regular files are compared: the guide's `mkdir -p /etc/origin/node/pods/disabled`
+        // has no rollback and leaves an empty directory, which changes nothing.
+        #expect(sim.hostFiles { Self.notBackup($0) } == files)
+        #expect(sim.exists("master-1.example.com", "/etc/origin/node/pods/apiserver.yaml"))
+        let run = try MasterSim.runID(result.output)
+        let rolledBack = Set(sim.events(run, "rollbackStepSucceeded").map(\.step))
+        for step in ["haproxy-remove-backend@lb.example.com", "haproxy-running@lb.example.com",
+                     "disable-api@master-1.example.com", "disable-controllers@master-1.example.com"] {
+            #expect(rolledBack.contains(step), "\(rolledBack.sorted())")
+        }
+        #expect(sim.events(run, "stepStarted").allSatisfy { !$0.step.hasPrefix("etcd-member-remove") })
+        #expect(sim.verify(run).code == 0)
+    }
+
+    @Test("a failure after the member removal (master-restart fails once): stops with exit 1, resumable; resume finishes")
+    func failureAfterPointOfNoReturnStops() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        try sim.fault("command-fails", "master-restart", "api", "1")
+        let result = sim.run("decommission-master", Self.params("master-1.example.com"))
+        #expect(result.code == 1)
+        #expect(result.output.contains("nothing was rolled back (resumable)"), "\(result.output)")
+        let run = try MasterSim.runID(result.output)
+        #expect(result.output.contains("run \(run) can be resumed: runbook resume \(run)"))
+        #expect(sim.events(run, "stepFailed").map(\.step) == ["restart-masters@master-0.example.com"])
+        #expect(sim.events(run, "rollbackStarted").isEmpty)
+        // Exactly what is left: the member is gone and the etcd/master configuration updated,
+        // the masters not restarted yet.
+        let members = (try sim.stateJSON()["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(members == ["master-0.example.com", "master-2.example.com"])
+        #expect(!(sim.file("master-0.example.com", "/etc/etcd/etcd.conf") ?? "").contains("master-1.example.com="))
+        #expect(sim.verify(run).code == 0)
+
+        let resumed = sim.resume(run)
+        #expect(resumed.code == 0, "\(resumed.output)")
+        try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
+        #expect(sim.verify(run).code == 0)
+    }
+
+    @Test("kill -9 during the drain (held by drain-hangs), resume: the same final state as an uninterrupted run")
+    func killAndResume() async throws {
+        let reference = try MasterSim()
+        defer { reference.remove() }
+        #expect(reference.run("decommission-master", Self.params("master-1.example.com")).code == 0)
+
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        try sim.fault("drain-hangs", "master-1.example.com")
+        let run = try await sim.runAndKill("decommission-master", Self.params("master-1.example.com"),
+                                           at: "decommission-node/drain/drain")
+        #expect(sim.verify(run).code == 0)
+        try sim.fault("--clear")
+        let resumed = sim.resume(run)
+        #expect(resumed.code == 0, "\(resumed.output)")
+        // The in-flight sub-runbooks are entered again; their completed steps are not re-run.
+        let restarted = sim.events(run, "stepStarted").map(\.step)
+        #expect(restarted.filter { $0 == "decommission-node/drain/cordon@master-0.example.com" }.count == 1)
+        #expect(restarted.filter { $0 == "decommission-node/drain/drain@master-0.example.com" }.count == 2)
+        try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
+        #expect(try sim.comparableState() == reference.comparableState())
+        MasterSim.expectSameFiles(sim, reference)
+        #expect(sim.verify(run).code == 0)
+    }
+
     /// The final state after decommissioning `master` (`ip`), asserted from the sim and host files.
     static func expectDecommissioned(_ sim: MasterSim, _ master: String, ip: String) throws {
         let masters = ["master-0.example.com", "master-1.example.com", "master-2.example.com"]
@@ -67,7 +151,7 @@ struct DecommissionMasterRehearsalTests {
         let state = try sim.stateJSON()
         let hosts = state["hosts"] as? [[String: Any]] ?? []
         let lb = hosts.first { $0["name"] as? String == "lb.example.com" }
-        #expect(lb?["haproxyBackends"] as? [String] == remaining.map { "\($0) \(ip(of: $0, in: hosts)):8443" })
+        #expect(lb?["haproxyBackends"] as? [String] == remaining.map { "\($0) \(address(of: $0, in: hosts)):8443" })
         let haproxy = sim.file("lb.example.com", "/etc/haproxy/haproxy.cfg") ?? ""
         #expect(!haproxy.contains(master))
         #expect(!haproxy.contains("\(ip):8443"))
@@ -81,7 +165,7 @@ struct DecommissionMasterRehearsalTests {
         let endpoints = sim.tool(survivor, "oc", "get", "endpoints", "kubernetes", "-n", "default", "--no-headers")
         #expect(endpoints.code == 0)
         #expect(!endpoints.output.contains("\(ip):8443"))
-        for other in remaining { #expect(endpoints.output.contains("\(ip(of: other, in: hosts)):8443")) }
+        for other in remaining { #expect(endpoints.output.contains("\(address(of: other, in: hosts)):8443")) }
         let inventory = sim.file("master-0.example.com", "/etc/ansible/hosts") ?? ""
         #expect(!inventory.contains(master))
         for other in remaining { #expect(inventory.contains("\n\(other)\n")) }
@@ -105,7 +189,7 @@ struct DecommissionMasterRehearsalTests {
         #expect(!pods.contains("master-controllers-\(master)"))
     }
 
-    static func ip(of host: String, in hosts: [[String: Any]]) -> String {
+    static func address(of host: String, in hosts: [[String: Any]]) -> String {
         hosts.first { $0["name"] as? String == host }?["ip"] as? String ?? "?"
     }
 }

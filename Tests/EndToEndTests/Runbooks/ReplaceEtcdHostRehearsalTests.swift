@@ -64,7 +64,7 @@ struct ReplaceEtcdHostRehearsalTests {
         #expect(!lines.contains { $0["event"] as? String == "stepFailed" })
     }
 
-    @Test("method scaleup: master-2's member replaced by new-etcd-0, quorum held, configs updated", arguments: ["scaleup", "manual"])
+    @Test("master-2's member replaced by new-etcd-0, quorum held, configs updated", arguments: ["scaleup", "manual"])
     func replaces(method: String) throws {
         let sim = try MasterSim()
         defer { sim.remove() }
