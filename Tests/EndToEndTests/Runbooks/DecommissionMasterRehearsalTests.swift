@@ -60,6 +60,41 @@ struct DecommissionMasterRehearsalTests {
         #expect(sim.verify(run).code == 0)
     }
 
+    @Test("4 masters: leaving 3 passes both count checks without the override; master-3 is gone")
+    func fourToThree() throws {
+        let example = try String(contentsOfFile: MasterSim.runbooks + "/../examples/sim/cluster.yaml", encoding: .utf8)
+        let cluster = example.replacingOccurrences(of: """
+              - name: master-2.example.com
+                ip: 192.168.55.13
+                role: masters
+
+            """, with: """
+              - name: master-2.example.com
+                ip: 192.168.55.13
+                role: masters
+              - name: master-3.example.com
+                ip: 192.168.55.14
+                role: masters
+
+            """)
+        try #require(cluster.contains("master-3.example.com"))
+        let sim = try MasterSim(cluster: cluster)
+        defer { sim.remove() }
+        let result = sim.run("decommission-master", ["master": "master-3.example.com"])
+        #expect(result.code == 0, "\(result.output)")
+        let run = try MasterSim.runID(result.output)
+        let succeeded = sim.events(run, "stepSucceeded").map(\.step)
+        #expect(succeeded.contains("master-count@master-0.example.com"))
+        #expect(succeeded.contains("etcd-count@master-0.example.com"))
+        let state = try sim.stateJSON()
+        let members = (state["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(members == ["master-0.example.com", "master-1.example.com", "master-2.example.com"])
+        let lb = (state["hosts"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "lb.example.com" }
+        #expect((lb?["haproxyBackends"] as? [String] ?? []).count == 3)
+        #expect(!(sim.file("master-0.example.com", "/etc/ansible/hosts") ?? "").contains("master-3"))
+        #expect(RunbookBinary.run(["sim", "state", sim.sim]).output.contains("etcd members (quorum: yes, 3/3 up)"))
+    }
+
     /// Backups are kept on purpose when a run rolls back (backup-etcd: "the backups are not
     /// removed on rollback"; backup-master-host's archives are removed, its dated directories
     /// stay): files under /backup and the etcd snapshot are not part of the comparison.
