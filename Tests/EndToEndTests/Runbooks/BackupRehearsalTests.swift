@@ -104,9 +104,13 @@ struct BackupRehearsalTests {
 
         let sim = try MasterSim()
         defer { sim.remove() }
-        let step = runbook == "backup-etcd" ? "snapshot" : "archive-other-files"
+        // Held deterministically in the step (fault command-hangs), killed there, released.
+        let (step, tool, match) = runbook == "backup-etcd" ? ("snapshot", "etcdctl3", "snapshot") : ("list-packages", "rpm", "qa")
+        try sim.fault("command-hangs", tool, match)
         let run = try await sim.runAndKill(runbook, params, at: step)
         #expect(sim.verify(run).code == 0)
+        #expect(sim.journal(run).last?["step"] as? String == "\(step)@master-0.example.com")
+        try sim.fault("--clear")
         let resumed = sim.resume(run)
         #expect(resumed.code == 0, "\(resumed.output)")
         #expect(try sim.comparableState() == reference.comparableState())

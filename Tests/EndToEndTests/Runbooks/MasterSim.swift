@@ -136,8 +136,10 @@ struct MasterSim {
 
     /// Starts a run, waits until the journal shows `stepStarted` for `step` (a step key or its
     /// prefix before `@`), then SIGKILLs the runbook process. Returns the run id.
-    func runAndKill(_ name: String, _ params: [String: String], at step: String, seconds: Double = 30) async throws -> String {
-        let process = RunbookBinary.start(runArguments(name, params))
+    func runAndKill(_ name: String, _ params: [String: String], at step: String, seconds: Double = 60) async throws -> String {
+        let log = root.appendingPathComponent("killed-run.log").path
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = RunbookBinary.start(runArguments(name, params), output: FileHandle(forWritingAtPath: log))
         let deadline = Date().addingTimeInterval(seconds)
         var run: String?
         while Date() < deadline {
@@ -155,7 +157,8 @@ struct MasterSim {
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        throw SimError.noRunID("step \(step) never started (run \(run ?? "none"))")
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        throw SimError.noRunID("step \(step) never started (run \(run ?? "none")): \(output)")
     }
 
     /// Runs one of the simulator's tools (`bin/TOOL`) as if on `host`; returns exit code and stdout+stderr.
