@@ -179,6 +179,32 @@ struct DecommissionMasterRehearsalTests {
         #expect(sim.verify(run).code == 0)
     }
 
+    @Test("kill -9 in restart-masters (held by command-hangs): resume asks for --rerun/--skip, then --rerun finishes like an uninterrupted run")
+    func killInUnverifiableStep() async throws {
+        let reference = try MasterSim()
+        defer { reference.remove() }
+        #expect(reference.run("decommission-master", Self.params("master-1.example.com")).code == 0)
+
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        try sim.fault("command-hangs", "master-restart", "api")
+        let run = try await sim.runAndKill("decommission-master", Self.params("master-1.example.com"), at: "restart-masters")
+        try sim.fault("--clear")
+        #expect(sim.verify(run).code == 0)
+        let asked = sim.resume(run)
+        #expect(asked.code == 2)
+        #expect(asked.output.contains(
+            "error: cannot tell whether these were done when the run stopped: restart-masters@master-0.example.com"), "\(asked.output)")
+        #expect(asked.output.contains("hint: check by hand, then resume with --rerun restart-masters or --skip restart-masters"))
+        let resumed = sim.resume(run, ["--rerun", "restart-masters"])
+        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(sim.events(run, "operatorDecision").map(\.message).contains("rerun: --rerun restart-masters"))
+        try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
+        #expect(try sim.comparableState() == reference.comparableState())
+        MasterSim.expectSameFiles(sim, reference)
+        #expect(sim.verify(run).code == 0)
+    }
+
     /// The final state after decommissioning `master` (`ip`), asserted from the sim and host files.
     static func expectDecommissioned(_ sim: MasterSim, _ master: String, ip: String) throws {
         let masters = ["master-0.example.com", "master-1.example.com", "master-2.example.com"]

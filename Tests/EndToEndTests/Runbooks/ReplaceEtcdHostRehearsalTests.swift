@@ -203,4 +203,31 @@ struct ReplaceEtcdHostRehearsalTests {
         MasterSim.expectSameFiles(sim, reference)
         #expect(sim.verify(run).code == 0)
     }
+    @Test("kill -9 in the scaleup playbook (held by command-hangs): resume asks for --rerun/--skip; --rerun finishes like an uninterrupted run")
+    func killInPlaybook() async throws {
+        let reference = try MasterSim()
+        defer { reference.remove() }
+        #expect(reference.run("replace-etcd-host", Self.params("scaleup")).code == 0)
+
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        try sim.fault("command-hangs", "ansible-playbook", "scaleup.yml")
+        let run = try await sim.runAndKill("replace-etcd-host", Self.params("scaleup"), at: "scaleup-playbook")
+        try sim.fault("--clear")
+        #expect(sim.verify(run).code == 0)
+        let asked = sim.resume(run)
+        #expect(asked.code == 2)
+        #expect(asked.output.contains(
+            "error: cannot tell whether these were done when the run stopped: scaleup-playbook@master-0.example.com"), "\(asked.output)")
+        #expect(asked.output.contains("hint: check by hand, then resume with --rerun scaleup-playbook or --skip scaleup-playbook"))
+        // The held playbook never ran: the new host is not a member yet, so it is run again.
+        let members = (try sim.stateJSON()["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(!members.contains(Self.new))
+        let resumed = sim.resume(run, ["--rerun", "scaleup-playbook"])
+        #expect(resumed.code == 0, "\(resumed.output)")
+        try Self.expectReplaced(sim)
+        #expect(try sim.comparableState() == reference.comparableState())
+        MasterSim.expectSameFiles(sim, reference)
+        #expect(sim.verify(run).code == 0)
+    }
 }
