@@ -146,7 +146,15 @@ struct ReplaceEtcdHostRehearsalTests {
         let now = sim.hostFiles { Self.notBackup($0) || spare($0) }
         #expect(now == files.filter { !spare($0.key) })
         #expect(Set(now.keys).symmetricDifference(files.keys).filter { !spare($0) }.isEmpty)
-        #expect(sim.verify(try MasterSim.runID(result.output)).code == 0)
+        // The masters restart only once every copy of master-config.yaml is restored, and the
+        // new member is removed last.
+        let run = try MasterSim.runID(result.output)
+        let order = sim.events(run, "rollbackStepSucceeded").map { String($0.step.split(separator: "@")[0]) }
+        let restart = try #require(order.firstIndex(of: "masters-restart-guard"))
+        #expect(order.lastIndex(of: "master-config-etcd-urls").map { $0 < restart } == true, "\(order)")
+        if method == "scaleup" { #expect(order.lastIndex(of: "scaleup-master-config-copy").map { $0 < restart } == true, "\(order)") }
+        #expect(order.last == "new-member-guard", "\(order)")
+        #expect(sim.verify(run).code == 0)
     }
 
     @Test("a failure after the old member's removal (new host unreachable): stops with exit 1, resumable; resume finishes")
