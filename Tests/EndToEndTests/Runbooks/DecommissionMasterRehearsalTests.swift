@@ -21,6 +21,11 @@ struct DecommissionMasterRehearsalTests {
         // Not the first master: the CA files are not handed over.
         #expect(!sim.exists("master-2.example.com", "/etc/origin/master/ca.serial.txt"))
         let run = try MasterSim.runID(result.output)
+        // Quorum precondition before the membership change: it succeeded before the removal started.
+        let lines = sim.journal(run)
+        let healthy = lines.firstIndex { $0["event"] as? String == "stepSucceeded" && $0["step"] as? String == "etcd-survivors-healthy@master-0.example.com" }
+        let removal = lines.firstIndex { $0["event"] as? String == "stepStarted" && $0["step"] as? String == "etcd-member-remove@master-0.example.com" }
+        #expect(healthy != nil && removal != nil && healthy! < removal!)
         #expect(sim.verify(run).code == 0)
     }
 
