@@ -56,7 +56,8 @@ struct DecommissionMasterRehearsalTests {
         let result = sim.run("decommission-master", ["master": "master-2.example.com"])
         #expect(result.code == 1)
         #expect(result.output.contains(
-            "refusing: 2 masters would remain (need an odd number, at least 3); set allow_unsafe_count=true to override"))
+            "failed at master-count@master-0.example.com: check failed: exit 1: refusing: 2 masters would remain (need an odd number, at least 3); set allow_unsafe_count=true to override"),
+            "\(result.output)")
         #expect(try sim.comparableState() == before)
         #expect(sim.hostFiles() == files)
         let run = try MasterSim.runID(result.output)
