@@ -15,17 +15,24 @@ public struct ResumePlanner: Sendable {
         public var hasVerify: Bool
         /// False for `check`, `wait` and `confirm`: running them again changes nothing.
         public var changesState: Bool
+        /// A `use` step: it does nothing itself; its sub-runbook's steps are journaled (and
+        /// decided on resume) one by one under `id/child`.
+        public var usesSubRunbook: Bool
         /// Facts given directly (tests, callers without a model).
-        public init(id: String, idempotent: Bool = false, hasVerify: Bool = false, changesState: Bool = true) {
+        public init(id: String, idempotent: Bool = false, hasVerify: Bool = false, changesState: Bool = true,
+                    usesSubRunbook: Bool = false) {
             self.id = id
             self.idempotent = idempotent
             self.hasVerify = hasVerify
             self.changesState = changesState
+            self.usesSubRunbook = usesSubRunbook
         }
         /// Facts of a loaded step.
         public init(_ step: Step) {
+            var usesSubRunbook = false
+            if case .use = step.action { usesSubRunbook = true }
             self.init(id: step.id, idempotent: step.idempotent, hasVerify: step.verify != nil,
-                      changesState: step.changesState)
+                      changesState: step.changesState, usesSubRunbook: usesSubRunbook)
         }
     }
 
@@ -115,6 +122,9 @@ public struct ResumePlanner: Sendable {
             return .init(.rerun, "failed last time")
         case .inFlight:
             if !facts.changesState { return .init(.rerun, "was in flight; read-only") }
+            // Entering the sub-runbook again re-runs nothing by itself: its completed steps are
+            // skipped and its in-flight ones get their own decision (or ask the operator).
+            if facts.usesSubRunbook { return .init(.rerun, "was in flight; its sub-runbook's steps are resumed one by one") }
             if facts.idempotent { return .init(.rerun, "was in flight; idempotent") }
             if facts.hasVerify { return .init(.probe, "was in flight; its verify decides") }
             return nil

@@ -43,6 +43,22 @@ struct ResumePlannerTests {
         #expect(error.diagnostic.hint?.hasPrefix("check by hand, then resume with --rerun remove-member or --skip remove-member") == true)
     }
 
+    @Test("an in-flight `use` step is entered again; its sub-runbook's in-flight steps are decided one by one")
+    func subRunbook() throws {
+        let planner = ResumePlanner(steps: [
+            .init(id: "drain", usesSubRunbook: true), .init(id: "drain/cordon", idempotent: true),
+            .init(id: "drain/evict", idempotent: true), .init(id: "drain/delete"),
+        ])
+        let plan = try planner.plan(state(["drain": .inFlight, "drain/cordon@m0": .succeeded, "drain/evict@m0": .inFlight]))
+        #expect(plan.action(for: StepInstance(stepID: "drain")) == .rerun)
+        #expect(plan.action(for: StepInstance(stepID: "drain/cordon", host: "m0")) == .skip)
+        #expect(plan.action(for: StepInstance(stepID: "drain/evict", host: "m0")) == .rerun)
+        let error = try #require(throws: ResumeNeedsDecision.self) {
+            try planner.plan(state(["drain": .inFlight, "drain/delete@m0": .inFlight]))
+        }
+        #expect(error.instances.map(\.key) == ["drain/delete@m0"])
+    }
+
     @Test("--rerun and --skip decide, and are journaled as operator decisions")
     func operatorChoices() throws {
         let plan = try planner.plan(state(["remove-member@m1": .inFlight, "restart": .inFlight]),
