@@ -80,7 +80,8 @@ struct BackupRehearsalTests {
         let files = sim.hostFiles()
         let result = sim.run("backup-master-host", ["host": host])
         #expect(result.code == 1)
-        #expect(result.output.contains("failed at list-packages@\(host): exit 1"), "\(result.output)")
+        #expect(result.output.contains("failed at list-packages@\(host): check failed: exit 1: rpm: simulated failure (fault command-fails)"),
+                "\(result.output)")
         let run = try MasterSim.runID(result.output)
         #expect(Set(sim.events(run, "rollbackStepSucceeded").map(\.step))
             == ["archive-origin-sysconfig@\(host)", "archive-other-files@\(host)"])
