@@ -73,7 +73,7 @@ public struct SimCluster: Sendable {
         switch fault {
         case .unhealthyEtcd(let h), .drainHangs(let h), .drainFails(let h), .noFreeExtents(let h), .unreachable(let h):
             guard names.contains(h) else { throw SimError.usage("no host '\(h)' in the simulated cluster") }
-        case .commandFails: break
+        case .commandFails, .commandHangs: break
         }
         try mutate { if !$0.faults.contains(fault) { $0.faults.append(fault) } }
     }

@@ -102,8 +102,14 @@ struct RunAction: Sendable {
         let attempt = await commands.attempt(command, number: number, label: label)
         guard !attempt.halted else { return Try(attempt: attempt, failure: "interrupted") }
         guard let status = attempt.status else { return Try(attempt: attempt, failure: attempt.reason) }
-        let failure = ExpectationCheck(renderer: env.renderer, context: context)
+        var failure = ExpectationCheck(renderer: env.renderer, context: context)
             .failure(of: condition.expect, status: status, output: attempt.output)
+        // A check that exits non-zero usually says why on stderr (a refusing precondition):
+        // the operator must see it, as for a failed `run`, not just "exit 1".
+        let expected = condition.expect.exit
+        if failure != nil, status != .exited(Int32(clamping: expected)) {
+            failure = expected == 0 ? attempt.reason : "expected exit \(expected), got \(attempt.reason)"
+        }
         return Try(attempt: attempt, failure: failure)
     }
 

@@ -12,6 +12,10 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     case commandFails(tool: String, match: String, times: Int)
     /// Every tool run on this host fails like ssh to an unreachable machine (exit 255).
     case unreachable(host: String)
+    /// Runs of `tool` whose arguments contain `match` block until killed or until the fault is
+    /// cleared (then fail without doing anything): holds a rehearsal at a chosen command, e.g.
+    /// to kill the runner there.
+    case commandHangs(tool: String, match: String)
 
     /// The fault kinds `runbook sim fault` accepts, with their arguments.
     public static let kinds: [(name: String, usage: String, summary: String)] = [
@@ -21,6 +25,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         ("no-free-extents", "HOST", "the docker VG on HOST has no free extents; new disks add none"),
         ("command-fails", "TOOL MATCH TIMES", "TOOL with MATCH in its arguments fails TIMES times, then succeeds"),
         ("unreachable", "HOST", "every tool on HOST fails like ssh: No route to host (exit 255)"),
+        ("command-hangs", "TOOL MATCH", "TOOL with MATCH in its arguments blocks until killed or the fault is cleared"),
     ]
 
     /// How it is shown in summaries and messages.
@@ -32,6 +37,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         case .noFreeExtents(let h): "no-free-extents \(h)"
         case .commandFails(let t, let m, let n): "command-fails \(t) '\(m)' (\(n) left)"
         case .unreachable(let h): "unreachable \(h)"
+        case .commandHangs(let t, let m): "command-hangs \(t) '\(m)'"
         }
     }
 
@@ -55,6 +61,9 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
                 throw SimError.usage("command-fails takes TOOL MATCH TIMES (TIMES a positive number)")
             }
             return .commandFails(tool: args[0], match: args[1], times: n)
+        case "command-hangs":
+            guard args.count == 2 else { throw SimError.usage("command-hangs takes TOOL MATCH") }
+            return .commandHangs(tool: args[0], match: args[1])
         default:
             throw SimError.usage("unknown fault kind '\(kind)' (expected one of: \(kinds.map(\.name).joined(separator: ", ")))")
         }

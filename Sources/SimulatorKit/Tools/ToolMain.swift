@@ -44,6 +44,10 @@ public enum ToolMain {
                 FileHandle.standardError.write(Data("ssh: connect to host \(ip) port 22: No route to host\n".utf8))
                 return 255
             }
+            if try holdsOnCommandHang(store: store, tool: name, args: args) {
+                FileHandle.standardError.write(Data("\(name): released without running (fault command-hangs cleared)\n".utf8))
+                return 1
+            }
             if try consumeCommandFault(store: store, tool: name, args: args) {
                 FileHandle.standardError.write(Data("\(name): simulated failure (fault command-fails)\n".utf8))
                 return 1
@@ -61,6 +65,21 @@ public enum ToolMain {
             FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
             return 1
         }
+    }
+
+    /// Blocks while a `command-hangs` fault matches this invocation; true when it did (the
+    /// fault was cleared meanwhile), false at once when none matches.
+    static func holdsOnCommandHang(store: StateStore, tool: String, args: [String]) throws -> Bool {
+        let line = args.joined(separator: " ")
+        func hanging(_ state: ClusterState) -> Bool {
+            state.faults.contains { fault in
+                if case .commandHangs(let t, let m) = fault { return t == tool && (m.isEmpty || line.contains(m)) }
+                return false
+            }
+        }
+        guard hanging(try store.read()) else { return false }
+        while hanging(try store.read()) { usleep(50_000) }
+        return true
     }
 
     /// True (and one fewer failure left) when a `command-fails` fault matches this invocation.

@@ -75,7 +75,7 @@ struct EngineStepTests {
             .test("present", .check(.test("echo boom >&2; exit 2"))),
         ])).run()
         #expect(outcome.failedStep == "present")
-        #expect(outcome.reason == "check failed: exit 2")
+        #expect(outcome.reason == "check failed: exit 2: boom")
     }
 
     @Test("wait polls at its interval until the condition holds")
