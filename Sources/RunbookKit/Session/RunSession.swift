@@ -19,17 +19,20 @@ public enum RunSession {
         do {
             let text = try PrivateFiles.read(invocation.file) ?? []
             let scope = try lockScope(runbook, params: params, secrets: Set(invocation.secretNames), inventory: inventory)
-            directory = try RunDirectory.create(stateDirectory: settings.stateDirectory, runbook: runbook.name,
-                                                file: invocation.file, runbookText: text,
-                                                operatorName: settings.operatorName, lockScope: scope)
+            // Staged: the run appears under runs/ only once it has all it needs to be resumed.
+            let staged = try RunDirectory.create(stateDirectory: settings.stateDirectory, runbook: runbook.name,
+                                                 file: invocation.file, runbookText: text,
+                                                 operatorName: settings.operatorName, lockScope: scope, staged: true)
             for (path, sub) in checked.subRunbooks.sorted(by: { $0.key < $1.key }) {
                 if let subText = try PrivateFiles.read(path) {
-                    try directory.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
+                    try staged.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
                 }
             }
-            try directory.saveParams(params, secretNames: Set(invocation.secretNames))
-            try directory.saveInventory(inventory, scrubber: scrubber)
-            try PrivateFiles.write(Array(try JSONEncoder().encode(invocation)), to: "\(directory.path)/\(RunInvocation.fileName)")
+            try staged.saveParams(params, secretNames: Set(invocation.secretNames))
+            try staged.saveInventory(inventory, scrubber: scrubber)
+            try PrivateFiles.write(Array(try JSONEncoder().encode(invocation)), to: "\(staged.path)/\(RunInvocation.fileName)")
+            try PrivateFiles.write([], to: staged.journalPath)
+            directory = try staged.publish()
         } catch let error as SessionError {
             throw error
         } catch {

@@ -17,8 +17,8 @@ struct CrashHarnessTests {
         var text = "runbook: crash-ledger\nparams:\n  ledger: { type: string, required: true }\nsteps:\n"
         let needs: [String: String] = ["c": "[b]", "d": "[b]", "e": "[c, d]", "h": "[g]", "i": "[g]", "j": "[h, i]"]
         for (n, id) in ids.enumerated() {
-            let pause = n % 3 == 1 ? "sleep 0.05; " : ""
-            let after = n % 4 == 2 ? "; sleep 0.03" : ""
+            let pause = n % 3 == 1 ? "sleep 0.02; " : ""
+            let after = n % 4 == 2 ? "; sleep 0.01" : ""
             text += "  - id: \(id)\n"
             if let need = needs[id] { text += "    needs: \(need)\n" }
             text += "    run: \"\(pause)echo \(id) >> ${{ params.ledger }}\(after)\"\n"
@@ -84,9 +84,11 @@ struct CrashHarnessTests {
             let arguments = run.map { ["resume", $0, "--state-dir", state, "--output", "json"] }
                 ?? ["run", file, "--param", "ledger=\(ledger)", "--state-dir", state, "--output", "json"]
             let child = try CLIProcess.start(arguments, in: dir)
-            // The first process of a round is always killed; each resume with a probability of 1/2.
-            if window > 0, attempt == 0 || Bool.random(using: &random) {
-                try await Task.sleep(for: .microseconds(Int(Double.random(in: 0...window, using: &random) * 1e6)))
+            // The first process of a round is always killed; each resume with a probability of 2/3.
+            if window > 0, attempt == 0 || Int.random(in: 0..<3, using: &random) > 0 {
+                // A resume has less left to do than a fresh run: draw from a shorter window.
+                let span = attempt == 0 ? window : window * 0.6
+                try await Task.sleep(for: .microseconds(Int(Double.random(in: 0...span, using: &random) * 1e6)))
                 if child.process.isRunning { child.send(SIGKILL) }
             }
             let outcome = child.wait()

@@ -89,7 +89,8 @@ func processes(mentioning text: String) -> [Int32] {
 
 /// The only run directory under a state directory (each test round uses a fresh one).
 func onlyRun(in stateDirectory: String) -> String? {
-    let runs = (try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/runs")) ?? []
+    // `.<id>` is a run still being set up (it never started).
+    let runs = ((try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/runs")) ?? []).filter { !$0.hasPrefix(".") }
     return runs.count == 1 ? runs[0] : nil
 }
 
@@ -137,7 +138,7 @@ struct Scenario {
 
     /// The ids of the runs in the state directory, oldest first.
     func runs() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: state + "/runs")) ?? []).sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: state + "/runs")) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     /// Waits until `dir/name` exists.
