@@ -207,3 +207,42 @@ struct ResumeCommandTests {
         #expect(s.lines("ledger") == ["long", "after"])
     }
 }
+
+/// Resume inside a sub-runbook.
+@Suite("runbook resume of a sub-runbook (binary)", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+struct ResumeSubRunbookTests {
+    @Test("interrupted inside a `use`: resume asks nothing about the parent step, skips done sub-steps")
+    func interruptedInsideUse() async throws {
+        let s = Scenario()
+        defer { s.remove() }
+        let ledger = s.path("ledger")
+        _ = try s.write("sub.yaml", """
+            runbook: sub
+            steps:
+              - id: one
+                run: "echo one >> \(ledger)"
+              - id: two
+                idempotent: true
+                run: "if [ ! -e \(s.path("go")) ]; then touch \(s.path("waiting")); sleep 30; fi; echo two >> \(ledger)"
+            """)
+        let file = try s.write("main.yaml", """
+            runbook: main
+            steps:
+              - id: first
+                run: "echo first >> \(ledger)"
+              - id: inner
+                use: sub.yaml
+              - id: last
+                run: "echo last >> \(ledger)"
+            """)
+        let child = try s.start(["run", file])
+        #expect(await s.waitFor("waiting"))
+        child.send(SIGINT)
+        #expect(child.wait().code == 4)
+        let run = try #require(s.runs().first)
+        s.touch("go")
+        let resumed = try s.runbook(["resume", run])
+        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(s.lines("ledger") == ["first", "one", "two", "last"])
+    }
+}
