@@ -89,17 +89,18 @@ struct CrashHarnessTests {
             if window > 0, attempt == 0 || Int.random(in: 0..<3, using: &random) > 0 {
                 // A resume has less left to do than a fresh run: draw from a shorter window.
                 let span = attempt == 0 ? window : window * 0.6
-                try await Task.sleep(for: .microseconds(Int(Double.random(in: 0...span, using: &random) * 1e6)))
+                let deadline = Date().addingTimeInterval(Double.random(in: 0...span, using: &random))
+                while child.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
                 if child.process.isRunning { child.send(SIGKILL) }
             }
-            let outcome = child.wait()
+            let outcome = await child.wait()
             if outcome.signaled {
                 result.kills += 1
                 // The killed interpreter's step commands run on (they are in their own process
                 // group, as on a remote host): a real operator's resume comes after they ended.
                 if !(await eventually { processes(mentioning: ledger).isEmpty }) { fail("step processes left running") }
                 if let run = onlyRun(in: state) {
-                    let verify = try CLIProcess.run(["audit", "verify", run, "--state-dir", state], in: dir)
+                    let verify = try await CLIProcess.run(["audit", "verify", run, "--state-dir", state], in: dir)
                     if verify.code != 0 { fail("audit verify after a kill exited \(verify.code): \(verify.output)") }
                 }
                 if result.failed { return result }
@@ -117,7 +118,7 @@ struct CrashHarnessTests {
                 fail("no run directory")
                 return result
             }
-            let verify = try CLIProcess.run(["audit", "verify", run, "--state-dir", state], in: dir)
+            let verify = try await CLIProcess.run(["audit", "verify", run, "--state-dir", state], in: dir)
             if verify.code != 0 { fail("audit verify at the end exited \(verify.code): \(verify.output)") }
             let journal = (try? String(contentsOfFile: "\(state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? ""
             result.probedDone = journal.components(separatedBy: "its verify holds now").count - 1

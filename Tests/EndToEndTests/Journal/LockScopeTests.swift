@@ -31,9 +31,9 @@ struct LockScopeTests {
             """)
         let first = try s.start(["run", holder])
         #expect(await s.waitFor("held"))
-        let second = try s.runbook(["run", other])
+        let second = try await s.runbook(["run", other])
         s.touch("go")
-        let held = first.wait()
+        let held = await first.wait()
 
         #expect(held.code == 0, "\(held.output)")
         #expect(second.code == 5)
@@ -74,7 +74,7 @@ struct LockScopeTests {
               - id: act
                 run: "echo act >> \(s.path("ledger"))"
             """)
-        let refused = try s.runbook(["run", file])
+        let refused = try await s.runbook(["run", file])
         #expect(refused.code == 5)
         #expect(refused.stderr.hasPrefix(
             "error: lock scope 'cluster' is held by run 20260101-000000-old-0000 (pid \(pid) on \(Self.hostName()), since 2026-01-01T00:00:00.000Z), whose process is gone"),
@@ -82,11 +82,11 @@ struct LockScopeTests {
         #expect(refused.stderr.contains("--break-lock"))
         #expect(s.lines("ledger").isEmpty)
 
-        let broken = try s.runbook(["run", file, "--break-lock"])
+        let broken = try await s.runbook(["run", file, "--break-lock"])
         #expect(broken.code == 0, "\(broken.output)")
         #expect(s.lines("ledger") == ["act"])
         let run = try #require(s.runs().first)
-        let audit = try s.runbook(["audit", run, "--output", "json"])
+        let audit = try await s.runbook(["audit", run, "--output", "json"])
         #expect(audit.stdout.contains(
             "break-lock: took lock scope 'cluster' from run 20260101-000000-old-0000 (pid \(pid) on \(Self.hostName()), gone)"),
                 "\(audit.stdout)")

@@ -20,7 +20,7 @@ struct RunDirectoryTests {
     }
 
     @Test("a secret param echoed to stdout and stderr and used in a failing command appears in no file and no output; resume asks again")
-    func secrets() throws {
+    func secrets() async throws {
         let s = Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", """
@@ -34,7 +34,7 @@ struct RunDirectoryTests {
                 run: "test -e \(s.path("ok")) || { echo bad ${{ params.token }} >&2; exit 3; }"
                 on_failure: stop
             """)
-        let first = try s.runbook(["run", file, "--param", "token=\(Self.secret)"])
+        let first = try await s.runbook(["run", file, "--param", "token=\(Self.secret)"])
         #expect(first.code == 1, "\(first.output)")
         #expect(!first.output.contains(Self.secret), "\(first.output)")
         #expect(first.output.contains("***"), "\(first.output)")
@@ -49,7 +49,7 @@ struct RunDirectoryTests {
         for (name, text) in written { #expect(!text.contains(Self.secret), "secret in \(name)") }
 
         // Without the variable and without a terminal (a new session has none to ask on).
-        let asked = try CLIProcess.run(["resume", run, "--state-dir", s.state], in: s.dir, withoutTerminal: true)
+        let asked = try await CLIProcess.run(["resume", run, "--state-dir", s.state], in: s.dir, withoutTerminal: true)
         #expect(asked.code == 2)
         #expect(asked.stderr == """
             error: secret param 'token' has no value
@@ -59,17 +59,17 @@ struct RunDirectoryTests {
             """)
 
         s.touch("ok")
-        let resumed = try s.runbook(["resume", run, "--output", "json"], environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
+        let resumed = try await s.runbook(["resume", run, "--output", "json"], environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
         #expect(resumed.code == 0, "\(resumed.output)")
         #expect(!resumed.output.contains(Self.secret))
         for (name, text) in files(under: directory) { #expect(!text.contains(Self.secret), "secret in \(name) after resume") }
-        let audit = try s.runbook(["audit", run])
+        let audit = try await s.runbook(["audit", run])
         #expect(!audit.output.contains(Self.secret))
         #expect(audit.stdout.contains("login"))
     }
 
     @Test("the run directory is 0700 and every file in it 0600 (outputs and snapshots too)")
-    func modes() throws {
+    func modes() async throws {
         let s = Scenario()
         defer { s.remove() }
         try "a=1\n".write(toFile: s.path("config"), atomically: true, encoding: .utf8)
@@ -84,7 +84,7 @@ struct RunDirectoryTests {
                   changes:
                     - ensure_line: 'b=2'
             """)
-        let outcome = try s.runbook(["run", file])
+        let outcome = try await s.runbook(["run", file])
         #expect(outcome.code == 0, "\(outcome.output)")
         let run = try #require(s.runs().first)
         let root = "\(s.state)/runs/\(run)"
@@ -101,13 +101,13 @@ struct RunDirectoryTests {
     }
 
     @Test("--audit-log: two runs append to one file; every journal line of each is in it")
-    func auditLog() throws {
+    func auditLog() async throws {
         let s = Scenario()
         defer { s.remove() }
         let log = s.path("audit.log")
         for name in ["one", "two"] {
             let file = try s.write("\(name).yaml", "runbook: \(name)\nsteps:\n  - id: a\n    run: \"echo \(name)\"\n")
-            #expect(try s.runbook(["run", file, "--audit-log", log]).code == 0)
+            #expect(try await s.runbook(["run", file, "--audit-log", log]).code == 0)
         }
         let shared = Set(s.lines("audit.log"))
         let runs = s.runs()

@@ -47,13 +47,16 @@ struct CLIProcess {
 
     /// Runs `runbook ARGS` to the end.
     static func run(_ arguments: [String], in directory: TemporaryDirectory,
-                    environment: [String: String] = [:], withoutTerminal: Bool = false) throws -> Outcome {
+                    environment: [String: String] = [:], withoutTerminal: Bool = false) async throws -> Outcome {
         let child = try start(arguments, in: directory, environment: environment, withoutTerminal: withoutTerminal)
-        return child.wait()
+        return await child.wait()
     }
 
-    /// Waits for the process to end and reads what it printed.
-    func wait() -> Outcome {
+    /// Waits for the process to end and reads what it printed. Polls rather than blocking in
+    /// `waitUntilExit`: a blocked thread of the (2-thread) cooperative pool would starve every
+    /// other test running in parallel.
+    func wait() async -> Outcome {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(2)) }
         process.waitUntilExit()
         let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
@@ -122,8 +125,8 @@ struct Scenario {
     }
 
     /// Runs `runbook ARGS --state-dir STATE` to the end.
-    func runbook(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess.Outcome {
-        try CLIProcess.run(arguments + ["--state-dir", state], in: dir, environment: environment)
+    func runbook(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIProcess.Outcome {
+        try await CLIProcess.run(arguments + ["--state-dir", state], in: dir, environment: environment)
     }
 
     /// Starts `runbook ARGS --state-dir STATE`.

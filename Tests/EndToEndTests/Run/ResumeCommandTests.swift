@@ -21,13 +21,13 @@ struct ResumeCommandTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("mark"))
         child.send(SIGINT)
-        let outcome = child.wait()
+        let outcome = await child.wait()
         #expect(outcome.code == 4)
         return try #require(s.runs().first)
     }
 
-    func decisions(_ s: Scenario, _ run: String) throws -> [String] {
-        let audit = try s.runbook(["audit", run, "--output", "json"])
+    func decisions(_ s: Scenario, _ run: String) async throws -> [String] {
+        let audit = try await s.runbook(["audit", run, "--output", "json"])
         #expect(audit.code == 0)
         return audit.stdout.split(separator: "\n").filter { $0.contains("\"operatorDecision\"") }.map(String.init)
     }
@@ -38,7 +38,7 @@ struct ResumeCommandTests {
         defer { s.remove() }
         let run = try await interruptedInWork(s)
 
-        let refused = try s.runbook(["resume", run])
+        let refused = try await s.runbook(["resume", run])
         #expect(refused.code == 2)
         #expect(refused.stderr == """
             error: cannot tell whether these were done when the run stopped: work
@@ -48,10 +48,10 @@ struct ResumeCommandTests {
             """)
         #expect(s.lines("ledger") == ["prep", "work"])
 
-        let rerun = try s.runbook(["resume", run, "--rerun", "work"])
+        let rerun = try await s.runbook(["resume", run, "--rerun", "work"])
         #expect(rerun.code == 0, "\(rerun.output)")
         #expect(s.lines("ledger") == ["prep", "work", "work", "after"])
-        let recorded = try decisions(s, run)
+        let recorded = try await decisions(s, run)
         #expect(recorded.count == 1)
         #expect(recorded.first?.contains("\"message\":\"rerun: --rerun work\"") == true, "\(recorded)")
     }
@@ -62,19 +62,19 @@ struct ResumeCommandTests {
         defer { s.remove() }
         let run = try await interruptedInWork(s)
 
-        let skipped = try s.runbook(["resume", run, "--skip", "work"])
+        let skipped = try await s.runbook(["resume", run, "--skip", "work"])
         #expect(skipped.code == 0, "\(skipped.output)")
         #expect(s.lines("ledger") == ["prep", "work", "after"])
-        let recorded = try decisions(s, run)
+        let recorded = try await decisions(s, run)
         #expect(recorded.count == 1)
         #expect(recorded.first?.contains("\"message\":\"skip: --skip work\"") == true, "\(recorded)")
-        let status = try s.runbook(["status", run])
+        let status = try await s.runbook(["status", run])
         #expect(status.stdout.contains("work   skipped"), "\(status.stdout)")
         #expect(!status.stdout.contains("in flight"), "\(status.stdout)")
     }
 
     /// a, b, then c which fails (on_failure: stop) until `ok` exists.
-    func stoppedAtC(_ s: Scenario) throws -> (file: String, run: String) {
+    func stoppedAtC(_ s: Scenario) async throws -> (file: String, run: String) {
         let file = try s.write("rb.yaml", """
             runbook: stops
             steps:
@@ -86,7 +86,7 @@ struct ResumeCommandTests {
                 run: "test -e \(s.path("ok")) && echo c >> \(s.path("ledger"))"
                 on_failure: stop
             """)
-        let first = try s.runbook(["run", file])
+        let first = try await s.runbook(["run", file])
         #expect(first.code == 1, "\(first.output)")
         #expect(first.stderr.contains("can be resumed: runbook resume"))
         return (file, try #require(s.runs().first))
@@ -96,30 +96,30 @@ struct ResumeCommandTests {
     func from() async throws {
         let s = Scenario()
         defer { s.remove() }
-        let (_, run) = try stoppedAtC(s)
+        let (_, run) = try await stoppedAtC(s)
         s.touch("ok")
-        let resumed = try s.runbook(["resume", run, "--from", "b"])
+        let resumed = try await s.runbook(["resume", run, "--from", "b"])
         #expect(resumed.code == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "b", "c"])
-        #expect(try decisions(s, run).contains { $0.contains("from: --from b") })
+        #expect(try await decisions(s, run).contains { $0.contains("from: --from b") })
     }
 
     @Test("a changed runbook: resume shows the difference and exits 2; --use-current goes on with it")
     func changedRunbook() async throws {
         let s = Scenario()
         defer { s.remove() }
-        let (file, run) = try stoppedAtC(s)
+        let (file, run) = try await stoppedAtC(s)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try text.replacingOccurrences(of: "echo c >>", with: "echo c2 >>").write(toFile: file, atomically: true, encoding: .utf8)
         s.touch("ok")
 
-        let refused = try s.runbook(["resume", run])
+        let refused = try await s.runbook(["resume", run])
         #expect(refused.code == 2)
         #expect(refused.stderr.contains("echo c2 >>"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--use-current"), "\(refused.stderr)")
         #expect(s.lines("ledger") == ["a", "b"])
 
-        let current = try s.runbook(["resume", run, "--use-current"])
+        let current = try await s.runbook(["resume", run, "--use-current"])
         #expect(current.code == 0, "\(current.output)")
         #expect(s.lines("ledger") == ["a", "b", "c2"])
     }
@@ -148,25 +148,25 @@ struct ResumeCommandTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("undoing"))
         child.send(SIGINT)
-        #expect(child.wait().code == 4)
+        #expect(await child.wait().code == 4)
         #expect(s.lines("ledger") == ["a", "b", "c", "undo-c"])
         let run = try #require(s.runs().first)
 
         s.touch("go")
-        let resumed = try s.runbook(["resume", run])
+        let resumed = try await s.runbook(["resume", run])
         #expect(resumed.code == 1, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "c", "undo-c", "undo-b", "undo-a"])
-        #expect(try s.runbook(["audit", "verify", run]).code == 0)
+        #expect(try await s.runbook(["audit", "verify", run]).code == 0)
     }
 
     @Test("resuming a finished run: exit 2, says it ended")
-    func finished() throws {
+    func finished() async throws {
         let s = Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", "runbook: done\nsteps:\n  - id: a\n    run: \"true\"\n")
-        #expect(try s.runbook(["run", file]).code == 0)
+        #expect(try await s.runbook(["run", file]).code == 0)
         let run = try #require(s.runs().first)
-        let again = try s.runbook(["resume", run])
+        let again = try await s.runbook(["resume", run])
         #expect(again.code == 2)
         #expect(again.stderr == """
             error: run \(run) already ended (succeeded); there is nothing to resume
@@ -192,17 +192,17 @@ struct ResumeCommandTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("pid"))
         child.send(SIGINT)
-        let outcome = child.wait()
+        let outcome = await child.wait()
         #expect(outcome.code == 4)
         let pid = try #require(s.lines("pid").first.flatMap { Int32($0) })
         #expect(!processIsRunning(pid))
         let run = try #require(s.runs().first)
-        let status = try s.runbook(["status", run])
+        let status = try await s.runbook(["status", run])
         #expect(status.stdout.contains("long   in flight"), "\(status.stdout)")
         #expect(s.lines("ledger").isEmpty)
 
         s.touch("go")
-        let resumed = try s.runbook(["resume", run])
+        let resumed = try await s.runbook(["resume", run])
         #expect(resumed.code == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["long", "after"])
     }
@@ -238,10 +238,10 @@ struct ResumeSubRunbookTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("waiting"))
         child.send(SIGINT)
-        #expect(child.wait().code == 4)
+        #expect(await child.wait().code == 4)
         let run = try #require(s.runs().first)
         s.touch("go")
-        let resumed = try s.runbook(["resume", run])
+        let resumed = try await s.runbook(["resume", run])
         #expect(resumed.code == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["first", "one", "two", "last"])
     }
