@@ -16,6 +16,7 @@ public enum RunSession {
         let params = invocation.params.merging(secrets) { a, _ in a }
         let scrubber = SecretScrubber(secrets: secrets.values.flatMap(Self.strings))
         let directory: RunDirectory
+        var scopeLock: RunLock?
         do {
             let text = try PrivateFiles.read(invocation.file) ?? []
             let scope = try lockScope(runbook, params: params, secrets: Set(invocation.secretNames), inventory: inventory)
@@ -32,7 +33,20 @@ public enum RunSession {
             try staged.saveInventory(inventory, scrubber: scrubber)
             try PrivateFiles.write(Array(try JSONEncoder().encode(invocation)), to: "\(staged.path)/\(RunInvocation.fileName)")
             try PrivateFiles.write([], to: staged.journalPath)
+            // The lock scope is taken before the run appears: a run refused by the lock leaves nothing.
+            if let scope {
+                do {
+                    scopeLock = try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory,
+                                                      holder: LockHolder.current(run: staged.runID),
+                                                      breakLock: settings.breakLock)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: staged.path)
+                    throw error
+                }
+            }
             directory = try staged.publish()
+        } catch let busy as LockBusy {
+            throw .locked(busy.diagnostic)
         } catch let error as SessionError {
             throw error
         } catch {
@@ -41,22 +55,23 @@ public enum RunSession {
         return try await execute(runbook: runbook, subRunbooks: checked.subRunbooks, params: params,
                                  secretNames: Set(invocation.secretNames), inventory: inventory,
                                  directory: directory, scrubber: scrubber, from: nil, decisions: [],
-                                 settings: settings, onEngine: onEngine)
+                                 settings: settings, scopeLock: scopeLock, onEngine: onEngine)
     }
 
     /// Runs the engine inside the run's locks with the journal, after the run directory exists.
     static func execute(
         runbook: Runbook, subRunbooks: [String: Runbook], params: [String: Value], secretNames: Set<String>,
         inventory: Inventory, directory: RunDirectory, scrubber: SecretScrubber, from state: RunState?,
-        decisions: [RunEvent], settings: RunSettings, onEngine: @Sendable (Engine) -> Void
+        decisions: [RunEvent], settings: RunSettings, scopeLock: RunLock? = nil,
+        onEngine: @Sendable (Engine) -> Void
     ) async throws(SessionError) -> SessionResult {
         let holder = LockHolder.current(run: directory.runID)
-        var locks: [RunLock] = []
+        var locks: [RunLock] = scopeLock.map { [$0] } ?? []
         defer { locks.forEach { $0.release() } }
         let writer: JournalWriter
         do {
             locks.append(try RunLock.lockRun(directory, holder: holder))
-            if let scope = try directory.metadata().lockScope {
+            if scopeLock == nil, let scope = try directory.metadata().lockScope {
                 locks.append(try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory, holder: holder,
                                                    breakLock: settings.breakLock))
             }

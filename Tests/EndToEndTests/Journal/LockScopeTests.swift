@@ -43,6 +43,7 @@ struct LockScopeTests {
                 "\(second.stderr)")
         #expect(second.stderr.contains("hint: wait for that run to finish, or see it with `runbook status \(holderRun)`"))
         #expect(s.lines("ledger") == ["holder"])
+        #expect(s.runs() == [holderRun], "a run refused by its lock leaves no run directory")
     }
 
     @Test("a stale holder is reported with the --break-lock hint; --break-lock proceeds and is journaled")
@@ -81,6 +82,7 @@ struct LockScopeTests {
                 "\(refused.stderr)")
         #expect(refused.stderr.contains("--break-lock"))
         #expect(s.lines("ledger").isEmpty)
+        #expect(s.runs().isEmpty)
 
         let broken = try await s.runbook(["run", file, "--break-lock"])
         #expect(broken.code == 0, "\(broken.output)")
