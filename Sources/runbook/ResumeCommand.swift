@@ -69,8 +69,11 @@ struct ResumeCommand: AsyncParsableCommand {
         do {
             let values = try SecretParamSource(environment: ProcessInfo.processInfo.environment).values(for: names)
             return values.mapValues(Value.string)
+        } catch let error as DiagnosticError {
+            // Each names its own RUNBOOK_SECRET_<NAME> in its hint.
+            throw .invalid(error.diagnostics)
         } catch {
-            throw .invalid([.error("\(error)", at: nil, hint: "set RUNBOOK_SECRET_<NAME> or resume on a terminal")])
+            throw .invalid([.error("cannot read the secret params: \(error)", at: nil)])
         }
     }
 }

@@ -23,18 +23,24 @@ struct RollbackSaga: Sendable {
             return Result(completed: false, interrupted: false, left: pending.map { describe($0, state) })
         }
         for (index, entry) in pending.enumerated() {
+            // SIGINT between two rollbacks: stop here; resume goes on with this one.
+            if Task.isCancelled { return Result(completed: false, interrupted: true, left: pending[index...].map { describe($0, state) }) }
             let host = entry.host == .local ? nil : entry.host.name
             guard await coordinator.emit(RunEvent(.rollbackStepStarted, step: entry.key, host: host)) else {
                 return Result(completed: false, interrupted: false, left: pending[index...].map { describe($0, state) })
             }
             let failure = await undo(entry, snapshots: state.snapshots[entry.key] ?? [])
             if let failure {
-                let interrupted = Task.isCancelled
+                if Task.isCancelled {
+                    // Interrupted mid-rollback: it did not fail, it was stopped. Nothing more is
+                    // journaled for it, so it stays in flight and resume decides about it.
+                    return Result(completed: false, interrupted: true, left: pending[index...].map { describe($0, state) })
+                }
                 await coordinator.emit(RunEvent(.rollbackStepFailed, step: entry.key, host: host, message: failure))
                 let left = ["\(entry.key): \(failure) — still to do: \(describe(entry, state))"]
                     + pending[(index + 1)...].map { describe($0, state) }
                 await coordinator.emit(RunEvent(.rollbackFinished, message: "incomplete: \(left.count) left"))
-                return Result(completed: false, interrupted: interrupted, left: left)
+                return Result(completed: false, interrupted: false, left: left)
             }
             guard await coordinator.emit(RunEvent(.rollbackStepSucceeded, step: entry.key, host: host)) else {
                 return Result(completed: false, interrupted: false,

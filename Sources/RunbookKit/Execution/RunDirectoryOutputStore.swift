@@ -16,23 +16,35 @@ public struct RunDirectoryOutputStore: OutputStore {
     }
 
     public func makeSink(step: String, attempt: Int, label: String) async throws -> any AttemptOutput {
-        let base = "output/\(Self.fileName(step)).\(attempt).\(label)"
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("output"),
-                                                withIntermediateDirectories: true)
+        // Output can hold anything a command printed: the folder is 0700 and each file 0600.
+        try PrivateFiles.makeDirectory(directory.appendingPathComponent("output").path)
+        // A resumed run numbers attempts from 1 again: never overwrite what the journal's
+        // digests of the earlier process point at.
+        var base = "output/\(Self.fileName(step)).\(attempt).\(label)"
+        var round = 1
+        while ["stdout", "stderr"].contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(base).\($0)").path) }) {
+            round += 1
+            base = "output/\(Self.fileName(step)).\(attempt).\(label).\(round)"
+        }
         return AttemptFiles(directory: directory, stdout: base + ".stdout", stderr: base + ".stderr",
                             headLimit: headLimit)
     }
 
     public func saveSnapshot(_ contents: [UInt8], step: String, path: String) async throws -> String {
         let folder = directory.appendingPathComponent("snapshots")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(folder.path)
         var n = 1
         var name = "snapshots/\(Self.fileName(step)).\(n)"
         while FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
             n += 1
             name = "snapshots/\(Self.fileName(step)).\(n)"
         }
-        try Data(contents).write(to: directory.appendingPathComponent(name), options: .atomic)
+        // Written under a temporary name and renamed, so a crash never leaves half a snapshot.
+        let final = directory.appendingPathComponent(name).path
+        try PrivateFiles.write(contents, to: final + ".partial")
+        guard rename(final + ".partial", final) == 0 else {
+            throw JournalError.io(path: final, operation: "rename", code: errno)
+        }
         return name
     }
 
@@ -72,9 +84,8 @@ actor AttemptFiles: AttemptOutput {
         guard var s = streams[stream], failure == nil else { return }
         do {
             if s.handle == nil {
-                let url = directory.appendingPathComponent(s.relativePath)
-                _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-                s.handle = try FileHandle(forWritingTo: url)
+                let path = directory.appendingPathComponent(s.relativePath).path
+                s.handle = FileHandle(fileDescriptor: try PrivateFiles.openForAppend(path), closeOnDealloc: true)
             }
             try s.handle?.write(contentsOf: bytes)
         } catch {

@@ -14,7 +14,7 @@ extension RunDirectory {
         if PrivateFiles.isDirectory("\(runs)/\(reference)") {
             return RunDirectory(path: "\(runs)/\(reference)", runID: reference)
         }
-        let matches = PrivateFiles.list(runs).filter { $0.hasPrefix(reference) }.sorted()
+        let matches = PrivateFiles.list(runs).filter { !$0.hasPrefix(".") && $0.hasPrefix(reference) }.sorted()
         switch matches.count {
         case 0: throw JournalError.runNotFound(reference, stateDirectory: stateDirectory)
         case 1: return RunDirectory(path: "\(runs)/\(matches[0])", runID: matches[0])
@@ -26,7 +26,7 @@ extension RunDirectory {
     public static func list(stateDirectory: String = defaultStateDirectory) -> [RunDirectory] {
         let runs = "\(stateDirectory)/runs"
         return PrivateFiles.list(runs)
-            .filter { PrivateFiles.isDirectory("\(runs)/\($0)") }
+            .filter { !$0.hasPrefix(".") && PrivateFiles.isDirectory("\(runs)/\($0)") }
             .sorted(by: >)
             .map { RunDirectory(path: "\(runs)/\($0)", runID: $0) }
     }

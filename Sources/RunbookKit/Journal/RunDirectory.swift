@@ -38,8 +38,11 @@ public struct RunDirectory: Sendable, Hashable {
     ///   - runbookText: the exact bytes of the main runbook, pinned as `runbook/<basename of file>`.
     ///   - clock: milliseconds since the epoch (tests fix it).
     /// - Throws: `JournalError.io` when the directory cannot be created.
+    ///   - staged: create it as `runs/.<run-id>`, invisible to `open` and `list` until `publish()`
+    ///     renames it, so a crash while it is being filled never leaves a run without a journal.
     public static func create(stateDirectory: String = defaultStateDirectory, runbook: String, file: String,
                               runbookText: [UInt8], operatorName: String, lockScope: String? = nil,
+                              staged: Bool = false,
                               clock: @Sendable () -> Int64 = JournalClock.now) throws -> RunDirectory {
         let now = clock()
         let runsDirectory = "\(stateDirectory)/runs"
@@ -51,7 +54,8 @@ public struct RunDirectory: Sendable, Hashable {
             let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
             id = "\(JournalClock.compact(milliseconds: now))-\(safeName(runbook))-"
                 + String(repeating: "0", count: 4 - suffix.count) + suffix
-            path = "\(runsDirectory)/\(id)"
+            path = "\(runsDirectory)/\(staged ? "." : "")\(id)"
+            if staged, access("\(runsDirectory)/\(id)", F_OK) == 0 { continue }
             if mkdir(path, 0o700) == 0 { break }
             if errno != EEXIST { throw JournalError.io(path: path, operation: "create directory", code: errno) }
         }

@@ -77,14 +77,23 @@ extension RunSession {
         } catch {
             throw .invalid([.error("\(error)", at: nil)])
         }
-        for (key, decision) in plan.decisions where !state.rollingBack {
-            switch decision.action {
-            case .skip:
-                if state.steps[key]?.status != .succeeded { state.steps[key]?.status = .skipped }
-            case .run, .rerun:
+        var events = plan.decisionEvents
+        for (key, decision) in plan.decisions.sorted(by: { $0.key < $1.key }) {
+            let host = state.steps[key]?.host
+            switch (decision.action, state.rollingBack) {
+            case (.skip, false) where decision.byOperator:
+                // Journaled as skipped so a later replay does not find it in flight again.
+                state.steps[key]?.status = .skipped
+                events.append(RunEvent(.stepSkipped, step: key, host: host, message: "done by hand (--skip)"))
+            case (.skip, true) where decision.byOperator && state.steps[key]?.rollbackInFlight == true:
+                // Its rollback was finished by hand: never undo it again, now or after another stop.
+                state.steps[key]?.status = .rolledBack
+                state.steps[key]?.rollbackInFlight = false
+                events.append(RunEvent(.rollbackStepSucceeded, step: key, host: host, message: "done by hand (--skip)"))
+            case (.run, false), (.rerun, false):
                 state.steps.removeValue(forKey: key)
                 state.completionOrder.removeAll { $0 == key }
-            case .probe:
+            default:
                 break
             }
         }
@@ -94,7 +103,7 @@ extension RunSession {
         return try await execute(runbook: checked.runbook, subRunbooks: checked.subRunbooks, params: params,
                                  secretNames: Set(stopped.invocation.secretNames), inventory: inventory,
                                  directory: stopped.directory, scrubber: scrubber, from: state,
-                                 decisions: plan.decisionEvents, settings: settings, onEngine: onEngine)
+                                 decisions: events, settings: settings, onEngine: onEngine)
     }
 
     /// Resume facts for every step, sub-runbook steps under their namespaced ids (`parent/child`).
@@ -102,9 +111,11 @@ extension RunSession {
         runbook.steps.flatMap { step -> [ResumePlanner.StepFacts] in
             var facts = ResumePlanner.StepFacts(step)
             facts.id = prefix + step.id
-            guard case .use(let use) = step.action,
-                let sub = subRunbooks[UseResolver.path(of: use.reference, from: runbook.file)]
-            else { return [facts] }
+            guard case .use(let use) = step.action else { return [facts] }
+            // A `use` step changes nothing itself: its own steps (below) carry the decisions, so
+            // one in flight runs again and its completed steps are skipped.
+            facts.changesState = false
+            guard let sub = subRunbooks[UseResolver.path(of: use.reference, from: runbook.file)] else { return [facts] }
             return [facts] + stepFacts(sub, subRunbooks: subRunbooks, prefix: facts.id + "/")
         }
     }

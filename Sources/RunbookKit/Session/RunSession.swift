@@ -16,20 +16,37 @@ public enum RunSession {
         let params = invocation.params.merging(secrets) { a, _ in a }
         let scrubber = SecretScrubber(secrets: secrets.values.flatMap(Self.strings))
         let directory: RunDirectory
+        var scopeLock: RunLock?
         do {
             let text = try PrivateFiles.read(invocation.file) ?? []
             let scope = try lockScope(runbook, params: params, secrets: Set(invocation.secretNames), inventory: inventory)
-            directory = try RunDirectory.create(stateDirectory: settings.stateDirectory, runbook: runbook.name,
-                                                file: invocation.file, runbookText: text,
-                                                operatorName: settings.operatorName, lockScope: scope)
+            // Staged: the run appears under runs/ only once it has all it needs to be resumed.
+            let staged = try RunDirectory.create(stateDirectory: settings.stateDirectory, runbook: runbook.name,
+                                                 file: invocation.file, runbookText: text,
+                                                 operatorName: settings.operatorName, lockScope: scope, staged: true)
             for (path, sub) in checked.subRunbooks.sorted(by: { $0.key < $1.key }) {
                 if let subText = try PrivateFiles.read(path) {
-                    try directory.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
+                    try staged.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
                 }
             }
-            try directory.saveParams(params, secretNames: Set(invocation.secretNames))
-            try directory.saveInventory(inventory, scrubber: scrubber)
-            try PrivateFiles.write(Array(try JSONEncoder().encode(invocation)), to: "\(directory.path)/\(RunInvocation.fileName)")
+            try staged.saveParams(params, secretNames: Set(invocation.secretNames))
+            try staged.saveInventory(inventory, scrubber: scrubber)
+            try PrivateFiles.write(Array(try JSONEncoder().encode(invocation)), to: "\(staged.path)/\(RunInvocation.fileName)")
+            try PrivateFiles.write([], to: staged.journalPath)
+            // The lock scope is taken before the run appears: a run refused by the lock leaves nothing.
+            if let scope {
+                do {
+                    scopeLock = try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory,
+                                                      holder: LockHolder.current(run: staged.runID),
+                                                      breakLock: settings.breakLock)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: staged.path)
+                    throw error
+                }
+            }
+            directory = try staged.publish()
+        } catch let busy as LockBusy {
+            throw .locked(busy.diagnostic)
         } catch let error as SessionError {
             throw error
         } catch {
@@ -38,22 +55,23 @@ public enum RunSession {
         return try await execute(runbook: runbook, subRunbooks: checked.subRunbooks, params: params,
                                  secretNames: Set(invocation.secretNames), inventory: inventory,
                                  directory: directory, scrubber: scrubber, from: nil, decisions: [],
-                                 settings: settings, onEngine: onEngine)
+                                 settings: settings, scopeLock: scopeLock, onEngine: onEngine)
     }
 
     /// Runs the engine inside the run's locks with the journal, after the run directory exists.
     static func execute(
         runbook: Runbook, subRunbooks: [String: Runbook], params: [String: Value], secretNames: Set<String>,
         inventory: Inventory, directory: RunDirectory, scrubber: SecretScrubber, from state: RunState?,
-        decisions: [RunEvent], settings: RunSettings, onEngine: @Sendable (Engine) -> Void
+        decisions: [RunEvent], settings: RunSettings, scopeLock: RunLock? = nil,
+        onEngine: @Sendable (Engine) -> Void
     ) async throws(SessionError) -> SessionResult {
         let holder = LockHolder.current(run: directory.runID)
-        var locks: [RunLock] = []
+        var locks: [RunLock] = scopeLock.map { [$0] } ?? []
         defer { locks.forEach { $0.release() } }
         let writer: JournalWriter
         do {
             locks.append(try RunLock.lockRun(directory, holder: holder))
-            if let scope = try directory.metadata().lockScope {
+            if scopeLock == nil, let scope = try directory.metadata().lockScope {
                 locks.append(try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory, holder: holder,
                                                    breakLock: settings.breakLock))
             }

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Crash harness at scale: kill -9 the interpreter at random moments (default 500 times),
+# resume until done; every step's effect must happen exactly once and `runbook audit verify`
+# must pass after every kill. The CI test (Tests/EndToEndTests/Journal/CrashHarnessTests.swift)
+# is the same harness with 50 kills.
+#
+#   bench/crash.sh [KILLS] [SEED]
+set -eu
+cd "$(dirname "$0")/.."
+KILLS=${1:-500}
+swift build --build-tests >/dev/null
+if [ -n "${2:-}" ]; then export CRASH_SEED="$2"; fi
+start=$(date +%s)
+CRASH_KILLS=$KILLS swift test --skip-build --filter CrashHarnessTests 2>&1 | grep -A4 -E "crash harness:|Issue recorded|passed after|failed after" | grep -vE "Suite|^--$"
+echo "wall time: $(( $(date +%s) - start )) s"
