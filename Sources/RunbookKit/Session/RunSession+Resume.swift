@@ -111,10 +111,9 @@ extension RunSession {
         runbook.steps.flatMap { step -> [ResumePlanner.StepFacts] in
             var facts = ResumePlanner.StepFacts(step)
             facts.id = prefix + step.id
+            // A `use` step in flight runs again (ResumePlanner: `usesSubRunbook`); its own steps,
+            // listed below under `parent/child`, carry the decisions.
             guard case .use(let use) = step.action else { return [facts] }
-            // A `use` step changes nothing itself: its own steps (below) carry the decisions, so
-            // one in flight runs again and its completed steps are skipped.
-            facts.changesState = false
             guard let sub = subRunbooks[UseResolver.path(of: use.reference, from: runbook.file)] else { return [facts] }
             return [facts] + stepFacts(sub, subRunbooks: subRunbooks, prefix: facts.id + "/")
         }
