@@ -15,27 +15,28 @@ public struct RunbookChecker: Sendable {
         var diagnostics: [Diagnostic] = []
         var graph: StepGraph? = nil
         do { graph = try StepGraph(runbook) } catch { diagnostics += error.diagnostics }
+        let ancestry = graph.map(Ancestry.init)
         if let lock = runbook.lock {
-            diagnostics += check(lock, in: runbook, step: nil, graph: graph, allowItem: false)
+            diagnostics += check(lock, in: runbook, step: nil, ancestry: ancestry, allowItem: false)
         }
         for step in runbook.steps {
             for template in step.templates {
-                diagnostics += check(template, in: runbook, step: step, graph: graph, allowItem: step.forEach != nil)
+                diagnostics += check(template, in: runbook, step: step, ancestry: ancestry, allowItem: step.forEach != nil)
             }
             for template in step.forEachTemplates {
-                diagnostics += check(template, in: runbook, step: step, graph: graph, allowItem: false)
+                diagnostics += check(template, in: runbook, step: step, ancestry: ancestry, allowItem: false)
             }
             if let when = step.when { diagnostics += checkCondition(when) }
         }
         return diagnostics.sorted(by: Diagnostic.byPosition)
     }
 
-    private func check(_ template: Template, in runbook: Runbook, step: Step?, graph: StepGraph?,
+    private func check(_ template: Template, in runbook: Runbook, step: Step?, ancestry: Ancestry?,
                        allowItem: Bool) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (expression, at) in template.expressions {
             for path in expression.references {
-                if let d = checkReference(path, at: at, in: runbook, step: step, graph: graph, allowItem: allowItem) {
+                if let d = checkReference(path, at: at, in: runbook, step: step, ancestry: ancestry, allowItem: allowItem) {
                     out.append(d)
                 }
             }
@@ -47,7 +48,7 @@ public struct RunbookChecker: Sendable {
     }
 
     private func checkReference(_ path: [String], at: SourceLocation, in runbook: Runbook, step: Step?,
-                                graph: StepGraph?, allowItem: Bool) -> Diagnostic? {
+                                ancestry: Ancestry?, allowItem: Bool) -> Diagnostic? {
         let dotted = path.joined(separator: ".")
         switch path.first ?? "" {
         case "params":
@@ -55,7 +56,7 @@ public struct RunbookChecker: Sendable {
             guard runbook.param(path[1]) == nil else { return nil }
             return .error("unknown param '\(path[1])'", at: at, hint: NearestName.hint(path[1], among: runbook.params.map(\.name)))
         case "steps":
-            return checkStepReference(path, dotted, at: at, in: runbook, step: step, graph: graph)
+            return checkStepReference(path, dotted, at: at, in: runbook, step: step, ancestry: ancestry)
         case "hosts":
             guard path.count == 2 else { return .error("expected hosts.<group>, found '\(dotted)'", at: at) }
             guard let inventory, inventory.groups[path[1]] == nil else { return nil }
@@ -77,7 +78,7 @@ public struct RunbookChecker: Sendable {
     }
 
     private func checkStepReference(_ path: [String], _ dotted: String, at: SourceLocation, in runbook: Runbook,
-                                    step: Step?, graph: StepGraph?) -> Diagnostic? {
+                                    step: Step?, ancestry: Ancestry?) -> Diagnostic? {
         let shape = "write steps.<id>.outputs.<name> or steps.<id>.status"
         guard path.count >= 3 else { return .error("incomplete reference '\(dotted)'", at: at, hint: shape) }
         let id = path[1]
@@ -94,7 +95,7 @@ public struct RunbookChecker: Sendable {
                           hint: NearestName.hint(path[3], among: names)
                               ?? (names.isEmpty ? "add a 'capture' to step '\(id)'" : "its captures: \(names.joined(separator: ", "))"))
         }
-        if let step, let graph, !graph.ancestors(of: step.id).contains(id) {
+        if let step, let ancestry, !ancestry.runsBefore(id, step.id) {
             return .error("step '\(step.id)' uses '\(dotted)', but '\(id)' does not run before it", at: at,
                           hint: "add '\(id)' to the 'needs' of '\(step.id)'")
         }
