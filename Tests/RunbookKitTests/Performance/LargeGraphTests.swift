@@ -19,6 +19,15 @@ import Testing
         #expect(!ancestry.runsBefore("s7", "s7"))
     }
 
+    @Test func ancestryPastTheBitSetBoundSearchesInstead() throws {
+        let n = Ancestry.maxBitSetSteps + 1
+        let rb = TestRunbook.make(steps: (0..<n).map { TestRunbook.run("s\($0)", "true", line: $0 + 1) })
+        let ancestry = Ancestry(try StepGraph(rb))
+        #expect(ancestry.runsBefore("s0", "s\(n - 1)"))
+        #expect(ancestry.runsBefore("s\(n - 2)", "s\(n - 1)"))
+        #expect(!ancestry.runsBefore("s\(n - 1)", "s0"))
+    }
+
     @Test func ancestryAgreesWithAncestors() throws {
         let rb = TestRunbook.make(steps: [
             TestRunbook.run("a", "true", line: 1, needs: ["c"]),
