@@ -42,14 +42,19 @@ struct CycleFinder {
     /// `unordered()` are skipped: none of them is on a cycle, so skipping them finds the same path.
     private func cycle(from start: String, within candidates: Set<String>) -> [String]? {
         var visited: Set<String> = []
-        func walk(_ id: String, _ path: [String]) -> [String]? {
+        // One path array grown and shrunk in place: copying it at every level made a long cycle quadratic.
+        var path = [start]
+        func walk(_ id: String) -> Bool {
             for next in sortedDeps(id) {
-                if next == start { return path }
-                if candidates.contains(next), visited.insert(next).inserted, let found = walk(next, path + [next]) { return found }
+                if next == start { return true }
+                guard candidates.contains(next), visited.insert(next).inserted else { continue }
+                path.append(next)
+                if walk(next) { return true }
+                path.removeLast()
             }
-            return nil
+            return false
         }
-        return walk(start, [start])
+        return walk(start) ? path : nil
     }
 
     private func sortedDeps(_ id: String) -> [String] {
@@ -64,9 +69,12 @@ struct CycleFinder {
         let runOrder = Array(reversed[start...] + reversed[..<start])
         let chain = (runOrder + [runOrder[0]]).joined(separator: " -> ")
         var notes: [Diagnostic.Note] = []
+        // Steps by id once: `runbook.step(_:)` scans (and copies) steps, once per step of a long cycle.
+        var byId: [String: Int] = [:]
+        for (i, step) in runbook.steps.enumerated() where byId[step.id] == nil { byId[step.id] = i }
         for (i, id) in runOrder.enumerated() {
             let next = runOrder[(i + 1) % runOrder.count]
-            let step = runbook.step(next)
+            let step = byId[next].map { runbook.steps[$0] }
             let at = step?.needs?.first { $0.id == id }?.location ?? step?.location
             notes.append(.init("'\(next)' needs '\(id)'", at: at))
         }
