@@ -7,25 +7,54 @@ struct CycleFinder {
     func diagnostics() -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var reported: Set<String> = []
-        for step in runbook.steps where !reported.contains(step.id) {
-            guard let cycle = cycle(from: step.id), !cycle.contains(where: reported.contains) else { continue }
+        let candidates = unordered()
+        for step in runbook.steps where candidates.contains(step.id) && !reported.contains(step.id) {
+            guard let cycle = cycle(from: step.id, within: candidates), !cycle.contains(where: reported.contains) else { continue }
             reported.formUnion(cycle)
             diagnostics.append(diagnostic(for: cycle))
         }
         return diagnostics
     }
 
-    /// A path `start -> … -> start` following dependencies, if there is one.
-    private func cycle(from start: String) -> [String]? {
-        var visited: Set<String> = []
-        func walk(_ id: String, _ path: [String]) -> [String]? {
-            for next in sortedDeps(id) {
-                if next == start { return path }
-                if visited.insert(next).inserted, let found = walk(next, path + [next]) { return found }
-            }
-            return nil
+    /// The steps Kahn's algorithm cannot order: those on a cycle and those after one. Only they can
+    /// start a cycle, so the search below runs for them alone; searching from every step walked
+    /// the whole chain behind it, O(n²) time (and recursion depth n) on a long acyclic runbook.
+    private func unordered() -> Set<String> {
+        var unmet: [String: Int] = [:]
+        var dependents: [String: [String]] = [:]
+        var ready: [String] = []
+        for (id, list) in deps {
+            unmet[id] = list.count
+            for d in list { dependents[d, default: []].append(id) }
+            if list.isEmpty { ready.append(id) }
         }
-        return walk(start, [start])
+        while let id = ready.popLast() {
+            unmet[id] = nil
+            for next in dependents[id] ?? [] {
+                unmet[next, default: 0] -= 1
+                if unmet[next] == 0 { ready.append(next) }
+            }
+        }
+        return Set(unmet.keys)
+    }
+
+    /// A path `start -> … -> start` following dependencies, if there is one. Steps outside
+    /// `unordered()` are skipped: none of them is on a cycle, so skipping them finds the same path.
+    private func cycle(from start: String, within candidates: Set<String>) -> [String]? {
+        var visited: Set<String> = []
+        // One path array grown and shrunk in place: copying it at every level made a long cycle quadratic.
+        var path = [start]
+        func walk(_ id: String) -> Bool {
+            for next in sortedDeps(id) {
+                if next == start { return true }
+                guard candidates.contains(next), visited.insert(next).inserted else { continue }
+                path.append(next)
+                if walk(next) { return true }
+                path.removeLast()
+            }
+            return false
+        }
+        return walk(start) ? path : nil
     }
 
     private func sortedDeps(_ id: String) -> [String] {
@@ -40,9 +69,12 @@ struct CycleFinder {
         let runOrder = Array(reversed[start...] + reversed[..<start])
         let chain = (runOrder + [runOrder[0]]).joined(separator: " -> ")
         var notes: [Diagnostic.Note] = []
+        // Steps by id once: `runbook.step(_:)` scans (and copies) steps, once per step of a long cycle.
+        var byId: [String: Int] = [:]
+        for (i, step) in runbook.steps.enumerated() where byId[step.id] == nil { byId[step.id] = i }
         for (i, id) in runOrder.enumerated() {
             let next = runOrder[(i + 1) % runOrder.count]
-            let step = runbook.step(next)
+            let step = byId[next].map { runbook.steps[$0] }
             let at = step?.needs?.first { $0.id == id }?.location ?? step?.location
             notes.append(.init("'\(next)' needs '\(id)'", at: at))
         }

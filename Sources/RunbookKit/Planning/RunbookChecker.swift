@@ -15,27 +15,30 @@ public struct RunbookChecker: Sendable {
         var diagnostics: [Diagnostic] = []
         var graph: StepGraph? = nil
         do { graph = try StepGraph(runbook) } catch { diagnostics += error.diagnostics }
+        let ancestry = graph.map(Ancestry.init)
+        // First index of each id: `runbook.step(id)` scans (and copies) steps, once per `steps.<id>` reference.
+        let stepIndex = Dictionary(runbook.steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         if let lock = runbook.lock {
-            diagnostics += check(lock, in: runbook, step: nil, graph: graph, allowItem: false)
+            diagnostics += check(lock, in: runbook, step: nil, ancestry: ancestry, stepIndex: stepIndex, allowItem: false)
         }
         for step in runbook.steps {
             for template in step.templates {
-                diagnostics += check(template, in: runbook, step: step, graph: graph, allowItem: step.forEach != nil)
+                diagnostics += check(template, in: runbook, step: step, ancestry: ancestry, stepIndex: stepIndex, allowItem: step.forEach != nil)
             }
             for template in step.forEachTemplates {
-                diagnostics += check(template, in: runbook, step: step, graph: graph, allowItem: false)
+                diagnostics += check(template, in: runbook, step: step, ancestry: ancestry, stepIndex: stepIndex, allowItem: false)
             }
             if let when = step.when { diagnostics += checkCondition(when) }
         }
         return diagnostics.sorted(by: Diagnostic.byPosition)
     }
 
-    private func check(_ template: Template, in runbook: Runbook, step: Step?, graph: StepGraph?,
-                       allowItem: Bool) -> [Diagnostic] {
+    private func check(_ template: Template, in runbook: Runbook, step: Step?, ancestry: Ancestry?,
+                       stepIndex: [String: Int], allowItem: Bool) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (expression, at) in template.expressions {
             for path in expression.references {
-                if let d = checkReference(path, at: at, in: runbook, step: step, graph: graph, allowItem: allowItem) {
+                if let d = checkReference(path, at: at, in: runbook, step: step, ancestry: ancestry, stepIndex: stepIndex, allowItem: allowItem) {
                     out.append(d)
                 }
             }
@@ -47,7 +50,7 @@ public struct RunbookChecker: Sendable {
     }
 
     private func checkReference(_ path: [String], at: SourceLocation, in runbook: Runbook, step: Step?,
-                                graph: StepGraph?, allowItem: Bool) -> Diagnostic? {
+                                ancestry: Ancestry?, stepIndex: [String: Int], allowItem: Bool) -> Diagnostic? {
         let dotted = path.joined(separator: ".")
         switch path.first ?? "" {
         case "params":
@@ -55,7 +58,7 @@ public struct RunbookChecker: Sendable {
             guard runbook.param(path[1]) == nil else { return nil }
             return .error("unknown param '\(path[1])'", at: at, hint: NearestName.hint(path[1], among: runbook.params.map(\.name)))
         case "steps":
-            return checkStepReference(path, dotted, at: at, in: runbook, step: step, graph: graph)
+            return checkStepReference(path, dotted, at: at, in: runbook, step: step, ancestry: ancestry, stepIndex: stepIndex)
         case "hosts":
             guard path.count == 2 else { return .error("expected hosts.<group>, found '\(dotted)'", at: at) }
             guard let inventory, inventory.groups[path[1]] == nil else { return nil }
@@ -77,11 +80,11 @@ public struct RunbookChecker: Sendable {
     }
 
     private func checkStepReference(_ path: [String], _ dotted: String, at: SourceLocation, in runbook: Runbook,
-                                    step: Step?, graph: StepGraph?) -> Diagnostic? {
+                                    step: Step?, ancestry: Ancestry?, stepIndex: [String: Int]) -> Diagnostic? {
         let shape = "write steps.<id>.outputs.<name> or steps.<id>.status"
         guard path.count >= 3 else { return .error("incomplete reference '\(dotted)'", at: at, hint: shape) }
         let id = path[1]
-        guard let target = runbook.step(id) else {
+        guard let target = stepIndex[id].map({ runbook.steps[$0] }) else {
             return .error("unknown step '\(id)' in '\(dotted)'", at: at, hint: NearestName.hint(id, among: runbook.steps.map(\.id)))
         }
         let isOutput = path[2] == "outputs" && path.count >= 4
@@ -94,7 +97,7 @@ public struct RunbookChecker: Sendable {
                           hint: NearestName.hint(path[3], among: names)
                               ?? (names.isEmpty ? "add a 'capture' to step '\(id)'" : "its captures: \(names.joined(separator: ", "))"))
         }
-        if let step, let graph, !graph.ancestors(of: step.id).contains(id) {
+        if let step, let ancestry, !ancestry.runsBefore(id, step.id) {
             return .error("step '\(step.id)' uses '\(dotted)', but '\(id)' does not run before it", at: at,
                           hint: "add '\(id)' to the 'needs' of '\(step.id)'")
         }
