@@ -61,13 +61,22 @@ struct CycleFinder {
         (deps[id] ?? []).sorted { (position[$0] ?? 0) < (position[$1] ?? 0) }
     }
 
+    /// Steps of a cycle printed in full; longer cycles are abbreviated so the message fits a screen.
+    static let maxShown = 12
+
     private func diagnostic(for cycle: [String]) -> Diagnostic {
         // Dependencies point backwards in time; print the cycle in run order ("a runs before b").
         // Start the printed cycle at the step that comes first in the file.
         let reversed = Array(cycle.reversed())
         let start = reversed.indices.min { (position[reversed[$0]] ?? 0) < (position[reversed[$1]] ?? 0) } ?? 0
         let runOrder = Array(reversed[start...] + reversed[..<start])
-        let chain = (runOrder + [runOrder[0]]).joined(separator: " -> ")
+        // The whole cycle, unless it is longer than a screen can show (a generated or hostile file):
+        // then its first and last steps and how many are between.
+        let shown = Self.maxShown
+        let chain = runOrder.count <= shown
+            ? (runOrder + [runOrder[0]]).joined(separator: " -> ")
+            : (runOrder.prefix(shown / 2) + ["… (\(runOrder.count - shown) more)"] + runOrder.suffix(shown / 2)
+                + [runOrder[0]]).joined(separator: " -> ")
         var notes: [Diagnostic.Note] = []
         // Steps by id once: `runbook.step(_:)` scans (and copies) steps, once per step of a long cycle.
         var byId: [String: Int] = [:]
@@ -77,6 +86,9 @@ struct CycleFinder {
             let step = byId[next].map { runbook.steps[$0] }
             let at = step?.needs?.first { $0.id == id }?.location ?? step?.location
             notes.append(.init("'\(next)' needs '\(id)'", at: at))
+        }
+        if notes.count > shown {
+            notes = Array(notes.prefix(shown)) + [.init("… and \(notes.count - shown) more dependencies in this cycle")]
         }
         let first = runbook.step(cycle[0])
         return Diagnostic(.error, "steps depend on each other in a cycle: \(chain)", at: first?.location,

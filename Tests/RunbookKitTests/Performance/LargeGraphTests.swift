@@ -56,4 +56,21 @@ import Testing
             #expect(error.diagnostics.map(\.message) == ["steps depend on each other in a cycle: x -> y -> x"])
         }
     }
+
+    @Test func aLongCycleIsAbbreviatedToOneScreen() {
+        let n = 200
+        let steps = (0..<n).map { TestRunbook.run("s\($0)", "true", line: $0 + 1, needs: ["s\(($0 + 1) % n)"]) }
+        do {
+            _ = try StepGraph(TestRunbook.make(steps: steps))
+            Issue.record("expected a cycle")
+        } catch {
+            #expect(error.diagnostics.count == 1)
+            let d = error.diagnostics[0]
+            #expect(d.message.hasPrefix("steps depend on each other in a cycle: s0 -> s199 -> s198 -> "))
+            #expect(d.message.contains(" -> … (188 more) -> "))
+            #expect(d.message.hasSuffix(" -> s1 -> s0"))
+            #expect(d.notes.count == 13)
+            #expect(d.notes.last?.message == "… and 188 more dependencies in this cycle")
+        }
+    }
 }
