@@ -14,15 +14,7 @@ public struct RunbookLoader: Sendable {
     /// - Parameter path: the path as the user wrote it; diagnostics show it unchanged.
     /// - Throws: `DiagnosticError` with every problem found, sorted by position.
     public func load(contentsOf path: String) throws(DiagnosticError) -> Runbook {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileBytes.read(path, limit: limits.maxBytes)
-        } catch {
-            throw DiagnosticError(.error(
-                error.message, at: error.tooLarge ? SourceLocation(file: path, line: 1, column: 1) : nil,
-                hint: error.tooLarge ? "raise the limit with --max-document-size if the file is really meant to be this large" : nil))
-        }
-        return try load(bytes: bytes, file: path)
+        try load(bytes: try YAMLParser(limits: limits).readFile(path), file: path)
     }
 
     /// Loads a runbook from bytes; `file` is the name used in diagnostics and kept in `Runbook.file`.

@@ -48,15 +48,19 @@ public struct YAMLParser: Sendable {
     /// Reads and parses a file.
     /// - Throws: `DiagnosticError` when the file cannot be read or is not valid YAML.
     public func parse(contentsOf path: String) throws(DiagnosticError) -> Node {
-        let bytes: [UInt8]
+        try parse(try readFile(path), file: path)
+    }
+
+    /// The bytes of a file within `limits.maxBytes` (also used by the runbook loader).
+    /// - Throws: `DiagnosticError` when the file cannot be read or is too large (positioned at 1:1).
+    func readFile(_ path: String) throws(DiagnosticError) -> [UInt8] {
         do {
-            bytes = try FileBytes.read(path, limit: limits.maxBytes)
+            return try FileBytes.read(path, limit: limits.maxBytes)
         } catch {
             throw DiagnosticError(.error(
                 error.message, at: error.tooLarge ? SourceLocation(file: path, line: 1, column: 1) : nil,
                 hint: error.tooLarge ? Self.sizeHint : nil))
         }
-        return try parse(bytes, file: path)
     }
 
     private static let sizeHint = "raise the limit with --max-document-size if the file is really meant to be this large"
