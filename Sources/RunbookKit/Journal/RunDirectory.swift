@@ -106,21 +106,6 @@ public struct RunDirectory: Sendable, Hashable {
         try PrivateFiles.write(InventorySnapshot.encode(inventory, scrubber: scrubber) + [0x0A], to: inventoryPath)
     }
 
-    /// Saves a file's previous contents before a file action changes it.
-    /// - Returns: the snapshot's path relative to the run directory, for the `fileSnapshot` event.
-    public func saveSnapshot(_ contents: [UInt8], step: String, host: String, path file: String) throws -> String {
-        let directory = "snapshots/\(Self.safeName(step))"
-        try PrivateFiles.makeDirectory("\(path)/\(directory)")
-        let relative = "\(directory)/\(Self.safeName(host))\(Self.safeName(file, keepSlash: false))"
-        try PrivateFiles.write(contents, to: "\(path)/\(relative)")
-        return relative
-    }
-
-    /// `output/<step-key>.<attempt>` relative to the run directory; `OutputFileSink` adds `.stdout`/`.stderr`.
-    public func outputBase(step: String, attempt: Int) -> String {
-        "output/\(Self.safeName(step)).\(attempt)"
-    }
-
     /// `run.json`.
     /// - Throws: `JournalError.io` when it is missing or unreadable.
     public func metadata() throws -> RunMetadata {

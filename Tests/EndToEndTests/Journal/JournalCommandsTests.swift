@@ -42,18 +42,19 @@ struct JournalCommandsTests {
                                           runbookText: Array(yaml.utf8), operatorName: "alice@ops")
         let scrubber = SecretScrubber(secrets: ["t0ps3cret"])
         try run.saveParams(["token": .string("t0ps3cret"), "env": .string("prod")], secretNames: ["token"])
-        let sink = try OutputFileSink(directory: run.path, relativeBase: run.outputBase(step: "login", attempt: 1))
+        let sink = try await RunDirectoryOutputStore(directory: URL(fileURLWithPath: run.path))
+            .makeSink(step: "login", attempt: 1, label: "run")
         let scrubbing = ScrubbingOutputSink(scrubber: scrubber, downstream: sink)
         await scrubbing.write(Array("using token t0ps".utf8), to: .stdout)
         await scrubbing.write(Array("3cret\n".utf8), to: .stdout)
         await scrubbing.finish()
-        try await sink.close()
+        let output = try await sink.finish()
         let writer = try JournalWriter(path: run.journalPath, run: run.runID, operatorName: "alice@ops", scrubber: scrubber)
         try await writer.record(RunEvent(.runStarted, message: "rotate"))
         try await writer.record(RunEvent(.stepStarted, step: "login"))
         try await writer.record(RunEvent(.attemptFinished, step: "login", attempt: 1,
                                          command: "login --token 't0ps3cret'", status: .exited(0),
-                                         durationMilliseconds: 1500, stdout: await sink.digest(.stdout)))
+                                         durationMilliseconds: 1500, stdout: output.stdout))
         try await writer.record(RunEvent(.stepSucceeded, step: "login"))
         try await writer.record(RunEvent(.stepStarted, step: "rotate"))
         await writer.close()
@@ -99,11 +100,11 @@ struct JournalCommandsTests {
         defer { try? FileManager.default.removeItem(atPath: state) }
         let files = FileManager.default.enumerator(atPath: run.path)?.compactMap { $0 as? String } ?? []
         #expect(files.contains("journal.jsonl"))
-        #expect(files.contains("output/login.1.stdout"))
+        #expect(files.contains("output/login.1.run.stdout"))
         for file in files {
             let data = FileManager.default.contents(atPath: "\(run.path)/\(file)") ?? Data()
             #expect(!String(decoding: data, as: UTF8.self).contains("t0ps3cret"), "\(file)")
         }
-        #expect(try String(contentsOfFile: "\(run.path)/output/login.1.stdout", encoding: .utf8) == "using token ***\n")
+        #expect(try String(contentsOfFile: "\(run.path)/output/login.1.run.stdout", encoding: .utf8) == "using token ***\n")
     }
 }
