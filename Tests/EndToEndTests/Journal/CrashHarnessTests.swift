@@ -7,7 +7,7 @@ import TestSupport
 ///
 /// `CRASH_KILLS` sets how many kills (default 50; bench/crash.sh runs 500) and `CRASH_SEED`
 /// replays a sequence (the seed is printed on failure).
-@Suite("crash harness (binary)", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("crash harness (binary)")
 struct CrashHarnessTests {
     static let ids = (0..<12).map { String(UnicodeScalar(UInt8(97 + $0))) }
 

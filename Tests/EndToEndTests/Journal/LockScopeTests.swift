@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `lock:` scopes across processes: one run at a time; a stale holder and `--break-lock`.
-@Suite("lock scopes (binary)", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("lock scopes (binary)")
 struct LockScopeTests {
     static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// What a run leaves on disk: no secret anywhere, private modes, the shared audit log.
-@Suite("run directory (binary)", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("run directory (binary)")
 struct RunDirectoryTests {
     static let secret = "S3cr3t-V4lue"
 

@@ -4,7 +4,7 @@ import TestSupport
 
 /// `runbook resume` on real runs: in-flight decisions, --from, a changed runbook, an
 /// interrupted rollback, a finished run; and SIGINT mid-step.
-@Suite("runbook resume (binary)", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("runbook resume (binary)")
 struct ResumeCommandTests {
     /// prep, then `work` (no verify, not idempotent) which blocks the first time, then after.
     func interruptedInWork(_ s: Scenario) async throws -> String {
@@ -209,7 +209,7 @@ struct ResumeCommandTests {
 }
 
 /// Resume inside a sub-runbook.
-@Suite("runbook resume of a sub-runbook (binary)", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("runbook resume of a sub-runbook (binary)")
 struct ResumeSubRunbookTests {
     @Test("interrupted inside a `use`: resume asks nothing about the parent step, skips done sub-steps")
     func interruptedInsideUse() async throws {

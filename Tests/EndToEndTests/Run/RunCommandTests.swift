@@ -10,16 +10,6 @@ struct RunbookBinary {
         return root.appendingPathComponent(".build/debug/runbook").path
     }()
 
-    /// True when the binary exists and can load runbooks (the loader is wired in).
-    static let canRun: Bool = {
-        guard FileManager.default.isExecutableFile(atPath: path), let dir = try? EngineHarness() else { return false }
-        let file = dir.path("probe.yaml")
-        try? "runbook: probe\nsteps:\n  - id: a\n    run: \"true\"\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let process = start(["run", file, "--state-dir", dir.path("state")])
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
-
     static func start(_ arguments: [String], output: FileHandle? = nil) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -27,7 +17,11 @@ struct RunbookBinary {
         process.standardOutput = output ?? FileHandle.nullDevice
         process.standardError = output ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try? process.run()
+        do {
+            try process.run()
+        } catch {
+            Issue.record("cannot start \(path) (build it first with swift build): \(error)")
+        }
         return process
     }
 

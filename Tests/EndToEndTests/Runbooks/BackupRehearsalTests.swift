@@ -3,7 +3,7 @@ import Testing
 
 /// backup-master-host and backup-etcd rehearsed in the simulator with the built binary: the
 /// archives and the snapshot land in the host's tree; an unhealthy member is refused.
-@Suite("backup runbooks rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("backup runbooks rehearsal")
 struct BackupRehearsalTests {
     /// Paths under `dir` of the host's tree (relative, sorted), or [] when missing.
     static func listing(_ sim: MasterSim, _ host: String, _ dir: String) -> [String] {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// decommission-node rehearsed end to end in the simulator with the built binary.
-@Suite("decommission-node rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("decommission-node rehearsal")
 struct DecommissionNodeRehearsalTests {
     static let node = "node-1.example.com"
 

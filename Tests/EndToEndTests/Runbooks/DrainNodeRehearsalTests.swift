@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// drain-node rehearsed end to end in the simulator with the built binary.
-@Suite("drain-node rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("drain-node rehearsal")
 struct DrainNodeRehearsalTests {
     static let node = "node-1.example.com"
 

@@ -5,7 +5,7 @@ import Testing
 /// member is replaced by new-etcd-0 with quorum held throughout; a precondition refusal; a
 /// fault before the point of no return (rolled back); a fault after it (stops, resumable);
 /// kill -9 + resume.
-@Suite("replace-etcd-host rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("replace-etcd-host rehearsal")
 struct ReplaceEtcdHostRehearsalTests {
     static let old = "master-2.example.com"
     static let new = "new-etcd-0.example.com"

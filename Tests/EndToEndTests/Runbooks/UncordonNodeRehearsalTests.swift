@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// uncordon-node rehearsed end to end in the simulator with the built binary, after drain-node.
-@Suite("uncordon-node rehearsal", .enabled(if: RunbookBinary.canRun, "needs the built binary"))
+@Suite("uncordon-node rehearsal")
 struct UncordonNodeRehearsalTests {
     static let node = "node-1.example.com"
 
