@@ -9,37 +9,48 @@ let package = Package(
     products: [
         .executable(name: "runbook", targets: ["runbook"]),
         .executable(name: "runbook-sim", targets: ["runbook-sim"]),
-        .library(name: "RunbookKit", targets: ["RunbookKit"]),
+        .library(name: "RunbookCore", targets: ["RunbookCore"]),
+        .library(name: "RunbookEngine", targets: ["RunbookEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
+    // The arrows of the pipeline, held by the compiler (docs/design.md has the picture):
+    // RunbookYAML <- RunbookCore <- RunbookEngine <- RunbookTerminal <- runbook
+    //                RunbookCore <- SimulatorKit  <- runbook-sim, runbook
     targets: [
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // Text to positioned nodes, and the diagnostics every stage reports with.
+        .target(name: "RunbookYAML", dependencies: ["CYAML"], swiftSettings: strict),
+        // Model, loading, expressions, inventory, planning, the one step resolver, the
+        // transport protocol: everything `validate` and `plan` need, and nothing that runs.
+        .target(name: "RunbookCore", dependencies: ["RunbookYAML"], swiftSettings: strict),
+        // Execution, transports (local, ssh), journal, session: what `run` and `resume` add.
         .target(
-            name: "RunbookKit",
+            name: "RunbookEngine",
             dependencies: [
-                "CYAML",
+                "RunbookCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
-        .target(
-            name: "SimulatorKit",
-            dependencies: ["RunbookKit"],
-            swiftSettings: strict
-        ),
+        // Presentation at the edge: progress views, prompts, signal watching, tables, timelines.
+        .target(name: "RunbookTerminal", dependencies: ["RunbookEngine"], swiftSettings: strict),
+        // The simulated OpenShift 3.11 cluster: its state, host trees, tools and transport.
+        .target(name: "SimulatorKit", dependencies: ["RunbookCore"], swiftSettings: strict),
         .executableTarget(
             name: "runbook",
             dependencies: [
-                "RunbookKit",
+                "RunbookCore",
+                "RunbookEngine",
+                "RunbookTerminal",
                 "SimulatorKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -52,13 +63,13 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["RunbookKit"],
+            dependencies: ["RunbookYAML", "RunbookCore", "RunbookEngine"],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "RunbookKitTests",
-            dependencies: ["RunbookKit", "TestSupport"],
+            dependencies: ["RunbookYAML", "RunbookCore", "RunbookEngine", "RunbookTerminal", "SimulatorKit", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -68,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RunbookKit", "TestSupport"],
+            dependencies: ["RunbookYAML", "RunbookCore", "RunbookEngine", "TestSupport"],
             swiftSettings: strict
         ),
     ]

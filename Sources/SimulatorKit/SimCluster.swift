@@ -11,7 +11,7 @@ public struct SimCluster: Sendable {
     /// - Throws: `SimError.io` when it holds no simulator.
     public init(at directory: String) throws(SimError) {
         let dir = Self.absolute(directory)
-        guard FileManager.default.fileExists(atPath: dir + "/state.json") else {
+        guard FileManager.default.fileExists(atPath: SimLayout(directory: dir).statePath) else {
             throw SimError.io("\(directory): not a simulator directory (run `runbook sim init \(directory)`)")
         }
         self.directory = dir
@@ -33,14 +33,15 @@ public struct SimCluster: Sendable {
                               toolPath: String) throws(SimError) -> SimCluster {
         let root = absolute(dir)
         let fm = FileManager.default
-        if fm.fileExists(atPath: root + "/state.json") {
-            try? fm.removeItem(atPath: root + "/hosts")
-            try? fm.removeItem(atPath: root + "/bin")
+        let layout = SimLayout(directory: root)
+        if fm.fileExists(atPath: layout.statePath) {
+            try? fm.removeItem(atPath: layout.hostsDirectory)
+            try? fm.removeItem(atPath: layout.binDirectory)
         }
         do {
-            try fm.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: layout.binDirectory, withIntermediateDirectories: true)
             for tool in toolNames {
-                try fm.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: absolute(toolPath))
+                try fm.createSymbolicLink(atPath: layout.binDirectory + "/" + tool, withDestinationPath: absolute(toolPath))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -54,7 +55,7 @@ public struct SimCluster: Sendable {
         do { try StateStore(directory: root).replace(with: view.state) } catch {
             throw SimError.io("cannot write state: \(error)")
         }
-        try writeInventory(view.state, to: root + "/inventory.yaml")
+        try writeInventory(view.state, to: layout.inventoryPath)
         return try SimCluster(at: root)
     }
 
@@ -129,5 +130,5 @@ extension SimCluster {
     }
 
     /// The transport-ready inventory written by `create` (`<dir>/inventory.yaml`).
-    public var inventoryPath: String { directory + "/inventory.yaml" }
+    public var inventoryPath: String { SimLayout(directory: directory).inventoryPath }
 }

@@ -1,8 +1,8 @@
 import Foundation
-import SimulatorKit
 #if canImport(Glibc)
 import Glibc
 #endif
+import SimulatorKit
 
 // A parent may have blocked or ignored signals (test runners do); a tool must die on SIGTERM like
 // the real one, or a hanging drain could never be stopped by the engine's timeout.

@@ -1,5 +1,7 @@
 import ArgumentParser
-import RunbookKit
+import RunbookYAML
+import RunbookEngine
+import RunbookTerminal
 
 /// `runbook audit RUN` and `runbook audit verify RUN`.
 struct AuditCommand: AsyncParsableCommand {
@@ -16,11 +18,6 @@ struct AuditCommand: AsyncParsableCommand {
         defaultSubcommand: AuditShowCommand.self)
 }
 
-/// The output formats of `audit`.
-enum AuditOutput: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
 /// `runbook audit [show] RUN`: the timeline.
 struct AuditShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +27,7 @@ struct AuditShowCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateDirectoryOptions
     @Option(help: "text (a table) or json (the journal records).")
-    var output: AuditOutput = .text
+    var output: OutputFormat = .text
     @Argument(help: "The run: id, id prefix or directory.")
     var run: String
 

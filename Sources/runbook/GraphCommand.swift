@@ -1,5 +1,6 @@
 import ArgumentParser
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

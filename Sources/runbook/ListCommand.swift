@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 
 /// `runbook resume RUN`: continues a failed, interrupted or stopped run where it really was.
 struct ResumeCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 
 /// `runbook run FILE`: executes a runbook for real, or rehearses it in the simulator.
 struct RunCommand: AsyncParsableCommand {

@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
 
 #if canImport(Glibc)
 import Glibc
 #endif
+import RunbookYAML
+import RunbookEngine
+import RunbookTerminal
 
 /// Flags shared by `run` and `resume`: how the engine runs, who runs it, where state goes.
 struct RunOptions: ParsableArguments {
     /// How progress is shown.
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @Option(help: "At most this many step instances run at once.")
     var parallel: Int = 4
@@ -49,6 +50,7 @@ struct RunOptions: ParsableArguments {
         if output == .json { return JSONProgress() }
         let terminal = isatty(STDOUT_FILENO) == 1
         let style = ProgressStyle.detect(isTerminal: terminal)
+        // A dumb terminal cannot redraw lines: plain lines there, as for a pipe.
         guard terminal, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return PlainProgress(style: style) }
         var size = winsize()
         let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 100
@@ -65,8 +67,7 @@ enum SessionRunner {
             result = try await body { engine in watcher.attach(engine) }
         } catch {
             watcher.stop()
-            let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            FileHandle.standardError.write(Data((DiagnosticRenderer(colour: colour).render(error.diagnostics) + "\n").utf8))
+            CLIOutput.printDiagnostics(error.diagnostics)
             switch error {
             case .locked: throw ExitCode(5)
             case .invalid: throw ExitCode(2)
@@ -76,9 +77,9 @@ enum SessionRunner {
         watcher.stop()
         let code = result.outcome.exitCode
         if code == 4 || code == 1 && result.outcome.status == .failed {
-            FileHandle.standardError.write(Data("run \(result.runID) can be resumed: runbook resume \(result.runID)\n".utf8))
+            CLIOutput.printError("run \(result.runID) can be resumed: runbook resume \(result.runID)")
         } else {
-            FileHandle.standardError.write(Data("run \(result.runID): see runbook audit \(result.runID)\n".utf8))
+            CLIOutput.printError("run \(result.runID): see runbook audit \(result.runID)")
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -1,4 +1,5 @@
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 
 /// Small loading steps shared by `run`, `resume` and `plan`.
 enum RunWiring {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
 
 /// The `runbook` command: validate, plan, run, resume and audit declarative runbooks.
 @main
@@ -43,7 +42,7 @@ struct RunbookCommand: AsyncParsableCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                CLIOutput.printError(fullMessage(for: error))
                 Foundation.exit(2)
             }
             exit(withError: error)

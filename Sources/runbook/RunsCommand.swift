@@ -1,5 +1,6 @@
 import ArgumentParser
-import RunbookKit
+import RunbookEngine
+import RunbookTerminal
 
 /// `runbook runs`: the runs in the state directory, newest first.
 struct RunsCommand: AsyncParsableCommand {

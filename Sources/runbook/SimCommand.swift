@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
 import SimulatorKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 
 /// `runbook sim init|state|fault|reset`: manage a simulated OpenShift 3.11 cluster.
 struct SimCommand: AsyncParsableCommand {
@@ -14,7 +16,7 @@ struct SimCommand: AsyncParsableCommand {
     static func toolPath() -> String { SimCluster.defaultToolPath() }
 
     static func report(_ error: SimError) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        CLIOutput.printError(message: "\(error)")
         return ExitCode(1)
     }
 
@@ -27,8 +29,7 @@ struct SimCommand: AsyncParsableCommand {
             var description = ClusterDescription.default
             if let cluster {
                 do { description = try ClusterDescription.load(contentsOf: cluster) } catch {
-                    print(DiagnosticRenderer(colour: false).render(error.diagnostics))
-                    throw ExitCode(2)
+                    throw CLIOutput.invalid(error)
                 }
             }
             do {
@@ -43,12 +44,12 @@ struct SimCommand: AsyncParsableCommand {
     struct State: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the cluster summary (nodes, pods, etcd, haproxy, storage, faults).")
         @Argument(help: "Simulator directory.") var directory: String = ".runbook/sim"
-        @Option(help: "text or json.") var output: String = "text"
+        @Option(help: "text (a summary) or json (the whole state).") var output: OutputFormat = .text
 
         func run() async throws {
             do {
                 let sim = try SimCluster(at: directory)
-                print(output == "json" ? try sim.stateJSON() : try sim.summary(), terminator: output == "json" ? "\n" : "")
+                print(output == .json ? try sim.stateJSON() : try sim.summary(), terminator: output == .json ? "\n" : "")
             } catch { throw SimCommand.report(error) }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-import RunbookKit
 import SimulatorKit
+import RunbookCore
+import RunbookEngine
 
 /// `--sim [DIR]` for `plan`, `run` and `resume`: the simulated cluster a rehearsal uses.
 struct SimSetup {
@@ -10,7 +11,7 @@ struct SimSetup {
     /// Opens `DIR`, creating a fresh default cluster there when it does not exist yet; without
     /// a DIR, creates a fresh cluster in a temporary directory. Says where it is on stderr.
     static func prepare(_ requested: String?) throws -> SimSetup {
-        if let requested, FileManager.default.fileExists(atPath: requested + "/state.json") {
+        if let requested, FileManager.default.fileExists(atPath: SimLayout(directory: requested).statePath) {
             return SimSetup(directory: requested)
         }
         let cluster: SimCluster
@@ -23,12 +24,12 @@ struct SimSetup {
         } catch {
             throw CLIFailure(.error("cannot create the simulated cluster: \(error)", at: nil), code: 2)
         }
-        FileHandle.standardError.write(Data("simulated cluster: \(cluster.directory) (inspect with: runbook sim state \(cluster.directory))\n".utf8))
+        CLIOutput.printError("simulated cluster: \(cluster.directory) (inspect with: runbook sim state \(cluster.directory))")
         return SimSetup(directory: cluster.directory)
     }
 
     /// The simulator's own inventory (every simulated host, `transport: sim`).
-    var inventoryPath: String { directory + "/inventory.yaml" }
+    var inventoryPath: String { SimLayout(directory: directory).inventoryPath }
 
     /// Every inventory host goes to the simulator; steps without `on` run on this machine.
     var transports: TransportFactory {
@@ -40,6 +41,6 @@ struct SimSetup {
     /// Reads a file from a simulated host's tree, for plan diffs.
     var fileReader: Planner.FileReader {
         let dir = directory
-        return { host, path in try? String(contentsOfFile: "\(dir)/hosts/\(host.name)/root\(path)", encoding: .utf8) }
+        return { host, path in SimLayout(directory: dir).tree(of: host.name).read(path) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookEngine
 
 /// `--state-dir`, shared by every command that reads or writes runs.
 struct StateDirectoryOptions: ParsableArguments {
@@ -36,7 +37,7 @@ struct CLIFailure: Error {
 
     /// Prints the diagnostic and returns the exit code to throw.
     func report() -> ExitCode {
-        FileHandle.standardError.write(Data((DiagnosticRenderer(colour: false).render(diagnostic) + "\n").utf8))
+        CLIOutput.printDiagnostics([diagnostic])
         return ExitCode(code)
     }
 }

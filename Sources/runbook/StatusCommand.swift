@@ -1,5 +1,6 @@
 import ArgumentParser
-import RunbookKit
+import RunbookEngine
+import RunbookTerminal
 
 /// `runbook status RUN`: where a run is and how to resume it.
 struct StatusCommand: AsyncParsableCommand {

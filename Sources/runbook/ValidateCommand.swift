@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookTerminal
 
 /// `runbook validate FILE…`: load each runbook and report every problem, compiler-style.
 struct ValidateCommand: AsyncParsableCommand {
@@ -16,11 +18,6 @@ struct ValidateCommand: AsyncParsableCommand {
               runbook validate runbooks/drain-node.yaml
               runbook validate runbooks/*.yaml --output json
             """)
-
-    /// How results are printed.
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
 
     @Argument(help: "Runbook files to check.")
     var files: [String]
@@ -40,7 +37,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let loader = RunbookLoader(limits: YAMLLimits(maxBytes: maxDocumentSize))
         var diagnostics: [DiagnosticJSON] = []
         var failed = false
-        let renderer = DiagnosticRenderer(colour: Self.stderrWantsColour())
+        let renderer = DiagnosticRenderer(colour: ColourPolicy.enabled(on: STDERR_FILENO))
         for file in files {
             do {
                 let runbook = try RunbookValidation(load: { path throws(DiagnosticError) in try loader.load(contentsOf: path) }).check(file: file).runbook
@@ -48,20 +45,12 @@ struct ValidateCommand: AsyncParsableCommand {
             } catch {
                 failed = true
                 switch output {
-                case .text: Self.printToStderr(renderer.render(error.diagnostics))
+                case .text: CLIOutput.printError(renderer.render(error.diagnostics))
                 case .json: diagnostics += error.diagnostics.map { DiagnosticJSON($0, file: file) }
                 }
             }
         }
         if output == .json { print(DiagnosticJSON.encode(diagnostics)) }
         if failed { throw ExitCode(2) }
-    }
-
-    static func stderrWantsColour() -> Bool {
-        isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    }
-
-    static func printToStderr(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 
 /// Builds engines for tests: real local processes, an in-memory journal, a virtual clock and
 /// a temporary run directory.

@@ -1,4 +1,6 @@
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 
 /// An in-memory journal for tests; can be told to fail at the n-th event.
 public actor MemoryRecorder: EventRecorder {

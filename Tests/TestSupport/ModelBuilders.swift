@@ -1,4 +1,6 @@
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 
 /// A position for values built in tests.
 public let testLocation = SourceLocation(file: "test.yaml", line: 1, column: 1)

@@ -1,8 +1,8 @@
 import Foundation
-import RunbookKit
+import RunbookCore
 
 /// A minimal local transport for tests: runs `/bin/sh -c` with Foundation.Process, collects output,
-/// no timeouts. The real local transport lives in RunbookKit; this one keeps simulator tests independent.
+/// no timeouts. The real local transport lives in RunbookEngine; this one keeps simulator tests independent.
 public struct ProcessTransport: Transport {
     public let host: InventoryHost
     public init(host: InventoryHost = .local) { self.host = host }
@@ -39,7 +39,7 @@ public actor CollectingSink: OutputSink {
     public private(set) var stdout: [UInt8] = []
     public private(set) var stderr: [UInt8] = []
     public init() {}
-    public func write(_ bytes: [UInt8], to stream: RunbookKit.OutputStream) async {
+    public func write(_ bytes: [UInt8], to stream: RunbookCore.OutputStream) async {
         if stream == .stdout { stdout += bytes } else { stderr += bytes }
     }
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }

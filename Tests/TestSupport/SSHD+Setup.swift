@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 
 /// Creates the test user once per test process; concurrent tests share the one attempt.
 private let testUserReady = Task<Void, any Error> {

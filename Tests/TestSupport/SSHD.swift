@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 
 /// A real OpenSSH server on 127.0.0.1 for one test: a free port, a throwaway host key and
 /// user key, its own known_hosts. Logins go to the dedicated user `runbook-test` (login shell

@@ -1,1 +1,1 @@
-import RunbookKit
+import RunbookCore

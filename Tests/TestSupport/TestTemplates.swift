@@ -1,4 +1,6 @@
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 
 /// Test helper, NOT the real parser: builds `Template`s and model values for tests that must not
 /// depend on the loader. `TestTemplate.parse` splits text on `${{ … }}` naively and understands

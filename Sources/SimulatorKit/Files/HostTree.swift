@@ -7,7 +7,7 @@ public struct HostTree: Sendable, Hashable {
 
     /// Creates a value with every field given.
     public init(simDirectory: String, host: String) {
-        root = simDirectory + "/hosts/" + host + "/root"
+        root = SimLayout(directory: simDirectory).hostsDirectory + "/" + host + "/root"
     }
 
     /// Where an absolute host path lives on the real disk.

@@ -1,4 +1,4 @@
-import RunbookKit
+import RunbookYAML
 
 /// The shape of a simulated cluster, as written in `examples/sim/cluster.yaml`.
 public struct ClusterDescription: Sendable, Hashable, Codable {

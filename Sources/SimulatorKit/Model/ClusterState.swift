@@ -1,4 +1,5 @@
 import Foundation
+import RunbookCore
 
 /// Everything the simulator knows about its cluster, saved as one JSON file.
 ///

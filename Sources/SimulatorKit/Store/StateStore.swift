@@ -12,8 +12,8 @@ public struct StateStore: Sendable {
     /// Creates a value with every field given.
     public init(directory: String) { self.directory = directory }
 
-    var statePath: String { directory + "/state.json" }
-    var lockPath: String { directory + "/state.lock" }
+    var statePath: String { SimLayout(directory: directory).statePath }
+    var lockPath: String { SimLayout(directory: directory).lockPath }
 
     /// The current state, read under a shared lock.
     /// - Throws: `SimError.io` when the file is missing or not valid.

@@ -93,7 +93,7 @@ enum FileTool: SimTool {
         let host = try resolveHost(c, target)
         let command = args.dropFirst().joined(separator: " ")
         guard !command.isEmpty else { throw c.fail("Pseudo-terminal will not be allocated: the simulator has no interactive shell", code: 255) }
-        setenv("RUNBOOK_SIM_HOST", host, 1)
+        setenv(SimLayout.hostVariable, host, 1)
         return try exec(c, "/bin/sh", ["-c", command])
     }
 

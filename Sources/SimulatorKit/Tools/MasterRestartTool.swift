@@ -1,5 +1,5 @@
 import Foundation
-import RunbookKit
+import RunbookYAML
 
 /// `master-restart api|controllers|etcd`: restarts a master static pod; the API server re-reads
 /// `etcdClientInfo.urls` from master-config.yaml and fails when none of them reaches etcd.

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookCore
 
 /// `oc get`: nodes, pods, endpoints, deploymentconfigs, replicationcontrollers, services, storageclasses, configmaps.
 enum OcGet {

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookYAML
 
 /// One API object as `oc get` shows it: a table row, a wide row and its JSON.
 struct OcObject {

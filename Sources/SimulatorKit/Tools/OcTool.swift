@@ -84,7 +84,7 @@ enum OcTool: SimTool {
         guard let pod = OcObjects.pods(view).first(where: { $0.name == name && $0.namespace == ns }), !pod.node.isEmpty else {
             throw c.fail("Error from server (NotFound): pods \"\(name)\" not found")
         }
-        setenv("RUNBOOK_SIM_HOST", pod.node, 1)
+        setenv(SimLayout.hostVariable, pod.node, 1)
         return try FileTool.exec(c, command[0], Array(command.dropFirst()), searchPath: true)
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import RunbookYAML
+import RunbookCore
 
 /// `systemctl`: units per host; starting haproxy, etcd or flanneld reads their configuration files.
 enum SystemctlTool: SimTool {

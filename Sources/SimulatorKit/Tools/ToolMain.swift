@@ -22,7 +22,7 @@ public enum ToolMain {
             name = first
             args.removeFirst()
         }
-        guard let simDirectory = environment["RUNBOOK_SIM_DIR"], !simDirectory.isEmpty else {
+        guard let simDirectory = environment[SimLayout.directoryVariable], !simDirectory.isEmpty else {
             FileHandle.standardError.write(Data("\(name): RUNBOOK_SIM_DIR is not set (this is the runbook simulator)\n".utf8))
             return 2
         }
@@ -34,7 +34,7 @@ public enum ToolMain {
         let host: String
         do {
             let state = try store.read()
-            host = environment["RUNBOOK_SIM_HOST"] ?? state.groups["masters"]?.first ?? ""
+            host = environment[SimLayout.hostVariable] ?? state.groups["masters"]?.first ?? ""
             guard state.host(host) != nil else {
                 FileHandle.standardError.write(Data("ssh: Could not resolve hostname \(host): Name or service not known (not a host of the simulated cluster)\n".utf8))
                 return 255

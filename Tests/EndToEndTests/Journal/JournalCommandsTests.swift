@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 
 /// Runs the built `runbook` binary against a run directory made with the library.
 @Suite("runs, status, audit commands")

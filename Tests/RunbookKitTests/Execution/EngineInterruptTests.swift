@@ -1,5 +1,6 @@
 import Foundation
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 import Testing
 import TestSupport
 

@@ -1,5 +1,7 @@
 import Foundation
-import RunbookKit
+import RunbookCore
+import RunbookEngine
+import RunbookTerminal
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
-import RunbookKit
+import RunbookCore
+import RunbookTerminal
 import Testing
 
 #if os(Linux)

@@ -1,6 +1,7 @@
-import RunbookKit
-import TestSupport
+import RunbookYAML
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct ExpressionEvaluatorTests {
     let at = TestTemplate.at(7, 12)

@@ -1,7 +1,7 @@
 import Foundation
-import RunbookKit
-import TestSupport
+import RunbookCore
 import Testing
+import TestSupport
 
 /// A param value can never add a word to a command: rendered commands are run by /bin/sh.
 @Suite struct InjectionTests {

@@ -1,4 +1,4 @@
-import RunbookKit
+import RunbookCore
 import Testing
 
 @Suite struct ShellQuoteTests {

@@ -1,4 +1,5 @@
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 import Testing
 
 /// Splitting `${{ … }}` out of text and placing each problem exactly.

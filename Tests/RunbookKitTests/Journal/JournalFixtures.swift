@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 
 /// Temporary directories and journal helpers for the journal tests.
 enum JournalFixtures {

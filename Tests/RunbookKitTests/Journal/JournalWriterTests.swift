@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 
 @Suite("Journal writer")
 struct JournalWriterTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
+@testable import RunbookTerminal
 
 @Suite("Run directory")
 struct RunDirectoryTests {

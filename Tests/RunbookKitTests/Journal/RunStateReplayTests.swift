@@ -1,5 +1,7 @@
 import Testing
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 
 @Suite("Run state replay")
 struct RunStateReplayTests {

@@ -1,6 +1,7 @@
 import CYAML
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 import Testing
 
 /// Input meant to hurt (or just badly broken): every case is refused with one short positioned

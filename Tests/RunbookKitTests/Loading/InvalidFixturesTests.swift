@@ -1,5 +1,6 @@
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 import Testing
 
 /// Each `Tests/Fixtures/invalid/NN-name.yaml` must fail to load with exactly the diagnostics in

@@ -1,4 +1,5 @@
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 import Testing
 
 /// What the loader builds from valid input: the model values, not just the absence of errors.

@@ -1,5 +1,6 @@
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
 import Testing
 
 /// Every `Tests/Fixtures/valid/*.yaml` loads without a single diagnostic.

@@ -1,6 +1,8 @@
-@testable import RunbookKit
-import TestSupport
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 import Testing
+import TestSupport
 
 /// Long runbooks through the step graph: the results must match the small-graph rules, and the
 /// graph must not recurse once per step (a 5,000-step chain used to recurse 5,000 deep per step).

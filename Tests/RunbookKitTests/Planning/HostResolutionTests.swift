@@ -1,6 +1,7 @@
-import RunbookKit
-import TestSupport
+import RunbookYAML
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct HostResolutionTests {
     let inventory = Inventory(hosts: [InventoryHost(name: "m1"), InventoryHost(name: "m2")], groups: ["masters": ["m1", "m2"]])

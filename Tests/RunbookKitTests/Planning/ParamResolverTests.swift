@@ -1,7 +1,7 @@
 import Foundation
-import RunbookKit
-import TestSupport
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct ParamResolverTests {
     let runbook = TestRunbook.make("drain-node", params: [

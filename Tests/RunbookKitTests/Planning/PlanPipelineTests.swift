@@ -1,7 +1,8 @@
 import Foundation
-import RunbookKit
-import TestSupport
+import RunbookYAML
+import RunbookCore
 import Testing
+import TestSupport
 
 /// The CLI's road from file to plan, with a fake loader standing in for the YAML loader.
 @Suite struct PlanPipelineTests {

@@ -1,4 +1,4 @@
-import RunbookKit
+import RunbookCore
 import Testing
 
 /// How `plan` text shows multi-line scripts, hosts a `when` excludes, and `max_parallel`.

@@ -1,7 +1,7 @@
 import Foundation
-import RunbookKit
-import TestSupport
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct PlannerTests {
     let inventory = Inventory(hosts: [InventoryHost(name: "m1"), InventoryHost(name: "m2"), InventoryHost(name: "lb")],

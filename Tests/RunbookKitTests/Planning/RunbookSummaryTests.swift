@@ -1,6 +1,6 @@
-import RunbookKit
-import TestSupport
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct RunbookSummaryTests {
     @Test func listsTitleSourceAndParams() {

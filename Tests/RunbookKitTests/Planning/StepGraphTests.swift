@@ -1,6 +1,7 @@
-import RunbookKit
-import TestSupport
+import RunbookYAML
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct StepGraphTests {
     @Test func implicitOrderAndNeedsMakeParallelLevels() throws {

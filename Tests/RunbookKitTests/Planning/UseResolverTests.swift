@@ -1,7 +1,8 @@
 import Foundation
-import RunbookKit
-import TestSupport
+import RunbookYAML
+import RunbookCore
 import Testing
+import TestSupport
 
 @Suite struct UseResolverTests {
     /// A directory with empty files standing for runbooks; `load` returns the model for each path.

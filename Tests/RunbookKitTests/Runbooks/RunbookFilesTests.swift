@@ -1,5 +1,5 @@
 import Foundation
-import RunbookKit
+import RunbookCore
 import Testing
 
 /// The shipped runbooks (`runbooks/`, `examples/custom/`) load without a diagnostic and hang

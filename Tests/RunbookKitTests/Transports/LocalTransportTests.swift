@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 import Testing
 import TestSupport
 

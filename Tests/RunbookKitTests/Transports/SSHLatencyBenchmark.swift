@@ -1,12 +1,13 @@
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 import Testing
-import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TestSupport
 
 /// Not a test: `bench/ssh.sh` runs it with RUNBOOK_BENCH_SSH=N to time N `true` steps through
 /// SSHTransport against the test sshd, with and without multiplexing. Disabled otherwise.

@@ -1,4 +1,6 @@
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 import Testing
 import TestSupport
 

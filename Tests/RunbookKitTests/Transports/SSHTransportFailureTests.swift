@@ -1,4 +1,5 @@
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 import Testing
 import TestSupport
 

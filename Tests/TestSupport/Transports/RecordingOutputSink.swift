@@ -1,4 +1,4 @@
-import RunbookKit
+import RunbookCore
 
 /// Keeps everything a command printed, per stream, for tests that compare output exactly.
 public actor RecordingOutputSink: OutputSink {

@@ -1,0 +1,84 @@
+import RunbookYAML
+
+/// Built-in file actions: `edit`, `copy`, `move`, `archive`, `write`.
+extension RunbookDecoder {
+    static let fileActionKeys = ["edit", "copy", "move", "archive", "write"]
+    static let changeKeys = ["delete_lines", "replace", "ensure_line", "set"]
+
+    mutating func fileAction(_ key: String, _ node: Node) -> FileAction? {
+        switch key {
+        case "edit":
+            guard let f = fields(node, of: "'edit'", allowed: ["path", "changes"], required: ["path", "changes"]) else { return nil }
+            let path = f["path"].flatMap { template($0) }
+            let edits = f["changes"].flatMap { changes($0) }
+            guard let path, let edits else { return nil }
+            return .edit(path: path, edits: edits)
+        case "copy", "move":
+            guard let f = fields(node, of: "'\(key.clipped)'", allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
+            let from = f["from"].flatMap { template($0) }
+            let to = f["to"].flatMap { template($0) }
+            guard let from, let to else { return nil }
+            return key == "copy" ? .copy(from: from, to: to) : .move(from: from, to: to)
+        case "archive":
+            guard let f = fields(node, of: "'archive'", allowed: ["paths", "to"], required: ["paths", "to"]) else { return nil }
+            let paths = f["paths"].flatMap { oneOrMany($0) }.map { nodes in nodes.compactMap { template($0) } }
+            let to = f["to"].flatMap { template($0) }
+            guard let paths, let to, paths.count == f["paths"].flatMap({ $0.items?.count ?? 1 }) else { return nil }
+            return .archive(paths: paths, to: to)
+        case "write":
+            guard let f = fields(node, of: "'write'", allowed: ["path", "content"], required: ["path", "content"]) else { return nil }
+            let path = f["path"].flatMap { template($0) }
+            let content = f["content"].flatMap { template($0) }
+            guard let path, let content else { return nil }
+            return .write(path: path, content: content)
+        default:
+            return nil
+        }
+    }
+
+    private mutating func changes(_ node: Node) -> [FileEdit]? {
+        guard let items = node.items, !items.isEmpty else {
+            error("expected a non-empty list of changes for 'changes', found \(Self.found(node))", at: node.location,
+                  hint: "each change is one of: \(Self.changeKeys.joined(separator: ", "))")
+            return nil
+        }
+        let edits = items.compactMap { change($0) }
+        return edits.count == items.count ? edits : nil
+    }
+
+    private mutating func change(_ node: Node) -> FileEdit? {
+        guard let f = fields(node, of: "an edit change", allowed: Self.changeKeys) else { return nil }
+        guard f.keys.count == 1, let key = f.keys.first, let value = f[key] else {
+            if f.keys.count > 1 {
+                error("an edit change does one thing; found \(f.keys.map { "'\($0)'" }.joined(separator: " and "))", at: node.location,
+                      hint: "write each change as its own list item")
+            } else if node.pairs?.isEmpty ?? true {
+                error("empty edit change", at: node.location, hint: "use one of: \(Self.changeKeys.joined(separator: ", "))")
+            }
+            return nil
+        }
+        switch key {
+        case "delete_lines":
+            return regexTemplate(value).map { FileEdit.deleteLines(matching: $0) }
+        case "replace":
+            guard let r = fields(value, of: "'replace'", allowed: ["pattern", "with"], required: ["pattern", "with"]) else { return nil }
+            let pattern = r["pattern"].flatMap { regexTemplate($0) }
+            let with = r["with"].flatMap { template($0) }
+            guard let pattern, let with else { return nil }
+            return .replace(pattern: pattern, with: with)
+        case "ensure_line":
+            if value.scalar != nil { return template(value).map { FileEdit.ensureLine($0, after: nil) } }
+            guard let e = fields(value, of: "'ensure_line'", allowed: ["line", "after"], required: ["line"]) else { return nil }
+            let line = e["line"].flatMap { template($0) }
+            let after = e["after"].map { regexTemplate($0) }
+            guard let line, after != .some(nil) else { return nil }
+            return .ensureLine(line, after: after ?? nil)
+        default:
+            guard let s = fields(value, of: "'set'", allowed: ["key", "value"], required: ["key", "value"]) else { return nil }
+            let k = s["key"].flatMap { template($0) }
+            let v = s["value"].flatMap { template($0) }
+            guard let k, let v else { return nil }
+            return .setKey(key: k, value: v)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import RunbookYAML
+
+/// Renders one action for one host and item as the plan shows it: the exact command (redacted)
+/// or a description, and a diff for file actions when the current file can be read.
+struct ActionDescriber {
+    let context: EvaluationContext
+    let host: InventoryHost
+    let fileReader: Planner.FileReader
+    private let renderer = TemplateRenderer()
+
+    init(context: EvaluationContext, host: InventoryHost, fileReader: @escaping Planner.FileReader) {
+        self.context = context
+        self.host = host
+        self.fileReader = fileReader
+    }
+
+    func describe(_ action: Action, host name: String, item: String?) throws(Diagnostic) -> PlannedInvocation {
+        switch action {
+        case .run(let t):
+            return PlannedInvocation(host: name, item: item, command: try shell(t))
+        case .check(let c):
+            return try describe(c, host: name, item: item, wait: false)
+        case .wait(let c):
+            return try describe(c, host: name, item: item, wait: true)
+        case .confirm(let c):
+            let prompt = try text(c.prompt), answer = try text(c.answer)
+            return PlannedInvocation(host: name, item: item, detail: "ask the operator: \(prompt) (answer '\(answer)' to go on)")
+        case .use(let u):
+            var parts: [String] = []
+            for (key, value) in u.with { parts.append("\(key)=\(try text(value))") }
+            let with = parts.isEmpty ? "" : " with " + parts.joined(separator: ", ")
+            return PlannedInvocation(host: name, item: item, detail: "run runbook '\(u.reference)'\(with)")
+        case .file(let f):
+            return try describe(f, host: name, item: item)
+        }
+    }
+
+    func describe(_ r: RollbackAction, host name: String, item: String?) throws(Diagnostic) -> PlannedInvocation {
+        switch r {
+        case .run(let t): PlannedInvocation(host: name, item: item, command: try shell(t))
+        case .file(let f): try describe(f, host: name, item: item)
+        }
+    }
+
+    func describe(_ c: Condition, host name: String, item: String?, wait: Bool) throws(Diagnostic) -> PlannedInvocation {
+        var expects: [String] = []
+        let e = c.expect
+        expects.append("exit \(e.exit)")
+        if let t = e.stdoutContains { expects.append("stdout contains '\(try text(t))'") }
+        if let t = e.stdoutNotContains { expects.append("stdout does not contain '\(try text(t))'") }
+        if let r = e.stdoutMatches { expects.append("stdout matches /\(r)/") }
+        if let r = e.stdoutNotMatches { expects.append("stdout does not match /\(r)/") }
+        if let t = e.stderrContains { expects.append("stderr contains '\(try text(t))'") }
+        if let r = e.stderrMatches { expects.append("stderr matches /\(r)/") }
+        if let j = e.json {
+            switch j.test {
+            case .equals(let t): expects.append("json \(j.path) == '\(try text(t))'")
+            case .oneOf(let ts):
+                var vs: [String] = []
+                for t in ts { vs.append(try text(t)) }
+                expects.append("json \(j.path) in [\(vs.joined(separator: ", "))]")
+            case .exists(let b): expects.append("json \(j.path) \(b ? "exists" : "does not exist")")
+            }
+        }
+        var detail = "expect " + expects.joined(separator: ", ")
+        if wait || c.timeout != nil {
+            detail += "; poll every \(c.interval?.description ?? "5s") for up to \(c.timeout?.description ?? "?")"
+        }
+        return PlannedInvocation(host: name, item: item, command: try shell(c.command), detail: detail)
+    }
+
+    private func describe(_ f: FileAction, host name: String, item: String?) throws(Diagnostic) -> PlannedInvocation {
+        switch f {
+        case .edit(let pathT, let edits):
+            let path = try text(pathT)
+            let rendered = try RenderedFileEdit.render(edits, in: context)
+            let shown = try RenderedFileEdit.render(edits, in: context, redacted: true)
+            let detail = "edit \(path): " + shown.map(\.summary).joined(separator: "; ")
+            var diff: String? = nil
+            // A diff of an edit built from secrets would show them: only the description is given then.
+            if rendered == shown, let current = fileReader(host, path) {
+                let new = try FileEditor.apply(rendered, to: current)
+                diff = UnifiedDiff.make(old: current, new: new, oldName: "a\(path)", newName: "b\(path)")
+                if diff == "" { diff = "(no change: the file already has these edits)" }
+            }
+            return PlannedInvocation(host: name, item: item, detail: detail, diff: diff)
+        case .copy(let a, let b):
+            return PlannedInvocation(host: name, item: item, detail: "copy \(try text(a)) to \(try text(b)) (the destination is snapshotted)")
+        case .move(let a, let b):
+            return PlannedInvocation(host: name, item: item, detail: "move \(try text(a)) to \(try text(b))")
+        case .archive(let paths, let to):
+            var ps: [String] = []
+            for p in paths { ps.append(try text(p)) }
+            return PlannedInvocation(host: name, item: item, detail: "archive \(ps.joined(separator: " ")) into \(try text(to))")
+        case .write(let pathT, let contentT):
+            let path = try text(pathT)
+            let content = try renderer.render(contentT, in: context, mode: .text)
+            var diff: String? = nil
+            if let current = fileReader(host, path), content.secrets.isEmpty {
+                diff = UnifiedDiff.make(old: current, new: content.text, oldName: "a\(path)", newName: "b\(path)")
+            }
+            // A size counted on a placeholder would be a made-up number: say when the content is decided.
+            let what = content.hasRunTimeValues ? "content known at run time (\(content.redacted.debugDescription))" : "\(content.text.utf8.count) bytes"
+            return PlannedInvocation(host: name, item: item, detail: "write \(what) to \(path)", diff: diff)
+        }
+    }
+
+    private func shell(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .shell).redacted }
+    private func text(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .text).redacted }
+}

@@ -1,0 +1,105 @@
+import RunbookYAML
+
+/// How the engine reaches a host: run a command, read and change files.
+///
+/// `local`, `ssh` and `sim` implement it; the engine only ever talks to this protocol, and
+/// tests swap in fakes.
+public protocol Transport: Sendable {
+    /// The host this transport reaches.
+    var host: InventoryHost { get }
+
+    /// Runs `request.command` with `/bin/sh -c` on the host, streaming output to `sink`.
+    /// A timeout ends the whole process tree (SIGTERM, then SIGKILL after a grace period) and is
+    /// reported as `.timedOut`, never thrown. A non-zero exit is a result, not an error.
+    /// - Throws: `TransportError` when the command could not be started or the host could not be reached.
+    func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult
+
+    /// The file's bytes, or nil when it does not exist.
+    /// - Throws: `TransportError` for any other failure.
+    func readFile(_ path: String) async throws -> [UInt8]?
+
+    /// Writes the file atomically (temporary file + rename), creating it with `mode` when new;
+    /// an existing file keeps its mode.
+    func writeFile(_ path: String, contents: [UInt8], mode: UInt16?) async throws
+
+    /// Renames a file on the host.
+    func moveFile(from: String, to: String) async throws
+
+    /// Removes a file; no error when it is already gone.
+    func removeFile(_ path: String) async throws
+}
+
+/// A command to run on a host.
+public struct CommandRequest: Sendable, Hashable {
+    /// Shell text, already rendered with every value quoted.
+    public var command: String
+    public var environment: [String: String]
+    public var stdin: [UInt8]?
+    public var timeout: TimeSpan?
+    /// How long SIGTERM has before SIGKILL when the timeout fires or the run is interrupted.
+    public var gracePeriod: TimeSpan
+
+    public init(command: String, environment: [String: String] = [:], stdin: [UInt8]? = nil,
+                timeout: TimeSpan? = nil, gracePeriod: TimeSpan = .seconds(5)) {
+        self.command = command
+        self.environment = environment
+        self.stdin = stdin
+        self.timeout = timeout
+        self.gracePeriod = gracePeriod
+    }
+}
+
+/// How a command ended.
+public enum ExitStatus: Sendable, Hashable, Codable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+    /// The timeout fired and the process tree was ended.
+    case timedOut
+    /// The run was interrupted (SIGINT/SIGTERM to `runbook`) and the process tree was ended.
+    case interrupted
+
+    public var succeeded: Bool { self == .exited(0) }
+
+    public var description: String {
+        switch self {
+        case .exited(let c): "exit \(c)"
+        case .signaled(let s): "killed by signal \(s)"
+        case .timedOut: "timed out"
+        case .interrupted: "interrupted"
+        }
+    }
+}
+
+/// The result of one command; output itself went to the sink.
+public struct CommandResult: Sendable, Hashable {
+    public var status: ExitStatus
+    public var duration: TimeSpan
+    public init(status: ExitStatus, duration: TimeSpan) {
+        self.status = status
+        self.duration = duration
+    }
+}
+
+/// Which stream a chunk of output came from.
+public enum OutputStream: String, Sendable, Hashable, Codable { case stdout, stderr }
+
+/// Receives a command's output as it arrives. Implementations must keep memory bounded.
+public protocol OutputSink: Sendable {
+    func write(_ bytes: [UInt8], to stream: OutputStream) async
+}
+
+/// A failure to reach a host or use it, as opposed to a command that ran and failed.
+public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case unreachable, authentication, hostKeyMismatch, connectionLost, launchFailed, fileError
+    }
+    public var kind: Kind
+    public var host: String
+    public var message: String
+    public init(_ kind: Kind, host: String, _ message: String) {
+        self.kind = kind
+        self.host = host
+        self.message = message
+    }
+    public var description: String { "\(host): \(message)" }
+}

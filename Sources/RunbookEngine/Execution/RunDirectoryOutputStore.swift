@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+import RunbookCore
+import enum RunbookCore.OutputStream
+
+/// Keeps each attempt's stdout and stderr as files under a run directory (`output/`) and
+/// file snapshots under `snapshots/`. Memory stays bounded: only the first `headLimit` bytes
+/// of each stream are kept for `expect` and `capture`.
+public struct RunDirectoryOutputStore: OutputStore {
+    /// The run directory; paths in digests and snapshots are relative to it.
+    public var directory: URL
+    /// Bytes of each stream kept in memory.
+    public var headLimit: Int
+
+    public init(directory: URL, headLimit: Int = 1 << 20) {
+        self.directory = directory
+        self.headLimit = headLimit
+    }
+
+    public func makeSink(step: String, attempt: Int, label: String) async throws -> any AttemptOutput {
+        // Output can hold anything a command printed: the folder is 0700 and each file 0600.
+        try PrivateFiles.makeDirectory(directory.appendingPathComponent("output").path)
+        // A resumed run numbers attempts from 1 again: never overwrite what the journal's
+        // digests of the earlier process point at.
+        var base = "output/\(Self.fileName(step)).\(attempt).\(label)"
+        var round = 1
+        while ["stdout", "stderr"].contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(base).\($0)").path) }) {
+            round += 1
+            base = "output/\(Self.fileName(step)).\(attempt).\(label).\(round)"
+        }
+        return AttemptFiles(directory: directory, stdout: base + ".stdout", stderr: base + ".stderr",
+                            headLimit: headLimit)
+    }
+
+    public func saveSnapshot(_ contents: [UInt8], step: String, path: String) async throws -> String {
+        let folder = directory.appendingPathComponent("snapshots")
+        try PrivateFiles.makeDirectory(folder.path)
+        var n = 1
+        var name = "snapshots/\(Self.fileName(step)).\(n)"
+        while FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) {
+            n += 1
+            name = "snapshots/\(Self.fileName(step)).\(n)"
+        }
+        // Written under a temporary name and renamed, so a crash never leaves half a snapshot.
+        let final = directory.appendingPathComponent(name).path
+        try PrivateFiles.write(contents, to: final + ".partial")
+        guard rename(final + ".partial", final) == 0 else {
+            throw JournalError.io(path: final, operation: "rename", code: errno)
+        }
+        return name
+    }
+
+    public func loadSnapshot(_ name: String) async throws -> [UInt8] {
+        Array(try Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    /// A step key as a file name: `parent/child[a b]@host` -> `parent__child[a_b]@host`.
+    static func fileName(_ key: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@[]")
+        return key.replacingOccurrences(of: "/", with: "__").map { allowed.contains($0) ? String($0) : "_" }.joined()
+    }
+}
+
+/// The two files of one attempt, hashed as they are written.
+actor AttemptFiles: AttemptOutput {
+    private struct Stream {
+        var relativePath: String
+        var handle: FileHandle?
+        var hasher = SHA256()
+        var bytes = 0
+        var head: [UInt8] = []
+    }
+
+    private let directory: URL
+    private let headLimit: Int
+    private var streams: [OutputStream: Stream]
+    private var failure: Error?
+
+    init(directory: URL, stdout: String, stderr: String, headLimit: Int) {
+        self.directory = directory
+        self.headLimit = headLimit
+        streams = [.stdout: Stream(relativePath: stdout), .stderr: Stream(relativePath: stderr)]
+    }
+
+    func write(_ bytes: [UInt8], to stream: OutputStream) async {
+        guard var s = streams[stream], failure == nil else { return }
+        do {
+            if s.handle == nil {
+                let path = directory.appendingPathComponent(s.relativePath).path
+                s.handle = FileHandle(fileDescriptor: try PrivateFiles.openForAppend(path), closeOnDealloc: true)
+            }
+            try s.handle?.write(contentsOf: bytes)
+        } catch {
+            failure = error
+        }
+        s.hasher.update(data: bytes)
+        s.bytes += bytes.count
+        if s.head.count < headLimit { s.head += bytes.prefix(headLimit - s.head.count) }
+        streams[stream] = s
+    }
+
+    func finish() async throws -> CapturedOutput {
+        var digests: [OutputStream: OutputDigest] = [:]
+        for (name, s) in streams {
+            try s.handle?.close()
+            let hex = s.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            digests[name] = OutputDigest(bytes: s.bytes, sha256: hex, file: s.handle == nil ? nil : s.relativePath)
+        }
+        if let failure { throw failure }
+        let out = streams[.stdout]
+        let err = streams[.stderr]
+        return CapturedOutput(stdout: digests[.stdout], stderr: digests[.stderr],
+                              stdoutText: String(decoding: out?.head ?? [], as: UTF8.self),
+                              stderrText: String(decoding: err?.head ?? [], as: UTF8.self),
+                              truncated: (out?.bytes ?? 0) > headLimit || (err?.bytes ?? 0) > headLimit)
+    }
+}

@@ -1,0 +1,110 @@
+import RunbookCore
+
+/// Writes a `JournalRecord` as one JSON line with a fixed key order.
+///
+/// The hash chain covers the exact bytes, so the encoding must be deterministic: keys always in
+/// the order `v, seq, ts, run, operator, event, <event fields>, prev`, absent fields omitted,
+/// map keys (captured outputs) sorted, no whitespace. A hand-written writer keeps that promise
+/// independent of Foundation's JSON implementation.
+public enum JournalLineEncoder {
+    /// The line's bytes, without the trailing newline.
+    public static func encode(_ record: JournalRecord) -> [UInt8] {
+        var out = JSONWriter()
+        out.begin()
+        out.field("v", int: record.version)
+        out.field("seq", int: record.sequence)
+        out.field("ts", string: record.timestamp)
+        out.field("run", string: record.run)
+        out.field("operator", string: record.operatorName)
+        let e = record.event
+        out.field("event", string: e.kind.rawValue)
+        if let v = e.step { out.field("step", string: v) }
+        if let v = e.host { out.field("host", string: v) }
+        if let v = e.attempt { out.field("attempt", int: v) }
+        if let v = e.command { out.field("command", string: v) }
+        if let v = e.status { out.field("status", string: v.description) }
+        if let v = e.durationMilliseconds { out.field("durationMs", int: v) }
+        if let v = e.stdout { out.key("stdout"); out.digest(v) }
+        if let v = e.stderr { out.key("stderr"); out.digest(v) }
+        if let v = e.outputs { out.key("outputs"); out.value(.map(v)) }
+        if let v = e.message { out.field("message", string: v) }
+        if let v = e.path { out.field("path", string: v) }
+        if let v = e.snapshot { out.field("snapshot", string: v) }
+        out.field("prev", string: record.previousHash)
+        out.end()
+        return out.bytes
+    }
+}
+
+/// A minimal JSON writer for the journal's fixed shapes.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init() { bytes.reserveCapacity(256) }
+
+    mutating func begin() { bytes.append(UInt8(ascii: "{")); needsComma = false }
+    mutating func end() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+
+    mutating func key(_ k: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        string(k)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func field(_ k: String, string v: String) { key(k); string(v); needsComma = true }
+    mutating func field(_ k: String, int v: Int) { key(k); bytes.append(contentsOf: String(v).utf8); needsComma = true }
+
+    mutating func digest(_ d: OutputDigest) {
+        begin()
+        field("bytes", int: d.bytes)
+        field("sha256", string: d.sha256)
+        if let f = d.file { field("file", string: f) }
+        end()
+    }
+
+    mutating func value(_ v: Value) {
+        switch v {
+        case .string(let s): string(s)
+        case .int(let i): bytes.append(contentsOf: String(i).utf8)
+        case .bool(let b): bytes.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .list(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                value(item)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .map(let m):
+            begin()
+            for k in m.keys.sorted() {
+                key(k)
+                value(m[k] ?? .null)
+                needsComma = true
+            }
+            end()
+            return
+        }
+        needsComma = true
+    }
+
+    mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20, 0x7F:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

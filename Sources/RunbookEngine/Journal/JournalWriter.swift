@@ -1,0 +1,164 @@
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RunbookYAML
+import RunbookCore
+
+/// Appends engine events to `journal.jsonl` as hash-chained JSON lines.
+///
+/// Each line is written with a single `write(2)` on an `O_APPEND` descriptor, so a crash can
+/// only tear the last line. Step-boundary events are fsynced before `record` returns, which
+/// is what lets the engine promise "journaled before run" (see `SyncPolicy` for the cost).
+/// Every string goes through the `SecretScrubber` first.
+public actor JournalWriter: EventRecorder {
+    /// When lines are fsynced.
+    public enum SyncPolicy: Sendable {
+        /// After every line.
+        case everyEvent
+        /// After step-boundary events (`RunEvent.Kind.isBoundary`), the default. An fsync costs
+        /// 1–2 ms on the project machines; attempt and note events ride along with the next
+        /// boundary. A killed process loses nothing either way (written lines are in the page
+        /// cache); only a power loss can drop the unsynced lines after the last boundary.
+        case boundaries
+    }
+
+    /// The journal file.
+    public nonisolated let path: String
+    /// The run id stamped on every line.
+    public nonisolated let run: String
+    /// The operator stamped on every line.
+    public nonisolated let operatorName: String
+    /// Notes from opening the file: a torn last line that was cut off before appending.
+    public nonisolated let openingNotes: [Diagnostic]
+    /// The sequence number of the last line written (0 for an empty journal).
+    public private(set) var lastSequence: Int
+
+    private let scrubber: SecretScrubber
+    private let policy: SyncPolicy
+    private let clock: @Sendable () -> Int64
+    private let fd: Int32
+    private let auditLog: (fd: Int32, path: String)?
+    private var previousHash: String
+    private var closed = false
+
+    /// Opens (or creates, mode 0600) the journal at `path` to append to it.
+    ///
+    /// An existing journal is read first to continue its sequence and chain; a torn last line
+    /// is cut off (reported in `openingNotes`) so the next line does not follow garbage.
+    /// - Parameters:
+    ///   - auditLogPath: a shared append-only file that also receives every line (`--audit-log`).
+    ///   - clock: milliseconds since the Unix epoch; tests pass a fixed clock.
+    /// - Throws: `JournalError` when the files cannot be opened or the journal is broken before its last line.
+    public init(path: String, run: String, operatorName: String, scrubber: SecretScrubber = SecretScrubber(),
+                auditLogPath: String? = nil, policy: SyncPolicy = .boundaries,
+                clock: @escaping @Sendable () -> Int64 = JournalClock.now) throws {
+        self.path = path
+        self.run = run
+        self.operatorName = operatorName
+        self.scrubber = scrubber
+        self.policy = policy
+        self.clock = clock
+        let tail = try JournalTail.read(path)
+        self.lastSequence = tail.sequence
+        self.previousHash = tail.hash
+        self.openingNotes = tail.notes
+        let fd = try PrivateFiles.openForAppend(path)
+        if let cut = tail.truncateTo, ftruncate(fd, off_t(cut)) != 0 {
+            let code = errno
+            closeDescriptor(fd)
+            throw JournalError.io(path: path, operation: "cut the torn last line of", code: code)
+        }
+        self.fd = fd
+        if let auditLogPath {
+            do {
+                self.auditLog = (try PrivateFiles.openForAppend(auditLogPath), auditLogPath)
+            } catch {
+                closeDescriptor(fd)
+                throw error
+            }
+        } else {
+            self.auditLog = nil
+        }
+    }
+
+    deinit {
+        if !closed {
+            closeDescriptor(fd)
+            if let auditLog { closeDescriptor(auditLog.fd) }
+        }
+    }
+
+    /// Appends the event (scrubbed of secrets) as the next line and makes it durable.
+    /// - Throws: `JournalError.io` when the line could not be written or synced; the engine must stop.
+    public func record(_ event: RunEvent) async throws {
+        try append(event)
+    }
+
+    /// The synchronous body of `record`, for callers already on the actor.
+    public func append(_ event: RunEvent) throws {
+        let record = JournalRecord(sequence: lastSequence + 1, timestamp: JournalClock.rfc3339(milliseconds: clock()),
+                                   run: run, operatorName: operatorName, event: scrubber.scrub(event),
+                                   previousHash: previousHash)
+        var line = JournalLineEncoder.encode(record)
+        let hash = SHA256.hash(data: line).hexString
+        line.append(0x0A)
+        let end = lseek(fd, 0, SEEK_END)
+        do {
+            try PrivateFiles.writeAll(fd, line, path: path)
+        } catch {
+            // Leave no partial line for the next append to follow (it would break the file mid-way).
+            if end >= 0 { _ = ftruncate(fd, end) }
+            throw error
+        }
+        let sync = policy == .everyEvent || event.kind.isBoundary
+        if sync, fsync(fd) != 0 { throw JournalError.io(path: path, operation: "fsync", code: errno) }
+        if let auditLog { try mirror(line, to: auditLog, sync: sync) }
+        lastSequence = record.sequence
+        previousHash = hash
+    }
+
+    /// Closes the files; later `record` calls fail.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        closeDescriptor(fd)
+        if let auditLog { closeDescriptor(auditLog.fd) }
+    }
+
+    private func mirror(_ line: [UInt8], to log: (fd: Int32, path: String), sync: Bool) throws {
+        // Other runs append to the same file: hold the lock for the whole line.
+        while flock(log.fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw JournalError.io(path: log.path, operation: "lock", code: errno) }
+        }
+        defer { flock(log.fd, LOCK_UN) }
+        try PrivateFiles.writeAll(log.fd, line, path: log.path)
+        if sync, fsync(log.fd) != 0 { throw JournalError.io(path: log.path, operation: "fsync", code: errno) }
+    }
+}
+
+extension RunEvent.Kind {
+    /// Events fsynced even under `SyncPolicy.boundaries`: what resume and audit depend on.
+    public var isBoundary: Bool {
+        switch self {
+        case .runStarted, .runResumed, .stepStarted, .stepSucceeded, .stepFailed, .stepSkipped, .fileSnapshot,
+             .rollbackStarted, .rollbackStepStarted, .rollbackStepSucceeded, .rollbackStepFailed, .rollbackFinished,
+             .runFinished, .runInterrupted, .operatorDecision, .confirmAnswered:
+            true
+        case .attemptStarted, .attemptFinished, .confirmAsked, .note:
+            false
+        }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lowercase hex, two digits a byte.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in self { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,156 @@
+import RunbookYAML
+import RunbookCore
+
+/// Decides, for a run being resumed, what happens to each step instance.
+///
+/// The rule that makes resume safe: a completed instance is never run again (unless the
+/// operator says `--from`); an instance that was in flight when the run stopped is run again
+/// only when that cannot do harm (`idempotent`, or read-only), is probed first when it has a
+/// `verify`, and otherwise waits for the operator's `--rerun` or `--skip`.
+public struct ResumePlanner: Sendable {
+    /// What the planner needs to know about one step of the runbook.
+    public struct StepFacts: Sendable, Hashable {
+        /// The step id.
+        public var id: String
+        /// `idempotent: true`: safe to run again after a crash.
+        public var idempotent: Bool
+        /// The step has a `verify` (post-condition) that tells whether it took effect.
+        public var hasVerify: Bool
+        /// False for `check`, `wait` and `confirm`: running them again changes nothing.
+        public var changesState: Bool
+        /// A `use` step: it does nothing itself; its sub-runbook's steps are journaled (and
+        /// decided on resume) one by one under `id/child`.
+        public var usesSubRunbook: Bool
+        /// Facts given directly (tests, callers without a model).
+        public init(id: String, idempotent: Bool = false, hasVerify: Bool = false, changesState: Bool = true,
+                    usesSubRunbook: Bool = false) {
+            self.id = id
+            self.idempotent = idempotent
+            self.hasVerify = hasVerify
+            self.changesState = changesState
+            self.usesSubRunbook = usesSubRunbook
+        }
+        /// Facts of a loaded step.
+        public init(_ step: Step) {
+            var usesSubRunbook = false
+            if case .use = step.action { usesSubRunbook = true }
+            self.init(id: step.id, idempotent: step.idempotent, hasVerify: step.verify != nil,
+                      changesState: step.changesState, usesSubRunbook: usesSubRunbook)
+        }
+    }
+
+    /// The operator's resume flags.
+    public struct Choices: Sendable, Hashable {
+        /// `--rerun STEP`: run these in-flight (or failed) steps again.
+        public var rerun: Set<String>
+        /// `--skip STEP`: treat these as done by hand.
+        public var skip: Set<String>
+        /// `--from STEP`: run this step and every later one again, completed or not.
+        public var from: String?
+        /// The flags as given.
+        public init(rerun: Set<String> = [], skip: Set<String> = [], from: String? = nil) {
+            self.rerun = rerun
+            self.skip = skip
+            self.from = from
+        }
+    }
+
+    /// The runbook's steps in list order.
+    public var steps: [StepFacts]
+
+    /// A planner over the runbook's steps, in list order.
+    public init(steps: [StepFacts]) { self.steps = steps }
+
+    /// The decisions for resuming a run in `state`.
+    /// - Throws: `ResumeNeedsDecision` listing every instance the operator must decide about,
+    ///   and the flags that decide it; `DiagnosticError` for a flag naming an unknown step.
+    public func plan(_ state: RunState, choices: Choices = Choices()) throws -> ResumePlan {
+        try validate(choices)
+        let fromIndex = choices.from.flatMap { id in steps.firstIndex { $0.id == id } }
+        var decisions: [String: ResumePlan.Decision] = [:]
+        var undecided: [ResumeNeedsDecision.Instance] = []
+        var events: [RunEvent] = []
+        for record in state.steps.values.sorted(by: { $0.key < $1.key }) {
+            let id = StepKey.stepID(of: record.key)
+            guard let index = steps.firstIndex(where: { $0.id == id }) else {
+                // The step is gone from the runbook (only possible with --use-current): leave it alone.
+                decisions[record.key] = .init(.skip, "step '\(id)' is no longer in the runbook")
+                continue
+            }
+            let facts = steps[index]
+            if let fromIndex, index >= fromIndex, !state.rollingBack {
+                decisions[record.key] = .init(.rerun, "--from \(choices.from ?? id)")
+                continue
+            }
+            if let decision = decide(record, facts, state: state, choices: choices) {
+                decisions[record.key] = decision
+                if decision.byOperator {
+                    events.append(RunEvent(.operatorDecision, step: record.key, host: record.host,
+                                           message: "\(decision.action.rawValue): \(decision.reason)"))
+                }
+            } else {
+                undecided.append(.init(key: record.key, stepID: id, rollback: record.rollbackInFlight))
+            }
+        }
+        if let from = choices.from {
+            events.append(RunEvent(.operatorDecision, step: from, message: "from: --from \(from)"))
+        }
+        if !undecided.isEmpty { throw ResumeNeedsDecision(instances: undecided) }
+        // A rollback the operator says was finished by hand (`--skip`) is not run again.
+        let rollbackOrder = state.rollbackRemaining.filter { key in
+            !(decisions[key].map { $0.byOperator && $0.action == .skip } ?? false)
+        }
+        return ResumePlan(decisions: decisions, continuesRollback: state.rollingBack,
+                          rollbackOrder: rollbackOrder, fromStep: state.rollingBack ? nil : choices.from,
+                          decisionEvents: events)
+    }
+
+    /// The decision for an instance the journal knows, or nil when the operator must choose.
+    private func decide(_ record: RunState.StepRecord, _ facts: StepFacts, state: RunState,
+                        choices: Choices) -> ResumePlan.Decision? {
+        if choices.skip.contains(facts.id), record.status.isUnfinished || record.rollbackInFlight {
+            return .init(.skip, "--skip \(facts.id)", byOperator: true)
+        }
+        if choices.rerun.contains(facts.id), record.status.isUnfinished || record.rollbackInFlight {
+            return .init(.rerun, "--rerun \(facts.id)", byOperator: true)
+        }
+        if record.rollbackInFlight {
+            // A rollback command has no verify: re-running it is safe only for idempotent steps.
+            return facts.idempotent ? .init(.rerun, "rollback was in flight; the step is idempotent") : nil
+        }
+        switch record.status {
+        case .succeeded, .skipped, .rolledBack, .rollbackFailed:
+            return .init(.skip, "already \(record.status.rawValue)")
+        case .failed:
+            return .init(.rerun, "failed last time")
+        case .inFlight:
+            if !facts.changesState { return .init(.rerun, "was in flight; read-only") }
+            // Entering the sub-runbook again re-runs nothing by itself: its completed steps are
+            // skipped and its in-flight ones get their own decision (or ask the operator).
+            if facts.usesSubRunbook { return .init(.rerun, "was in flight; its sub-runbook's steps are resumed one by one") }
+            if facts.idempotent { return .init(.rerun, "was in flight; idempotent") }
+            if facts.hasVerify { return .init(.probe, "was in flight; its verify decides") }
+            return nil
+        }
+    }
+
+    private func validate(_ choices: Choices) throws {
+        let known = Set(steps.map(\.id))
+        var problems: [Diagnostic] = []
+        let named = choices.rerun.map { ("--rerun", $0) } + choices.skip.map { ("--skip", $0) }
+            + (choices.from.map { [("--from", $0)] } ?? [])
+        for (flag, id) in named.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) where !known.contains(id) {
+            problems.append(.error("\(flag) \(id): the runbook has no step '\(id)'", at: nil,
+                                   hint: "step ids: \(steps.map(\.id).joined(separator: ", "))"))
+        }
+        for id in choices.rerun.intersection(choices.skip).sorted() {
+            problems.append(.error("step '\(id)' is given to both --rerun and --skip", at: nil))
+        }
+        if !problems.isEmpty { throw DiagnosticError(problems) }
+    }
+}
+
+extension RunState.StepStatus {
+    /// In flight or failed: a resume has to do something about it.
+    var isUnfinished: Bool { self == .inFlight || self == .failed }
+}

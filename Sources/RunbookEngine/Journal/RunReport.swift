@@ -1,0 +1,71 @@
+import RunbookYAML
+import RunbookCore
+
+/// Everything the `runs`, `status` and `audit` commands show about one run, read from its directory.
+public struct RunReport: Sendable {
+    /// The run directory.
+    public var directory: RunDirectory
+    /// Its `run.json`.
+    public var metadata: RunMetadata
+    /// How many journal records were replayed.
+    public var recordCount: Int
+    /// Notes from reading the journal (a torn last line).
+    public var notes: [Diagnostic]
+    /// The state replay rebuilds.
+    public var state: RunState
+    /// Step ids of the pinned runbook in list order (empty when it cannot be parsed).
+    public var stepIDs: [String]
+
+    /// Reads run.json, replays the journal and lists the pinned runbook's steps.
+    /// - Throws: `JournalError` when run.json or the journal cannot be read.
+    public static func load(_ directory: RunDirectory) throws -> RunReport {
+        let metadata = try directory.metadata()
+        let replayed = try JournalReader.replay(directory.journalPath, displayName: directory.journalPath)
+        let pinned = "\(directory.path)/\(metadata.pinnedFile)"
+        let root = try? YAMLParser().parse(contentsOf: pinned)
+        let ids = root?["steps"]?.items?.compactMap { $0["id"]?.text } ?? []
+        return RunReport(directory: directory, metadata: metadata, recordCount: replayed.records, notes: replayed.notes,
+                         state: replayed.state, stepIDs: ids)
+    }
+
+    /// Step ids of the runbook that the journal never saw start, in list order.
+    public var notStarted: [String] {
+        let seen = Set(state.steps.keys.map(StepKey.stepID(of:)))
+        return stepIDs.filter { !seen.contains($0) }
+    }
+
+    /// True when `runbook resume` can continue this run.
+    public var isResumable: Bool {
+        switch state.status {
+        case .failed, .interrupted, .running: true
+        case .rollbackFailed: true
+        case .succeeded, .rolledBack: false
+        }
+    }
+}
+
+/// One row of `runbook runs`.
+public struct RunSummary: Sendable, Hashable {
+    /// The run id.
+    public var runID: String
+    /// The runbook name.
+    public var runbook: String
+    /// A `RunState.Status` raw value, or `unreadable` when the run directory is damaged.
+    public var status: String
+    /// RFC 3339 start time.
+    public var started: String
+    /// Who started the run.
+    public var operatorName: String
+
+    /// The summary of a run; a damaged run directory still gets a row.
+    public static func load(_ directory: RunDirectory) -> RunSummary {
+        guard let report = try? RunReport.load(directory) else {
+            let metadata = try? directory.metadata()
+            return RunSummary(runID: directory.runID, runbook: metadata?.runbook ?? "?", status: "unreadable",
+                              started: metadata?.started ?? "?", operatorName: metadata?.operatorName ?? "?")
+        }
+        return RunSummary(runID: directory.runID, runbook: report.metadata.runbook,
+                          status: report.state.status.rawValue, started: report.metadata.started,
+                          operatorName: report.metadata.operatorName)
+    }
+}

@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Subprocess
+import RunbookYAML
+import RunbookCore
+
+/// One local child process run to completion: its own session and process group, output
+/// streamed chunk by chunk, a timeout and interruption that end the whole process tree.
+///
+/// Both transports use it: `LocalTransport` runs `/bin/sh -c`, `SSHTransport` runs `ssh`.
+struct ChildProcess: Sendable {
+    /// Absolute path, or a bare name looked up in `PATH`.
+    var executable: String
+    var arguments: [String]
+    /// Variables added to (or replacing) the inherited environment.
+    var environment: [String: String]
+    /// Bytes for standard input; nil means `/dev/null`.
+    var stdin: [UInt8]?
+    var timeout: TimeSpan?
+    var gracePeriod: TimeSpan
+
+    /// How the process ended, with what `run` learnt on the way.
+    struct Outcome: Sendable {
+        var status: ExitStatus
+        var duration: TimeSpan
+    }
+
+    /// Called once when a timeout or interruption is about to end the process, before any
+    /// local signal is sent: `SSHTransport` ends the remote command here.
+    typealias StopHook = @Sendable (StopReason) async -> Void
+
+    /// Runs the process, streaming stdout and stderr to `sink` as they arrive.
+    ///
+    /// A timeout or task cancellation runs `beforeStop`, then SIGTERM to the process group,
+    /// SIGKILL after `gracePeriod`, and finally kills any member still running after another
+    /// grace period, so no grandchild survives. A non-zero exit is an outcome, not an error.
+    /// - Throws: `TransportError(.launchFailed)` when the process cannot be started.
+    func run(host: String, sink: any OutputSink, beforeStop: StopHook? = nil) async throws -> Outcome {
+        _ = ignoreBrokenPipes
+        let clock = ContinuousClock()
+        let start = clock.now
+        // An interrupted run starts nothing new.
+        if Task.isCancelled { return Outcome(status: .interrupted, duration: TimeSpan(milliseconds: 0)) }
+        let latch = StopLatch()
+        let leader = GroupLeader()
+        let launched = Task { try await launch(sink: sink, leader: leader) }
+        // Unstructured on purpose: an interrupted run cancels the caller's task, and the stop
+        // sequence (remote kill, SIGTERM, grace, SIGKILL) must still run to the end.
+        let controller = Task {
+            guard let reason = await latch.wait() else { return }
+            await beforeStop?(reason)
+            launched.cancel()
+        }
+        let timer = timeout.map { limit in
+            Task {
+                try? await Task.sleep(for: limit.duration)
+                if !Task.isCancelled { await latch.request(.timedOut) }
+            }
+        }
+        let result = await withTaskCancellationHandler {
+            await launched.result
+        } onCancel: {
+            Task { await latch.request(.interrupted) }
+        }
+        timer?.cancel()
+        await latch.finish()
+        await controller.value
+        let reason = await latch.reason
+        if reason != nil, let group = await leader.group {
+            await Task { await group.drain(grace: gracePeriod.duration) }.value
+        }
+        let duration = TimeSpan(milliseconds: Int((clock.now - start) / .milliseconds(1)))
+        switch (reason, result) {
+        case (.timedOut?, _): return Outcome(status: .timedOut, duration: duration)
+        case (.interrupted?, _): return Outcome(status: .interrupted, duration: duration)
+        case (nil, .success(let status)): return Outcome(status: status, duration: duration)
+        case (nil, .failure(let error)):
+            throw TransportError(.launchFailed, host: host, "could not run \(executable): \(error)")
+        }
+    }
+
+    private var configuration: Configuration {
+        var options = PlatformOptions()
+        // A new session makes the child lead its own process group (so signals reach the whole
+        // tree) and detaches it from our terminal (so Ctrl-C reaches runbook, which then stops
+        // steps gracefully, and a command that opens /dev/tty fails instead of hanging).
+        options.createSession = true
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: gracePeriod.duration),
+        ]
+        var overrides: [Environment.Key: String?] = [:]
+        for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
+        let program: Executable = executable.contains("/")
+            ? .path(.init(executable)) : .name(executable)
+        return Configuration(executable: program, arguments: Arguments(arguments),
+                             environment: .inherit.updating(overrides), platformOptions: options)
+    }
+
+    private func launch(sink: any OutputSink, leader: GroupLeader) async throws -> ExitStatus {
+        let result: TerminationStatus
+        if let bytes = stdin {
+            result = try await Subprocess.run(
+                configuration, input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution in
+                await leader.set(ProcessGroup(id: execution.processIdentifier.value))
+                let writer = execution.standardInputWriter
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        // The command may exit without reading its input: that is its business.
+                        _ = try? await writer.write(bytes)
+                        try? await writer.finish()
+                    }
+                    group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }
+                    group.addTask { try await Self.forward(execution.standardError, to: sink, as: .stderr) }
+                    try await group.waitForAll()
+                }
+            }.terminationStatus
+        } else {
+            result = try await Subprocess.run(
+                configuration, input: .none, output: .sequence, error: .sequence
+            ) { execution in
+                await leader.set(ProcessGroup(id: execution.processIdentifier.value))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }
+                    group.addTask { try await Self.forward(execution.standardError, to: sink, as: .stderr) }
+                    try await group.waitForAll()
+                }
+            }.terminationStatus
+        }
+        switch result {
+        case .exited(let code): return .exited(code)
+        case .signaled(let signal): return .signaled(signal)
+        }
+    }
+
+    /// Hands each chunk to the sink as it arrives; awaiting the sink is the back-pressure that
+    /// keeps memory bounded whatever the command prints.
+    private static func forward(_ stream: SubprocessOutputSequence, to sink: any OutputSink,
+                                as kind: OutputStream) async throws {
+        for try await buffer in stream {
+            let bytes = buffer.withUnsafeBytes { Array($0) }
+            if !bytes.isEmpty { await sink.write(bytes, to: kind) }
+        }
+    }
+}
+
+/// The process group of the running child, known once it has started.
+private actor GroupLeader {
+    private(set) var group: ProcessGroup?
+    func set(_ group: ProcessGroup) { self.group = group }
+}
+
+/// Writing to a pipe whose reader has exited must fail with EPIPE, not kill runbook with
+/// SIGPIPE. Children get default signal dispositions back when they are spawned.
+private let ignoreBrokenPipes: Void = {
+    _ = signal(SIGPIPE, SIG_IGN)
+}()

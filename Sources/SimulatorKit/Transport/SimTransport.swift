@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RunbookCore
+
+/// Reaches a host of a simulated cluster (`runbook-sim`): commands run through `base` (a local
+/// transport) with the simulator's tools first on PATH and the host named in the environment; file
+/// operations map absolute paths onto `<simdir>/hosts/<host>/root`.
+public struct SimTransport: Transport {
+    /// The inventory host this transport reaches.
+    public let host: InventoryHost
+    /// The simulator directory (`runbook sim init`).
+    public let simDirectory: String
+    let base: any Transport
+
+    /// - Parameters:
+    ///   - host: an inventory host whose name (or address) is a host of the simulated cluster.
+    ///   - simDirectory: the simulator directory.
+    ///   - base: runs the command locally (output, timeouts and process-tree teardown are its job).
+    public init(host: InventoryHost, simDirectory: String, base: any Transport) {
+        self.host = host
+        self.simDirectory = simDirectory
+        self.base = base
+    }
+
+    var layout: SimLayout { SimLayout(directory: simDirectory) }
+
+    /// The simulated host's name, or `.unreachable` when the cluster has no such host.
+    func simHost() throws(TransportError) -> String {
+        for candidate in [host.name, host.address] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: layout.tree(of: candidate).root, isDirectory: &isDirectory), isDirectory.boolValue {
+                return candidate
+            }
+        }
+        let known = (try? FileManager.default.contentsOfDirectory(atPath: layout.hostsDirectory)) ?? []
+        if let match = known.first(where: { $0.hasPrefix(host.name + ".") }) { return match }
+        throw TransportError(.unreachable, host: host.name,
+                             "ssh: Could not resolve hostname \(host.name): not a host of the simulated cluster in \(simDirectory)")
+    }
+
+    /// The simulated host, refusing it like ssh would while an `unreachable` fault names it.
+    func reachableSimHost() throws(TransportError) -> String {
+        let name = try simHost()
+        if let state = try? StateStore(directory: simDirectory).read(), state.faults.contains(.unreachable(host: name)) {
+            throw TransportError(.unreachable, host: host.name, "ssh: connect to host \(host.address) port 22: No route to host")
+        }
+        return name
+    }
+
+    /// Where an absolute host path lives on disk.
+    func real(_ path: String) throws(TransportError) -> String {
+        guard path.hasPrefix("/") else {
+            throw TransportError(.fileError, host: host.name, "'\(path)' is not an absolute path")
+        }
+        return layout.tree(of: try reachableSimHost()).real(path)
+    }
+
+    /// Runs through `base` with the simulator on PATH. - Throws: `.unreachable` for hosts outside the cluster.
+    public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {
+        let name = try reachableSimHost()
+        var simulated = request
+        let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        simulated.environment["PATH"] = layout.binDirectory + ":" + path
+        simulated.environment.merge(layout.toolEnvironment(host: name)) { _, tool in tool }
+        return try await base.run(simulated, sink: sink)
+    }
+
+    /// Reads `<host root>/path`; nil when missing.
+    public func readFile(_ path: String) async throws -> [UInt8]? {
+        let target = try real(path)
+        guard FileManager.default.fileExists(atPath: target) else { return nil }
+        guard let data = FileManager.default.contents(atPath: target) else {
+            throw TransportError(.fileError, host: host.name, "cannot read '\(path)'")
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes `<host root>/path` atomically, keeping an existing file's mode.
+    public func writeFile(_ path: String, contents: [UInt8], mode: UInt16?) async throws {
+        let target = try real(path)
+        let directory = (target as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw TransportError(.fileError, host: host.name, "cannot write '\(path)': No such file or directory")
+        }
+        var info = stat()
+        let permissions = stat(target, &info) == 0 ? Int(info.st_mode & 0o7777) : Int(mode ?? 0o644)
+        let temporary = directory + "/.\((target as NSString).lastPathComponent).runbook-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            try Data(contents).write(to: URL(fileURLWithPath: temporary))
+            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary)
+        } catch {
+            unlink(temporary)
+            throw TransportError(.fileError, host: host.name, "cannot write '\(path)': \(error.localizedDescription)")
+        }
+        guard rename(temporary, target) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw TransportError(.fileError, host: host.name, "cannot write '\(path)': \(reason)")
+        }
+    }
+
+    /// Renames inside the host root.
+    public func moveFile(from: String, to: String) async throws {
+        let source = try real(from), destination = try real(to)
+        guard rename(source, destination) == 0 else {
+            throw TransportError(.fileError, host: host.name, "cannot move '\(from)' to '\(to)': \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Removes inside the host root; no error when already gone.
+    public func removeFile(_ path: String) async throws {
+        let target = try real(path)
+        guard unlink(target) == 0 || errno == ENOENT else {
+            throw TransportError(.fileError, host: host.name, "cannot remove '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+}
