@@ -26,7 +26,7 @@ struct AuditShowCommand: AsyncParsableCommand {
         discussion: "With --output json, prints the journal records as a JSON array, exactly as journaled.")
 
     @OptionGroup var state: StateDirectoryOptions
-    @Option(help: "text (a table) or json (the journal records).")
+    @Option(help: "text (a table), json (the journal records) or markdown (for a change ticket).")
     var output: OutputFormat = .text
     @Argument(help: "The run: id, id prefix or directory.")
     var run: String
@@ -39,6 +39,11 @@ struct AuditShowCommand: AsyncParsableCommand {
             case .text:
                 print(AuditTimeline().render(contents.records))
                 for note in contents.notes { print(DiagnosticRenderer(colour: false).render(note)) }
+            case .markdown:
+                let report = try AuditVerifier.verify(directory.journalPath, displayName: directory.journalPath)
+                let chain: Result<String, AuditChainProblem> = report.problem.map { .failure(AuditChainProblem(message: $0.description)) }
+                    ?? .success(report.lastHash)
+                print(AuditMarkdownRenderer().render(contents.records, chain: chain), terminator: "")
             case .json:
                 let lines = contents.records.map { String(decoding: JournalLineEncoder.encode($0), as: UTF8.self) }
                 print("[\n" + lines.joined(separator: ",\n") + "\n]")

@@ -29,8 +29,17 @@ enum CLIOutput {
     }
 }
 
-/// `--output`: the formats a subcommand can print. Each subcommand names the ones it accepts
-/// in its help; `text` is for people, `json` for programs.
+/// `--output`: the formats a subcommand can print. `text` is for people, `json` for programs,
+/// `markdown` for change tickets. Each subcommand names the ones it accepts in its help and
+/// refuses the others with a usage error (exit 2).
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, markdown
+
+    /// Refuses a format the subcommand cannot print.
+    /// - Throws: `ValidationError` naming the formats it can.
+    func require(_ allowed: [OutputFormat], for command: String) throws {
+        guard allowed.contains(self) else {
+            throw ValidationError("--output \(rawValue) is not available for \(command) (choose \(allowed.map(\.rawValue).joined(separator: " or ")))")
+        }
+    }
 }

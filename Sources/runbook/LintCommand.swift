@@ -44,6 +44,7 @@ struct LintCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one runbook file, e.g. runbook lint runbooks/drain-node.yaml") }
+        try output.require([.text, .json], for: "lint")
     }
 
     func run() async throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunbookYAML
 import RunbookCore
+import RunbookTerminal
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,7 @@ struct PlanCommand: ParsableCommand {
             help: ArgumentHelp("Plan against a simulated cluster kept in DIR (created when missing; `--sim` alone: a fresh one): its inventory, and its files for diffs. Nothing is changed.", valueName: "dir"))
     var simDirectory: String?
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "text, json, or markdown (for a change ticket).")
     var output: OutputFormat = .text
 
     func run() throws {
@@ -55,7 +56,11 @@ struct PlanCommand: ParsableCommand {
             }
             let plan = try PlanPipeline(load: loadRunbook, fileReader: sim?.fileReader ?? readLocal)
                 .plan(file: file, assignments: params, paramsFile: paramsFile, inventoryPath: inventory ?? sim?.inventoryPath)
-            print(output == .json ? PlanJSON.encode(plan) : PlanTextRenderer().render(plan), terminator: "")
+            switch output {
+            case .text: print(PlanTextRenderer().render(plan), terminator: "")
+            case .json: print(PlanJSON.encode(plan), terminator: "")
+            case .markdown: print(PlanMarkdownRenderer().render(plan), terminator: "")
+            }
         } catch {
             throw CLIOutput.invalid(error)
         }

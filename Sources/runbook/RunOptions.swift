@@ -10,8 +10,6 @@ import RunbookTerminal
 
 /// Flags shared by `run` and `resume`: how the engine runs, who runs it, where state goes.
 struct RunOptions: ParsableArguments {
-    /// How progress is shown.
-
     @Option(help: "At most this many step instances run at once.")
     var parallel: Int = 4
 
@@ -34,6 +32,7 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
+        try output.require([.text, .json], for: "run and resume")
     }
 
     /// The settings for a run with these flags and the given transports.

@@ -46,6 +46,8 @@ struct SimCommand: AsyncParsableCommand {
         @Argument(help: "Simulator directory.") var directory: String = ".runbook/sim"
         @Option(help: "text (a summary) or json (the whole state).") var output: OutputFormat = .text
 
+        func validate() throws { try output.require([.text, .json], for: "sim state") }
+
         func run() async throws {
             do {
                 let sim = try SimCluster(at: directory)

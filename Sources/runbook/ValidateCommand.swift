@@ -30,6 +30,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one runbook file, e.g. runbook validate runbooks/drain-node.yaml") }
+        try output.require([.text, .json], for: "validate")
         guard maxDocumentSize > 0 else { throw ValidationError("--max-document-size must be a positive number of bytes") }
     }
 
@@ -44,9 +45,10 @@ struct ValidateCommand: AsyncParsableCommand {
                 if output == .text { print("ok: \(file) (\(runbook.steps.count) step\(runbook.steps.count == 1 ? "" : "s"))") }
             } catch {
                 failed = true
-                switch output {
-                case .text: CLIOutput.printError(renderer.render(error.diagnostics))
-                case .json: diagnostics += error.diagnostics.map { DiagnosticJSON($0, file: file) }
+                if output == .json {
+                    diagnostics += error.diagnostics.map { DiagnosticJSON($0, file: file) }
+                } else {
+                    CLIOutput.printError(renderer.render(error.diagnostics))
                 }
             }
         }

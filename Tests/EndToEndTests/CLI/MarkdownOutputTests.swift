@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `plan --output markdown` and `audit RUN --output markdown`, for change tickets, compared with
+/// reviewed golden files in Tests/Golden/markdown (record with RECORD_GOLDEN=1, like the plans).
+@Suite struct MarkdownOutputTests {
+    static let goldenDirectory = CLI.root.appendingPathComponent("Tests/Golden/markdown")
+
+    @Test func planOfDrainNodeMatchesTheGoldenFile() throws {
+        let result = try CLI.run(["plan", "runbooks/drain-node.yaml", "--inventory", "examples/inventory.yaml",
+                                  "--param", "node=node-1.example.com", "--param", "delete_local_data=true",
+                                  "--output", "markdown"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr == "")
+        try Self.compare(result.stdout, golden: "drain-node.plan.md")
+    }
+
+    @Test func auditOfASmallRunMatchesTheGoldenFile() throws {
+        let scratch = try Scratch()
+        let runbook = try scratch.write("small.yaml", """
+            runbook: small
+            title: A small run | with a pipe
+            steps:
+              - id: hello
+                run: echo 'hello `world`'
+                idempotent: true
+              - id: check
+                check: { run: "true" }
+
+            """)
+        let state = scratch.path("state")
+        let run = try CLI.run(["run", runbook, "--state-dir", state, "--operator", "alice", "--yes"])
+        #expect(run.status == 0, "\(run)")
+        let id = try #require(try FileManager.default.contentsOfDirectory(atPath: state + "/runs").first { !$0.hasPrefix(".") })
+        let result = try CLI.run(["audit", id, "--state-dir", state, "--output", "markdown"])
+        #expect(result.status == 0, "\(result)")
+        let normalised = result.stdout
+            .replacingOccurrences(of: id, with: "RUN-ID")
+            .replacingOccurrences(of: scratch.url.path, with: "SCRATCH")
+            .replacing(#/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/#, with: "TIME")
+            .replacing(#/[0-9a-f]{64}/#, with: "SHA256")
+            .replacing(#/\| \d+(\.\d)?m?s \|/#, with: "| DURATION |")
+        try Self.compare(normalised, golden: "small.audit.md")
+    }
+
+    @Test func markdownIsRefusedWhereItIsNotOffered() throws {
+        let result = try CLI.run(["validate", "runbooks/drain-node.yaml", "--output", "markdown"])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("--output markdown is not available for validate (choose text or json)"))
+    }
+
+    static func compare(_ actual: String, golden name: String) throws {
+        let file = goldenDirectory.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
+            try actual.write(to: file, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(file.path): review it, then run without RECORD_GOLDEN")
+            return
+        }
+        let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
+                                    "no golden file \(file.path): record it with RECORD_GOLDEN=1 and review it")
+        #expect(actual == expected, "\(name): \(GoldenPlanTests.firstDifference(actual, expected))")
+    }
+}
