@@ -20,6 +20,7 @@ let package = Package(
     // The arrows of the pipeline, held by the compiler (docs/design.md has the picture):
     // RunbookYAML <- RunbookCore <- RunbookEngine <- RunbookTerminal <- runbook
     //                RunbookCore <- SimulatorKit  <- runbook-sim, runbook
+    //                RunbookEngine, SimulatorKit <- RunbookScenarios <- runbook
     targets: [
         .systemLibrary(
             name: "CYAML",
@@ -45,12 +46,15 @@ let package = Package(
         .target(name: "RunbookTerminal", dependencies: ["RunbookEngine"], swiftSettings: strict),
         // The simulated OpenShift 3.11 cluster: its state, host trees, tools and transport.
         .target(name: "SimulatorKit", dependencies: ["RunbookCore"], swiftSettings: strict),
+        // `runbook test`: rehearsal scenarios (YAML) run in simulators of their own.
+        .target(name: "RunbookScenarios", dependencies: ["RunbookEngine", "SimulatorKit"], swiftSettings: strict),
         .executableTarget(
             name: "runbook",
             dependencies: [
                 "RunbookCore",
                 "RunbookEngine",
                 "RunbookTerminal",
+                "RunbookScenarios",
                 "SimulatorKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -15,7 +15,7 @@ struct RunbookCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, RunCommand.self, ResumeCommand.self, RunsCommand.self,
-            StatusCommand.self, AuditCommand.self, SimCommand.self, GraphCommand.self, ListCommand.self, LintCommand.self,
+            StatusCommand.self, AuditCommand.self, SimCommand.self, GraphCommand.self, ListCommand.self, LintCommand.self, TestCommand.self,
         ]
     )
 

@@ -10,7 +10,7 @@ import Testing
         for directory in ["runbooks", "examples"] {
             let base = CLI.root.appendingPathComponent(directory)
             guard let walker = FileManager.default.enumerator(atPath: base.path) else { continue }
-            for case let path as String in walker where path.hasSuffix(".yaml") {
+            for case let path as String in walker where path.hasSuffix(".yaml") && !path.hasSuffix(".test.yaml") {
                 let text = try String(contentsOf: base.appendingPathComponent(path), encoding: .utf8)
                 if text.contains("\nrunbook:") || text.hasPrefix("runbook:") { files.append("\(directory)/\(path)") }
             }

@@ -1,0 +1,38 @@
+import SimulatorKit
+
+/// The cluster checks of a scenario, against the simulated cluster's end state.
+enum ClusterAssertions {
+    /// nil when the check holds, else "expected …, got …".
+    static func problem(_ check: Scenario.ClusterCheck, in state: ClusterState, cluster: SimCluster) -> String? {
+        switch check {
+        case .nodeSchedulable(let name, let expected):
+            guard let node = state.node(name) else { return "node \(name): expected it to exist, it does not" }
+            return node.schedulable == expected ? nil
+                : "node \(name): expected schedulable \(expected), got \(node.schedulable)"
+        case .podsOn(let name, let expected):
+            let count = state.pods.filter { pod in
+                guard pod.node == name else { return false }
+                if case .daemonSet = pod.owner { return false }
+                return true
+            }.count
+            return count == expected ? nil : "pods on \(name) (not DaemonSet pods): expected \(expected), got \(count)"
+        case .etcdMembers(let expected):
+            let names = state.etcdMembers.map(\.name).sorted()
+            return names == expected.sorted() ? nil
+                : "etcd members: expected \(expected.sorted().joined(separator: ", ")), got \(names.joined(separator: ", "))"
+        case .haproxyBackends(let host, let expected):
+            guard let found = state.host(host)?.haproxyBackends else { return "host \(host): not in the cluster" }
+            return found.sorted() == expected.sorted() ? nil
+                : "haproxy backends on \(host): expected \(expected.sorted().joined(separator: ", ")), got \(found.sorted().joined(separator: ", "))"
+        case .fileContains(let host, let path, let text, let present):
+            let content = SimLayout(directory: cluster.directory).tree(of: host).read(path)
+            let contains = content?.contains(text) ?? false
+            if contains == present { return nil }
+            return "\(host):\(path): expected it \(present ? "to contain" : "not to contain") '\(text)'"
+                + (content == nil ? " (the file does not exist)" : "")
+        case .volumeGroupFreeAtLeast(let host, let least):
+            guard let storage = state.host(host)?.storage else { return "host \(host): no docker storage" }
+            return storage.vgFreeMiB >= least ? nil : "free space in \(storage.volumeGroup) on \(host): expected at least \(least) MiB, got \(storage.vgFreeMiB)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import RunbookYAML
+
+/// A rehearsal scenario (`*.test.yaml`): a runbook and its params, the simulated cluster, faults,
+/// an optional kill and resume, and what must hold at the end. `runbook test` runs each in a
+/// simulator of its own. The format is documented in docs/scenarios.md.
+public struct Scenario: Sendable, Hashable {
+    /// A fault injected before the run, as `runbook sim fault` takes it (`drain-fails node-1`).
+    public struct FaultLine: Sendable, Hashable {
+        public var words: [String]
+        public var location: SourceLocation
+    }
+
+    /// `kill_at` + `resume`: a crash of `runbook` and what the operator decides afterwards.
+    public struct Crash: Sendable, Hashable {
+        /// SIGKILL `runbook` as soon as this step (id or instance key) has started.
+        public var step: String
+        public var rerun: [String]
+        public var skip: [String]
+        /// Clear every fault before resuming (the operator fixed the cause).
+        public var clearFaults: Bool
+    }
+
+    /// One assertion on the simulated cluster after the run.
+    public enum ClusterCheck: Sendable, Hashable {
+        case nodeSchedulable(node: String, Bool)
+        /// Pods on the node that are not DaemonSet pods.
+        case podsOn(node: String, count: Int)
+        case etcdMembers([String])
+        case haproxyBackends(host: String, [String])
+        case fileContains(host: String, path: String, text: String, present: Bool)
+        case volumeGroupFreeAtLeast(host: String, mebibytes: Int)
+    }
+
+    public struct Expectations: Sendable, Hashable {
+        public var exit: Int32?
+        /// Step id -> the state every one of its instances ended in (`succeeded`, `failed`,
+        /// `skipped`, `rolled_back`, `not_run`).
+        public var steps: [(state: String, ids: [String], location: SourceLocation)]
+        public var cluster: [(ClusterCheck, SourceLocation)]
+
+        public static func == (a: Expectations, b: Expectations) -> Bool {
+            a.exit == b.exit && a.steps.map(\.ids) == b.steps.map(\.ids) && a.steps.map(\.state) == b.steps.map(\.state)
+                && a.cluster.map(\.0) == b.cluster.map(\.0)
+        }
+
+        public func hash(into h: inout Hasher) {
+            h.combine(exit)
+            for s in steps { h.combine(s.state); h.combine(s.ids) }
+            for c in cluster { h.combine(c.0) }
+        }
+    }
+
+    public var name: String
+    /// The scenario file.
+    public var file: String
+    /// The runbook, resolved against the scenario file's directory.
+    public var runbook: String
+    /// `--param` assignments, `name=value`.
+    public var params: [String]
+    /// A cluster description file, resolved like `runbook`; nil: the guide's default cluster.
+    public var cluster: String?
+    public var faults: [FaultLine]
+    public var crash: Crash?
+    public var expect: Expectations
+    public var location: SourceLocation
+}

@@ -1,0 +1,189 @@
+import Foundation
+import RunbookYAML
+
+/// Reads `*.test.yaml` files into `Scenario`s: every problem reported at its file:line:column,
+/// in one pass, with did-you-mean for unknown keys, like runbooks.
+public struct ScenarioLoader: Sendable {
+    /// A loader.
+    public init() {}
+
+    static let topKeys = ["scenario", "runbook", "params", "cluster", "faults", "kill_at", "resume", "expect"]
+    static let resumeKeys = ["rerun", "skip", "clear_faults"]
+    static let stepStates = ["succeeded", "failed", "skipped", "rolled_back", "not_run"]
+    static let expectKeys = ["exit", "cluster"] + stepStates
+    static let clusterKeys = ["node", "pods_on", "etcd_members", "haproxy_backends", "file", "vg_free_mib"]
+
+    /// Loads one scenario file.
+    /// - Throws: `DiagnosticError` with every problem found.
+    public func load(contentsOf path: String) throws(DiagnosticError) -> Scenario {
+        let root = try YAMLParser().parse(contentsOf: path)
+        var errors: [Diagnostic] = []
+        guard let pairs = root.pairs else {
+            throw DiagnosticError(.error("a scenario is a mapping with 'scenario', 'runbook' and 'expect', found \(root.kindName)",
+                                         at: root.location))
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        func resolve(_ relative: String) -> String {
+            relative.hasPrefix("/") ? relative : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(relative)
+        }
+        var name: String?, runbook: String?, cluster: String?
+        var params: [String] = [], faults: [Scenario.FaultLine] = []
+        var killAt: String?, killLocation: SourceLocation?
+        var rerun: [String] = [], skip: [String] = [], clearFaults = false, resumeNode: Node?
+        var expect = Scenario.Expectations(exit: nil, steps: [], cluster: [])
+        var expectSeen = false
+        for pair in pairs {
+            let key = pair.key.text ?? ""
+            let value = pair.value
+            switch key {
+            case "scenario": name = string(value, "scenario", &errors)
+            case "runbook": runbook = string(value, "runbook", &errors).map(resolve)
+            case "cluster": cluster = string(value, "cluster", &errors).map(resolve)
+            case "params":
+                guard let entries = value.pairs else {
+                    errors.append(.error("'params' must be a mapping of param names to values, found \(value.kindName)", at: value.location))
+                    continue
+                }
+                for entry in entries {
+                    let text = entry.value.items.map { $0.compactMap(\.text).joined(separator: ",") } ?? entry.value.text ?? ""
+                    params.append("\(entry.key.text ?? "")=\(text)")
+                }
+            case "faults":
+                // `unhealthy-etcd master-1` or, when an argument has spaces, a list of words.
+                for item in list(value, "faults", &errors) {
+                    if let words = item.items {
+                        faults.append(.init(words: words.compactMap(\.text), location: item.location))
+                    } else if let text = string(item, "a fault", &errors) {
+                        faults.append(.init(words: text.split(separator: " ").map(String.init), location: item.location))
+                    }
+                }
+            case "kill_at": killAt = string(value, "kill_at", &errors); killLocation = value.location
+            case "resume":
+                resumeNode = value
+                guard let entries = value.pairs else {
+                    errors.append(.error("'resume' must be a mapping with \(Self.resumeKeys.joined(separator: ", ")), found \(value.kindName)", at: value.location))
+                    continue
+                }
+                for entry in entries {
+                    switch entry.key.text ?? "" {
+                    case "rerun": rerun = list(entry.value, "rerun", &errors).compactMap { string($0, "a step", &errors) }
+                    case "skip": skip = list(entry.value, "skip", &errors).compactMap { string($0, "a step", &errors) }
+                    case "clear_faults": clearFaults = entry.value.text == "true"
+                    default: errors.append(unknown(entry.key, among: Self.resumeKeys, in: "resume"))
+                    }
+                }
+            case "expect":
+                expectSeen = true
+                expect = expectations(value, &errors)
+            default: errors.append(unknown(pair.key, among: Self.topKeys, in: "a scenario"))
+            }
+        }
+        if name == nil { errors.append(.error("missing 'scenario' (its name)", at: root.location)) }
+        if runbook == nil { errors.append(.error("missing 'runbook' (the file to rehearse, relative to this file)", at: root.location)) }
+        if !expectSeen { errors.append(.error("missing 'expect': a scenario must assert something", at: root.location)) }
+        if let resumeNode, killAt == nil {
+            errors.append(.error("'resume' needs 'kill_at' (a run is resumed after it was killed)", at: resumeNode.location))
+        }
+        if let runbook, !FileManager.default.fileExists(atPath: runbook) {
+            errors.append(.error("runbook '\(runbook)' not found", at: pairs.first { $0.key.text == "runbook" }?.value.location))
+        }
+        if !errors.isEmpty { throw DiagnosticError(errors) }
+        _ = killLocation
+        return Scenario(name: name ?? "", file: path, runbook: runbook ?? "", params: params, cluster: cluster,
+                        faults: faults,
+                        crash: killAt.map { .init(step: $0, rerun: rerun, skip: skip, clearFaults: clearFaults) },
+                        expect: expect, location: root.location)
+    }
+
+    private func expectations(_ node: Node, _ errors: inout [Diagnostic]) -> Scenario.Expectations {
+        var result = Scenario.Expectations(exit: nil, steps: [], cluster: [])
+        guard let pairs = node.pairs else {
+            errors.append(.error("'expect' must be a mapping, found \(node.kindName)", at: node.location))
+            return result
+        }
+        for pair in pairs {
+            let key = pair.key.text ?? ""
+            if key == "exit" {
+                guard let code = pair.value.text.flatMap(Int32.init) else {
+                    errors.append(.error("'exit' must be an integer, found \(pair.value.kindName)", at: pair.value.location))
+                    continue
+                }
+                result.exit = code
+            } else if Self.stepStates.contains(key) {
+                let ids = list(pair.value, key, &errors).compactMap { string($0, "a step id", &errors) }
+                result.steps.append((key, ids, pair.value.location))
+            } else if key == "cluster" {
+                for item in list(pair.value, "cluster", &errors) {
+                    if let check = clusterCheck(item, &errors) { result.cluster.append((check, item.location)) }
+                }
+            } else {
+                errors.append(unknown(pair.key, among: Self.expectKeys, in: "expect"))
+            }
+        }
+        return result
+    }
+
+    private func clusterCheck(_ node: Node, _ errors: inout [Diagnostic]) -> Scenario.ClusterCheck? {
+        guard let pairs = node.pairs, let first = pairs.first else {
+            errors.append(.error("a cluster check is a mapping such as {node: NAME, schedulable: true}, found \(node.kindName)", at: node.location))
+            return nil
+        }
+        func field(_ name: String) -> Node? { pairs.first { $0.key.text == name }?.value }
+        func required(_ name: String) -> String? {
+            guard let text = field(name)?.text else {
+                errors.append(.error("this '\(first.key.text ?? "")' check needs '\(name)'", at: node.location))
+                return nil
+            }
+            return text
+        }
+        switch first.key.text ?? "" {
+        case "node":
+            guard let name = first.value.text, let flag = required("schedulable") else { return nil }
+            return .nodeSchedulable(node: name, flag == "true")
+        case "pods_on":
+            guard let name = first.value.text, let count = required("count").flatMap(Int.init) else { return nil }
+            return .podsOn(node: name, count: count)
+        case "etcd_members":
+            return .etcdMembers(list(first.value, "etcd_members", &errors).compactMap(\.text))
+        case "haproxy_backends":
+            guard let host = first.value.text, let equals = field("equals") else {
+                errors.append(.error("haproxy_backends needs a host and 'equals: [..]'", at: node.location))
+                return nil
+            }
+            return .haproxyBackends(host: host, list(equals, "equals", &errors).compactMap(\.text))
+        case "file":
+            guard let host = first.value.text, let path = required("path") else { return nil }
+            if let text = field("contains")?.text { return .fileContains(host: host, path: path, text: text, present: true) }
+            if let text = field("not_contains")?.text { return .fileContains(host: host, path: path, text: text, present: false) }
+            errors.append(.error("a file check needs 'contains' or 'not_contains'", at: node.location))
+            return nil
+        case "vg_free_mib":
+            guard let host = first.value.text, let least = required("at_least").flatMap(Int.init) else { return nil }
+            return .volumeGroupFreeAtLeast(host: host, mebibytes: least)
+        default:
+            errors.append(unknown(first.key, among: Self.clusterKeys, in: "a cluster check"))
+            return nil
+        }
+    }
+
+    private func string(_ node: Node, _ what: String, _ errors: inout [Diagnostic]) -> String? {
+        guard let text = node.text, !text.isEmpty else {
+            errors.append(.error("\(what) must be a non-empty string, found \(node.kindName)", at: node.location))
+            return nil
+        }
+        return text
+    }
+
+    private func list(_ node: Node, _ what: String, _ errors: inout [Diagnostic]) -> [Node] {
+        guard let items = node.items else {
+            errors.append(.error("'\(what)' must be a list, found \(node.kindName)", at: node.location))
+            return []
+        }
+        return items
+    }
+
+    private func unknown(_ key: Node, among known: [String], in what: String) -> Diagnostic {
+        let text = key.text ?? ""
+        return .error("unknown key '\(text)' in \(what)\(DidYouMean.clause(for: text, among: known))", at: key.location)
+    }
+}

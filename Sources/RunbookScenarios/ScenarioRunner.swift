@@ -1,0 +1,116 @@
+import Foundation
+import RunbookEngine
+import SimulatorKit
+
+/// Runs scenarios, each in a simulator and state directory of its own, up to `jobs` at once.
+public struct ScenarioRunner: Sendable {
+    /// The `runbook` binary (this process's own executable).
+    public var binary: String
+    /// The `runbook-sim` tools the simulators link to.
+    public var toolPath: String
+    /// Keep every scenario's directory, not only the failed ones.
+    public var keep: Bool
+
+    /// Creates a value with every field given.
+    public init(binary: String, toolPath: String, keep: Bool = false) {
+        self.binary = binary
+        self.toolPath = toolPath
+        self.keep = keep
+    }
+
+    /// Runs every scenario; `report` is called as each one ends (from a worker thread, serially).
+    public func run(_ scenarios: [Scenario], jobs: Int, report: @escaping @Sendable (ScenarioOutcome) -> Void) -> [ScenarioOutcome] {
+        let results = OutcomeList(count: scenarios.count)
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = max(1, jobs)
+        for (index, scenario) in scenarios.enumerated() {
+            queue.addOperation {
+                let outcome = self.run(scenario)
+                results.set(index, outcome, then: report)
+            }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        return results.all
+    }
+
+    /// Runs one scenario.
+    public func run(_ scenario: Scenario) -> ScenarioOutcome {
+        let started = Date()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-test-\(UUID().uuidString)").path
+        var outcome = ScenarioOutcome(scenario: scenario, failures: [], runID: nil, workDirectory: work, seconds: 0)
+        do {
+            try execute(scenario, in: work, into: &outcome)
+        } catch {
+            outcome.failures.append("could not run the scenario: \(error)")
+        }
+        outcome.seconds = Date().timeIntervalSince(started)
+        if outcome.passed, !keep { try? FileManager.default.removeItem(atPath: work) }
+        return outcome
+    }
+
+    private func execute(_ scenario: Scenario, in work: String, into outcome: inout ScenarioOutcome) throws {
+        let simDirectory = work + "/sim", state = work + "/state"
+        let description = try scenario.cluster.map { path throws in try ClusterDescription.load(contentsOf: path) } ?? .default
+        let cluster = try SimCluster.create(at: simDirectory, description: description, toolPath: toolPath)
+        for fault in scenario.faults { try cluster.inject(try Fault.parse(fault.words)) }
+        let launcher = ProcessLauncher(binary: binary)
+        let arguments = ["run", scenario.runbook, "--sim", simDirectory, "--state-dir", state, "--yes", "--output", "json",
+                         "--operator", "runbook-test"] + scenario.params.flatMap { ["--param", $0] }
+        var result = try launcher.run(arguments, stderrPath: work + "/run.stderr", killWhenStarted: scenario.crash?.step)
+        outcome.runID = runID(in: state)
+        if let crash = scenario.crash {
+            guard result.killed else {
+                outcome.failures.append("kill_at: step '\(crash.step)' never started (the run ended with exit \(result.status))")
+                return
+            }
+            guard let id = outcome.runID else {
+                outcome.failures.append("kill_at: the killed run left no run directory to resume")
+                return
+            }
+            if crash.clearFaults { try cluster.clearFaults() }
+            let decisions = crash.rerun.flatMap { ["--rerun", $0] } + crash.skip.flatMap { ["--skip", $0] }
+            result = try launcher.run(["resume", id, "--state-dir", state, "--yes", "--output", "json", "--operator", "runbook-test"]
+                                      + decisions, stderrPath: work + "/resume.stderr")
+        }
+        if let exit = scenario.expect.exit, exit != result.status {
+            let stderr = (try? String(contentsOfFile: work + (scenario.crash == nil ? "/run.stderr" : "/resume.stderr"), encoding: .utf8)) ?? ""
+            let last = stderr.split(separator: "\n").suffix(3).joined(separator: " | ")
+            outcome.failures.append("exit: expected \(exit), got \(result.status)\(last.isEmpty ? "" : " (stderr: \(last))")")
+        }
+        let records = try outcome.runID.map { try JournalReader.read(state + "/runs/\($0)/journal.jsonl").records } ?? []
+        let states = StepStates(records)
+        for expectation in scenario.expect.steps {
+            for id in expectation.ids {
+                let found = states.states(of: id)
+                if found != [expectation.state] {
+                    outcome.failures.append("step '\(id)': expected \(expectation.state), got \(found.sorted().joined(separator: ", "))")
+                }
+            }
+        }
+        let end = try cluster.state()
+        for (check, _) in scenario.expect.cluster {
+            if let problem = ClusterAssertions.problem(check, in: end, cluster: cluster) { outcome.failures.append(problem) }
+        }
+    }
+
+    private func runID(in state: String) -> String? {
+        let runs = (try? FileManager.default.contentsOfDirectory(atPath: state + "/runs")) ?? []
+        return runs.filter { !$0.hasPrefix(".") }.sorted().last
+    }
+}
+
+/// Results filled in by worker threads, reported one at a time.
+private final class OutcomeList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [ScenarioOutcome?]
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ outcome: ScenarioOutcome, then report: (ScenarioOutcome) -> Void) {
+        lock.withLock {
+            items[index] = outcome
+            report(outcome)
+        }
+    }
+
+    var all: [ScenarioOutcome] { lock.withLock { items.compactMap { $0 } } }
+}
