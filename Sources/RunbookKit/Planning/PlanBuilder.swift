@@ -26,7 +26,9 @@ struct PlanBuilder {
                 let planned = try plan(step, in: runbook, context: context, graph: graph, prefix: prefix, parent: parent, level: level)
                 out.append(planned)
                 if case .use(let use) = step.action, depth < 16 {
-                    let (children, _) = try expand(use, step: step, in: runbook, context: context, prefix: prefix, level: level, depth: depth)
+                    var (children, _) = try expand(use, step: step, in: runbook, context: context, prefix: prefix, level: level, depth: depth)
+                    // A `use` whose `when` is false runs none of its sub-runbook: the plan marks every step of it.
+                    if planned.when?.value == false { children = children.map(Self.skipped) }
                     out += children
                     if fixedLevel == nil, let li = levels.firstIndex(where: { $0.contains(prefix + id) }),
                        let at = levels[li].firstIndex(of: prefix + id) {
@@ -106,6 +108,15 @@ struct PlanBuilder {
             timeout: step.timeout?.description, retries: step.retries.map(Self.describe),
             onFailure: step.onFailure.rawValue, idempotent: step.idempotent, parent: parent,
             maxParallel: step.maxParallel ?? step.forEach?.maxParallel, maxFailures: step.maxFailures ?? step.forEach?.maxFailures)
+    }
+
+    /// `step` with every invocation marked as not running.
+    private static func skipped(_ step: PlannedStep) -> PlannedStep {
+        var out = step
+        for i in out.invocations.indices { out.invocations[i].skipped = true }
+        for i in out.rollback.indices { out.rollback[i].skipped = true }
+        for i in out.verify.indices { out.verify[i].skipped = true }
+        return out
     }
 
     private static func describe(_ c: Capture) -> String {

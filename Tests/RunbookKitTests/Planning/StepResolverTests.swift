@@ -1,3 +1,4 @@
+import Foundation
 import RunbookKit
 import Testing
 import TestSupport
@@ -8,15 +9,17 @@ import TestSupport
 struct StepResolverTests {
     static let inventory = Inventory(hosts: [InventoryHost(name: "m0"), InventoryHost(name: "m1")], groups: ["masters": ["m0", "m1"]])
 
-    /// Loads `main` (and `sub` as `t/sub.yaml`) as the CLI does.
+    /// Loads `main` (and `sub` beside it as `sub.yaml`) from a temporary directory, as the CLI does.
     static func checked(_ main: String, sub: String? = nil) throws -> RunbookValidation.Checked {
-        let texts = ["t/main.yaml": main, "t/sub.yaml": sub ?? ""]
+        let h = try EngineHarness()
+        try main.write(toFile: h.path("main.yaml"), atomically: true, encoding: .utf8)
+        if let sub { try sub.write(toFile: h.path("sub.yaml"), atomically: true, encoding: .utf8) }
         return try RunbookValidation(load: { (path: String) throws(DiagnosticError) -> Runbook in
-            try RunbookLoader().load(bytes: Array((texts[path] ?? "").utf8), file: path)
-        }).check(file: "t/main.yaml", inventory: inventory)
+            try RunbookLoader().load(contentsOf: path)
+        }).check(file: h.path("main.yaml"), inventory: inventory)
     }
 
-    static func plan(_ c: RunbookValidation.Checked, _ assignments: [String] = []) throws -> Plan {
+    static func plan(_ c: RunbookValidation.Checked, _ assignments: [String] = []) throws(DiagnosticError) -> Plan {
         let params = try ParamResolver(environment: [:]).resolve(c.runbook, assignments: assignments)
         return try Planner().plan(runbook: c.runbook, params: params, inventory: inventory, subRunbooks: c.subRunbooks)
     }
@@ -51,14 +54,14 @@ struct StepResolverTests {
                 on: ${{ params.target }}
                 run: echo here
             """)
-        #expect(Self.planError(c) == "t/main.yaml:6:9: error: 'on: ${{ params.target }}' is empty: a step with 'on' never runs on this machine instead")
+        #expect(Self.planError(c)?.hasSuffix("/main.yaml:6:9: error: 'on: ${{ params.target }}' is empty: a step with 'on' never runs on this machine instead") == true)
         #expect(Self.planError(c, ["target=m1"]) == nil)
     }
 
     @Test("an `on` that becomes empty or unknown only at run time fails its step with a clear message; nothing runs there")
     func emptyOnAtRunTime() async throws {
-        for (value, message) in [("", "t/main.yaml:8:9: error: 'on: ${{ steps.pick.outputs.h }}' is empty: a step with 'on' never runs on this machine instead"),
-                                 ("nohost", "t/main.yaml:8:9: error: 'on: nohost' is not a host or group of the inventory")] {
+        for (value, message) in [("", "/main.yaml:8:9: error: 'on: ${{ steps.pick.outputs.h }}' is empty: a step with 'on' never runs on this machine instead"),
+                                 ("nohost", "/main.yaml:8:9: error: 'on: nohost' is not a host or group of the inventory")] {
             let c = try Self.checked("""
                 runbook: on-capture
                 steps:
@@ -75,7 +78,7 @@ struct StepResolverTests {
             let (outcome, events, commands) = try await Self.run(c)
             #expect(outcome.status == .rolledBack)
             #expect(outcome.failedStep == "where")
-            #expect(events.first { $0.kind == .stepFailed }?.message == message)
+            #expect(events.first { $0.kind == .stepFailed }?.message?.hasSuffix(message) == true)
             #expect(commands == [.init(host: "localhost", command: "echo h=\(value)")])
         }
     }
@@ -91,7 +94,7 @@ struct StepResolverTests {
                 when: ${{ params.go }}
                 run: echo a
             """)
-        #expect(Self.planError(planned) == "t/main.yaml:6:11: error: a condition must be a bool, found string")
+        #expect(Self.planError(planned)?.hasSuffix("/main.yaml:6:11: error: a condition must be a bool, found string") == true)
         let captured = try Self.checked("""
             runbook: when-capture
             steps:
@@ -106,7 +109,7 @@ struct StepResolverTests {
         #expect(try Self.plan(captured).steps[1].when == PlannedCondition(expression: "${{ steps.probe.outputs.v }}", value: nil))
         let (outcome, events, commands) = try await Self.run(captured)
         #expect(outcome.failedStep == "a")
-        #expect(events.first { $0.kind == .stepFailed }?.message == "t/main.yaml:8:11: error: a condition must be a bool, found string")
+        #expect(events.first { $0.kind == .stepFailed }?.message?.hasSuffix("/main.yaml:8:11: error: a condition must be a bool, found string") == true)
         #expect(!commands.contains { $0.command == "echo a" })
     }
 
@@ -161,11 +164,11 @@ struct StepResolverTests {
               - id: a
                 run: echo ${{ params.n }}
             """)
-        let message = "t/main.yaml:6:10: error: param 'n' must be an int, found 'three'"
-        #expect(Self.planError(c) == message)
+        let message = "/main.yaml:6:10: error: param 'n' must be an int, found 'three'"
+        #expect(Self.planError(c)?.hasSuffix(message) == true, "\(Self.planError(c) ?? "")")
         let (outcome, events, commands) = try await Self.run(c)
         #expect(outcome.failedStep == "sub")
-        #expect(events.first { $0.kind == .stepFailed }?.message == message)
+        #expect(events.first { $0.kind == .stepFailed }?.message?.hasSuffix(message) == true)
         #expect(commands.isEmpty)
     }
 

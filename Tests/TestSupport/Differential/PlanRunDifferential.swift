@@ -46,16 +46,17 @@ public enum PlanRunDifferential {
             let ran = executed[step.id] ?? []
             for command in ran.sorted(by: { $0.description < $1.description }) {
                 if !planned.contains(where: { matches($0, command) }) {
-                    let shown = planned.map { "\($0.host): \($0.command ?? "")" }
+                    let shown = planned.map { "\($0.host): \($0.command ?? "")" }.joined(separator: " | ")
                     return "step '\(step.id)' ran \(command), which its plan does not show (plan: \(shown))"
                 }
             }
-            let whenKnown = step.when.map { $0.value != nil || !$0.expression.contains("steps.") } ?? true
-            guard whenKnown else { continue }
+            // A `when` decided at run time, on the step or on the `use` step it is part of: it may not run.
+            guard whenIsKnown(step, in: plan) else { continue }
             for invocation in planned where !isPlaceholder(invocation.host) && !hasPlaceholder(invocation.command ?? "") {
                 let expected = Executed(host: invocation.host, command: invocation.command ?? "")
                 if !ran.contains(expected) {
-                    return "step '\(step.id)' did not run \(expected), which its plan shows (ran: \(ran.sorted { $0.description < $1.description }))"
+                    let shown = ran.map(\.description).sorted().joined(separator: " | ")
+                    return "step '\(step.id)' did not run \(expected), which its plan shows (ran: \(shown))"
                 }
             }
         }
@@ -79,6 +80,12 @@ public enum PlanRunDifferential {
             }
         }
         return nil
+    }
+
+    static func whenIsKnown(_ step: PlannedStep, in plan: Plan) -> Bool {
+        if let when = step.when, when.value == nil, when.expression.contains("steps.") { return false }
+        guard let parent = step.parent, let enclosing = plan.steps.first(where: { $0.id == parent }) else { return true }
+        return whenIsKnown(enclosing, in: plan)
     }
 
     /// The plan step an instance key (`id`, `id[item]`, `id@host`, `parent/child[item]@host`) belongs to:
