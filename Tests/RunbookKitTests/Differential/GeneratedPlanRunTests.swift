@@ -13,12 +13,13 @@ struct GeneratedPlanRunTests {
     static let count: UInt64 = 500
 
     /// Plans and runs one generated case; nil when they agree, else what differs.
-    /// - Parameter directory: holds `sub.yaml`; `main.yaml` is written there (`use` finds files on disk).
+    /// - Parameter directory: holds `main.yaml` and `sub.yaml` on disk (`use` checks that the file exists);
+    ///   the generated text is loaded as `main.yaml` from memory.
     static func difference(_ generated: RunbookGenerator.Case, in directory: String) async -> String? {
-        let main = directory + "/main.yaml"
-        do { try generated.main.write(toFile: main, atomically: true, encoding: .utf8) } catch { return "cannot write \(main)" }
+        let main = directory + "/main.yaml", sub = directory + "/sub.yaml"
         let load: UseResolver.Load = { (path: String) throws(DiagnosticError) -> Runbook in
-            try RunbookLoader().load(contentsOf: path)
+            let text = path == main ? generated.main : path == sub ? RunbookGenerator.subRunbook : ""
+            return try RunbookLoader().load(bytes: Array(text.utf8), file: path)
         }
         let inventory = RunbookGenerator.inventory
         let checked: RunbookValidation.Checked, params: ResolvedParams, plan: Plan
@@ -48,13 +49,27 @@ struct GeneratedPlanRunTests {
     func generated() async throws {
         let h = try EngineHarness()
         try RunbookGenerator.subRunbook.write(toFile: h.path("sub.yaml"), atomically: true, encoding: .utf8)
-        var failures: [String] = []
-        for seed in 0..<Self.count {
-            let generated = RunbookGenerator.make(seed: seed)
-            if let difference = await Self.difference(generated, in: h.directory.path) {
-                failures.append("seed \(seed) (params \(generated.assignments)): \(difference)\n\(generated.main)")
-                if failures.count >= 3 { break }
+        try "".write(toFile: h.path("main.yaml"), atomically: true, encoding: .utf8)
+        let directory = h.directory.path
+        // Four cases at a time; each has its own engine, transport and journal.
+        let failures = await withTaskGroup(of: (UInt64, String?).self) { group in
+            var next: UInt64 = 0, failures: [(seed: UInt64, text: String)] = []
+            func launch() {
+                guard next < Self.count else { return }
+                let seed = next
+                next += 1
+                group.addTask {
+                    let generated = RunbookGenerator.make(seed: seed)
+                    guard let difference = await Self.difference(generated, in: directory) else { return (seed, nil) }
+                    return (seed, "seed \(seed) (params \(generated.assignments)): \(difference)\n\(generated.main)")
+                }
             }
+            for _ in 0..<4 { launch() }
+            while let (seed, failure) = await group.next() {
+                if let failure { failures.append((seed, failure)) }
+                launch()
+            }
+            return failures.sorted { $0.seed < $1.seed }.prefix(3).map(\.text)
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
     }

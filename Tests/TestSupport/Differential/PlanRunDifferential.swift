@@ -99,7 +99,7 @@ public enum PlanRunDifferential {
     }
 
     /// A placeholder the plan shows for a value known only at run time.
-    static var placeholder: NSRegularExpression? { try? NSRegularExpression(pattern: #"'?<[^<>\n]*steps\.[^<>\n]*>'?"#) }
+    static let placeholder = try? NSRegularExpression(pattern: #"'?<[^<>\n]*steps\.[^<>\n]*>'?"#)
 
     static func hasPlaceholder(_ text: String) -> Bool {
         placeholder?.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
