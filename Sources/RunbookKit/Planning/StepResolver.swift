@@ -155,6 +155,23 @@ struct StepResolver: Sendable {
         try renderer.render(template, in: context, mode: .text)
     }
 
+    /// `archive`: the `tar` command the engine runs and the plan shows (every word single-quoted,
+    /// secrets redacted in `redacted`).
+    func archiveCommand(paths: [Template], to: Template, in context: EvaluationContext) throws(Diagnostic)
+        -> TemplateRenderer.Rendered
+    {
+        var parts = [try text(to, in: context)]
+        for p in paths { parts.append(try text(p, in: context)) }
+        func line(_ words: [String]) -> String { (["tar", "czf"] + words).map(Self.quote).joined(separator: " ") }
+        return TemplateRenderer.Rendered(text: line(parts.map(\.text)), redacted: line(parts.map(\.redacted)),
+                                         secrets: parts.flatMap(\.secrets), hasRunTimeValues: parts.contains { $0.hasRunTimeValues })
+    }
+
+    /// One shell word: `'…'` with each `'` written `'\''`.
+    static func quote(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// A template's value: a lone `${{ … }}` keeps its type (a list stays a list); anything else is text.
     func value(of template: Template, in context: EvaluationContext) throws(Diagnostic) -> (Value, TemplateRenderer.Rendered) {
         let rendered = try renderer.render(template, in: context, mode: .text)
