@@ -190,4 +190,26 @@ struct StepResolverTests {
         #expect(outcome.status == .succeeded)
         #expect(commands.map(\.command).sorted() == ["echo item x", "echo item y", "echo w=x y"])
     }
+
+    @Test("for_each list items keep their types in plan and run: an int item compares as an int")
+    func typedListItems() async throws {
+        let c = try Self.checked("""
+            runbook: typed-items
+            params:
+              n: { type: int, default: 2 }
+              m: { type: int, default: 1 }
+            steps:
+              - id: each
+                for_each: ["${{ params.n }}", "${{ params.m }}"]
+                when: ${{ item > 1 }}
+                run: echo ${{ item }}
+            """)
+        let plan = try Self.plan(c)
+        #expect(plan.steps[0].invocations.map(\.command) == ["echo 2", "echo 1"])
+        #expect(plan.steps[0].invocations.map(\.skipped) == [nil, true])
+        let (outcome, events, commands) = try await Self.run(c)
+        #expect(outcome.status == .succeeded)
+        #expect(commands.map(\.command) == ["echo 2"])
+        #expect(events.filter { $0.kind == .stepSkipped }.map(\.step) == ["each[1]"])
+    }
 }
