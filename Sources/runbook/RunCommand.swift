@@ -56,6 +56,10 @@ struct RunCommand: AsyncParsableCommand {
             inventoryValue = try RunWiring.loadInventory(inventoryPath)
             checked = try RunbookValidation(load: loadRunbook).check(file: file, inventory: inventoryPath == nil ? nil : inventoryValue)
             let resolved = try ParamResolver().resolve(checked.runbook, assignments: params, paramsFile: paramsFile)
+            // What `plan` would refuse (an empty or unknown `on`, a bad `for_each`, a `when` that is not a
+            // bool) stops the run here with exit 2, before anything runs: the same resolver decides both.
+            _ = try Planner().plan(runbook: checked.runbook, params: resolved, inventory: inventoryValue,
+                                   subRunbooks: checked.subRunbooks)
             for name in resolved.secretNames { secrets[name] = resolved.values[name] }
             invocation = RunInvocation(file: file, inventory: inventoryPath, simDirectory: sim?.directory,
                                        params: resolved.values, secretNames: resolved.secretNames)

@@ -6,7 +6,6 @@ struct ActionDescriber {
     let context: EvaluationContext
     let host: InventoryHost
     let fileReader: Planner.FileReader
-    private let renderer = TemplateRenderer()
 
     init(context: EvaluationContext, host: InventoryHost, fileReader: @escaping Planner.FileReader) {
         self.context = context
@@ -91,10 +90,12 @@ struct ActionDescriber {
         case .archive(let paths, let to):
             var ps: [String] = []
             for p in paths { ps.append(try text(p)) }
-            return PlannedInvocation(host: name, item: item, detail: "archive \(ps.joined(separator: " ")) into \(try text(to))")
+            let command = try resolver.archiveCommand(paths: paths, to: to, in: context)
+            return PlannedInvocation(host: name, item: item, command: command.redacted,
+                                     detail: "archive \(ps.joined(separator: " ")) into \(try text(to))")
         case .write(let pathT, let contentT):
             let path = try text(pathT)
-            let content = try renderer.render(contentT, in: context, mode: .text)
+            let content = try resolver.text(contentT, in: context)
             var diff: String? = nil
             if let current = fileReader(host, path), content.secrets.isEmpty {
                 diff = UnifiedDiff.make(old: current, new: content.text, oldName: "a\(path)", newName: "b\(path)")
@@ -105,6 +106,8 @@ struct ActionDescriber {
         }
     }
 
-    private func shell(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .shell).redacted }
-    private func text(_ t: Template) throws(Diagnostic) -> String { try renderer.render(t, in: context, mode: .text).redacted }
+    /// Commands and texts are rendered by the resolver the engine uses.
+    private var resolver: StepResolver { StepResolver(inventory: context.inventory) }
+    private func shell(_ t: Template) throws(Diagnostic) -> String { try resolver.command(t, in: context).redacted }
+    private func text(_ t: Template) throws(Diagnostic) -> String { try resolver.text(t, in: context).redacted }
 }

@@ -13,6 +13,8 @@ struct ExecutionEnvironment: Sendable {
     var coordinator: RunCoordinator
     var permits: Permits
     var renderer = TemplateRenderer()
+    /// The resolution `plan` shares: hosts, items, `when`, commands, sub-runbook params.
+    var resolver: StepResolver { StepResolver(inventory: inventory) }
 
     /// The context expressions of `scope` see right now.
     func context(for scope: RunScope, host: InventoryHost? = nil, item: Value? = nil) async -> EvaluationContext {
@@ -24,6 +26,10 @@ struct ExecutionEnvironment: Sendable {
     func render(_ template: Template, _ context: EvaluationContext, _ mode: TemplateRenderer.Mode) throws(Diagnostic)
         -> TemplateRenderer.Rendered
     {
-        try renderer.render(template, in: context, mode: mode)
+        switch mode {
+        case .shell: try resolver.command(template, in: context)
+        case .text: try resolver.text(template, in: context)
+        case .regex, .replacement: try renderer.render(template, in: context, mode: mode)
+        }
     }
 }

@@ -57,12 +57,10 @@ struct FileActionRunner: Sendable {
             try await transport.moveFile(from: from, to: to)
         case .archive(let pathTs, let toT):
             let to = try text(toT, context)
-            var paths: [String] = []
-            for p in pathTs { paths.append(try text(p, context)) }
-            let command = (["tar", "czf", to] + paths).map(ArchiveCommand.quote).joined(separator: " ")
-            try await start(command)
+            let command = try env.resolver.archiveCommand(paths: pathTs, to: toT, in: context)
+            try await start(command.redacted)
             try await snapshot(to)
-            let attempt = await commands.attempt(.init(text: command, redacted: command), number: 1, label: "archive")
+            let attempt = await commands.attempt(command, number: 1, label: "archive")
             if attempt.halted { throw Halted() }
             if !attempt.succeeded { return .failed("archive: \(attempt.reason)", attempt.status) }
         case .edit(let pathT, let edits):
@@ -84,13 +82,5 @@ struct FileActionRunner: Sendable {
         let event = RunEvent(.fileSnapshot, step: runner.key, host: runner.hostName ?? transport.host.name,
                              path: path, snapshot: name)
         guard await env.coordinator.emit(event) else { throw Halted() }
-    }
-}
-
-/// The `tar` command line of `archive`.
-enum ArchiveCommand {
-    /// One shell word: `'…'` with each `'` written `'\''`.
-    static func quote(_ word: String) -> String {
-        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -6,11 +6,17 @@ struct GraphRunner: Sendable {
 
     /// Runs the scope's steps; returns true when every step finished without halting the run.
     func run() async -> Bool {
-        let steps = scope.runbook.steps
-        let dependencies = steps.enumerated().map { index, step -> [String] in
-            if let needs = step.needs { return needs.map(\.id) }
-            return index == 0 ? [] : [steps[index - 1].id]
+        // The order `plan` shows: the same `StepGraph` (list order where `needs` allows).
+        let graph: StepGraph
+        do { graph = try StepGraph(scope.runbook) } catch {
+            let reason = error.diagnostics.map(\.description).joined(separator: "; ")
+            await env.coordinator.emit(RunEvent(.stepFailed, step: scope.prefix + "(graph)", message: reason))
+            await env.coordinator.fail(step: scope.prefix + "(graph)", reason: reason, policy: .stop)
+            return false
         }
+        let byID = Dictionary(scope.runbook.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let steps = graph.order.compactMap { byID[$0] }
+        let dependencies = steps.map { graph.dependencies(of: $0.id) }
         var finished: Set<String> = []
         var launched: Set<Int> = []
         var allFinished = true

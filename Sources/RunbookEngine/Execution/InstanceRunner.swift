@@ -41,7 +41,7 @@ struct InstanceRunner: Sendable {
         guard let when = step.when else { return nil }
         let context = await env.context(for: scope, host: planned.host, item: planned.item)
         do {
-            if try ValueLookup.condition(when, in: context, renderer: env.renderer) { return nil }
+            if try env.resolver.when(of: step, in: context) != false { return nil }
         } catch {
             return await failBeforeStart(error.description)
         }

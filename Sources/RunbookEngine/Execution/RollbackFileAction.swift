@@ -20,11 +20,8 @@ struct RollbackFileAction: Sendable {
             case .move(let from, let to):
                 try await transport.moveFile(from: try text(from, context), to: try text(to, context))
             case .archive(let pathTs, let toT):
-                var words = ["tar", "czf", try text(toT, context)]
-                for p in pathTs { words.append(try text(p, context)) }
-                let command = words.map(ArchiveCommand.quote).joined(separator: " ")
-                let attempt = await commands.attempt(.init(text: command, redacted: command), number: 1,
-                                                     label: "rollback")
+                let command = try env.resolver.archiveCommand(paths: pathTs, to: toT, in: context)
+                let attempt = await commands.attempt(command, number: 1, label: "rollback")
                 if !attempt.succeeded { return "archive: \(attempt.reason)" }
             case .edit(let pathT, let edits):
                 let path = try text(pathT, context)

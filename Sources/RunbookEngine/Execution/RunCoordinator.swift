@@ -54,31 +54,10 @@ actor RunCoordinator {
         return true
     }
 
-    /// Mirrors journal replay so the outcome's state is what `resume` would rebuild.
+    /// The one fold of events into `RunState`, the same `RunState.apply` journal replay uses: the
+    /// outcome's state is exactly what `resume` rebuilds (restarts, attempts, rollback in flight).
     private func apply(_ event: RunEvent) {
-        guard let key = event.step else {
-            if event.kind == .rollbackStarted { state.rollingBack = true }
-            return
-        }
-        var record = state.steps[key] ?? RunState.StepRecord(key: key, status: .inFlight, host: event.host)
-        switch event.kind {
-        case .stepStarted: record.status = .inFlight
-        case .attemptStarted: record.attempts += 1
-        case .stepSucceeded:
-            record.status = .succeeded
-            record.outputs = event.outputs ?? [:]
-            state.completionOrder.append(key)
-        case .stepFailed: record.status = .failed
-        case .stepSkipped: record.status = .skipped
-        case .fileSnapshot:
-            state.snapshots[key, default: []].append(
-                FileSnapshotRecord(host: event.host ?? InventoryHost.local.name, path: event.path ?? "",
-                                   snapshot: event.snapshot))
-        case .rollbackStepSucceeded: record.status = .rolledBack
-        case .rollbackStepFailed: record.status = .rollbackFailed
-        default: break
-        }
-        state.steps[key] = record
+        state.apply(event)
     }
 
     func completed(_ instance: CompletedInstance) { ledger.append(instance) }

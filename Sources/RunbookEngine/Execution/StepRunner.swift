@@ -86,16 +86,13 @@ struct StepRunner: Sendable {
         return .succeeded
     }
 
-    /// Hosts × items, in order.
+    /// Hosts × items, in order, by the resolver `plan` uses.
     private func plannedInstances(_ context: EvaluationContext) async throws(Diagnostic) -> [PlannedInstance] {
         let id = scope.qualified(step.id)
         if case .use = step.action { return [PlannedInstance(stepID: id, host: nil, item: nil)] }
-        let hosts = try HostResolution(inventory: env.inventory).hosts(for: step.on, in: context, renderer: env.renderer)
-        var items: [Value?] = [nil]
-        if let forEach = step.forEach {
-            items = try ItemResolution.items(of: forEach, in: context, renderer: env.renderer)
+        return try env.resolver.instances(of: step, in: context).map {
+            PlannedInstance(stepID: id, host: $0.host, item: $0.item?.value)
         }
-        return hosts.flatMap { host in items.map { PlannedInstance(stepID: id, host: host, item: $0) } }
     }
 }
 

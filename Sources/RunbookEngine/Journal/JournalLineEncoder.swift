@@ -16,7 +16,25 @@ public enum JournalLineEncoder {
         out.field("ts", string: record.timestamp)
         out.field("run", string: record.run)
         out.field("operator", string: record.operatorName)
-        let e = record.event
+        fields(of: record.event, into: &out)
+        out.field("prev", string: record.previousHash)
+        out.end()
+        return out.bytes
+    }
+
+    /// An event as `run --output json` prints it: `ts`, then exactly the journal's `event` and
+    /// event fields, written by the same code (no second encoding of events).
+    public static func encodeProgress(_ e: RunEvent, timestamp: String) -> [UInt8] {
+        var out = JSONWriter()
+        out.begin()
+        out.field("ts", string: timestamp)
+        fields(of: e, into: &out)
+        out.end()
+        return out.bytes
+    }
+
+    /// `event` and the event's fields, in the journal's order; absent fields omitted.
+    static func fields(of e: RunEvent, into out: inout JSONWriter) {
         out.field("event", string: e.kind.rawValue)
         if let v = e.step { out.field("step", string: v) }
         if let v = e.host { out.field("host", string: v) }
@@ -30,9 +48,6 @@ public enum JournalLineEncoder {
         if let v = e.message { out.field("message", string: v) }
         if let v = e.path { out.field("path", string: v) }
         if let v = e.snapshot { out.field("snapshot", string: v) }
-        out.field("prev", string: record.previousHash)
-        out.end()
-        return out.bytes
     }
 }
 

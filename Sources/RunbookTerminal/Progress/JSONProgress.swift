@@ -2,51 +2,42 @@ import Foundation
 import RunbookEngine
 
 /// `--output json`: one JSON object per line — every event as recorded, then the outcome.
+///
+/// Events are written by the journal's own encoder (`JournalLineEncoder.encodeProgress`): the
+/// same field names (`event`, `durationMs`, …) and bytes as the journal line, with `ts`.
 public actor JSONProgress: ProgressReporter {
     private let write: @Sendable (String) -> Void
-    private let encoder: JSONEncoder
+    private let clock: @Sendable () -> Int64
 
-    /// - Parameter write: receives each line with its newline (default: stdout).
-    public init(write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+    /// - Parameters:
+    ///   - write: receives each line with its newline (default: stdout).
+    ///   - clock: milliseconds since the Unix epoch, for `ts`; tests pass a fixed clock.
+    public init(write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                clock: @escaping @Sendable () -> Int64 = JournalClock.now) {
         self.write = write
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    }
-
-    /// The final line.
-    struct Outcome: Encodable {
-        var kind = "outcome"
-        var status: RunState.Status
-        var exitCode: Int32
-        var failedStep: String?
-        var reason: String?
-        var leftForHuman: [String]
-        var continuedFailures: [String]
-    }
-
-    /// An event's fields plus `time`, flat, so `jq 'select(.kind == "stepFailed")'` works.
-    struct Line: Encodable {
-        var time: String
-        var event: RunEvent
-        enum Keys: String, CodingKey { case time }
-        func encode(to encoder: any Encoder) throws {
-            try event.encode(to: encoder)
-            var container = encoder.container(keyedBy: Keys.self)
-            try container.encode(time, forKey: .time)
-        }
+        self.clock = clock
     }
 
     public func report(_ event: RunEvent) async {
-        let time = ISO8601DateFormatter().string(from: Date())
-        guard let data = try? encoder.encode(Line(time: time, event: event)) else { return }
-        write(String(decoding: data, as: UTF8.self) + "\n")
+        let line = JournalLineEncoder.encodeProgress(event, timestamp: JournalClock.rfc3339(milliseconds: clock()))
+        write(String(decoding: line, as: UTF8.self) + "\n")
     }
 
+    /// The final line: `{"event":"outcome","status":…,"exitCode":…,"failedStep":…,"reason":…,
+    /// "leftForHuman":[…],"continuedFailures":[…]}` (absent fields omitted).
     public func finish(_ outcome: RunOutcome) async {
-        let line = Outcome(status: outcome.status, exitCode: outcome.exitCode, failedStep: outcome.failedStep,
-                           reason: outcome.reason, leftForHuman: outcome.leftForHuman,
-                           continuedFailures: outcome.continuedFailures)
-        guard let data = try? encoder.encode(line) else { return }
-        write(String(decoding: data, as: UTF8.self) + "\n")
+        var out = JSONWriter()
+        out.begin()
+        out.field("event", string: "outcome")
+        out.field("status", string: outcome.status.rawValue)
+        out.field("exitCode", int: Int(outcome.exitCode))
+        if let v = outcome.failedStep { out.field("failedStep", string: v) }
+        if let v = outcome.reason { out.field("reason", string: v) }
+        out.key("leftForHuman")
+        out.value(.list(outcome.leftForHuman.map(Value.string)))
+        out.key("continuedFailures")
+        out.value(.list(outcome.continuedFailures.map(Value.string)))
+        out.end()
+        write(String(decoding: out.bytes, as: UTF8.self) + "\n")
     }
 }

@@ -10,8 +10,8 @@ import Testing
         var out: [String: String] = [:]
         for line in jsonLines.split(separator: "\n") {
             let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            // Progress events name their type `kind`; journal lines name it `event`.
-            guard (event["kind"] ?? event["event"]) as? String == "attemptStarted", let step = event["step"] as? String,
+            // Progress events and journal lines both name their type `event` (one encoder).
+            guard event["event"] as? String == "attemptStarted", let step = event["step"] as? String,
                   let command = event["command"] as? String else { continue }
             if let earlier = out[step] { #expect(earlier == command, "step \(step) ran two different commands") }
             out[step] = command

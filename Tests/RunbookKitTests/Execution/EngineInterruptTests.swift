@@ -63,7 +63,8 @@ struct EngineInterruptTests {
         ])
         let engine = h.engine(runbook)
         let run = Task { await engine.run() }
-        #expect(await h.waitForFile("pid"))
+        // The shell creates the file before it writes the pid: wait for the pid itself.
+        #expect(await h.waitUntil { h.read("pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } != nil })
         engine.interrupt()
         let outcome = await run.value
 

@@ -71,7 +71,7 @@ struct EngineSchedulingTests {
         step.on = .test("nowhere")
         let outcome = await h.engine(.test([step])).run()
         #expect(outcome.exitCode == 1)
-        #expect(outcome.reason == "test.yaml:1:1: error: 'nowhere' is neither a host nor a group of the inventory")
+        #expect(outcome.reason == "test.yaml:1:1: error: 'on: nowhere' is not a host or group of the inventory")
     }
 
     @Test("for_each stops launching items once more than max_failures failed")

@@ -59,13 +59,35 @@ struct ProgressTests {
         let lines = out.value.split(separator: "\n")
         #expect(lines.count == 2)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
-        #expect(first["kind"] as? String == "stepSucceeded")
+        #expect(first["event"] as? String == "stepSucceeded")
         #expect(first["step"] as? String == "a")
-        #expect(first["time"] is String)
+        #expect(first["ts"] is String)
         let last = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
-        #expect(last["kind"] as? String == "outcome")
+        #expect(last["event"] as? String == "outcome")
         #expect(last["exitCode"] as? Int == 3)
         #expect(last["leftForHuman"] as? [String] == Self.outcome.leftForHuman)
+    }
+
+    @Test("a JSON progress line is the journal line of the same event without the chain fields, byte for byte")
+    func jsonLineIsTheJournalLine() async throws {
+        let out = Collected()
+        let progress = JSONProgress(write: { out.append($0) }, clock: { 1_790_000_000_123 })
+        let event = RunEvent(.attemptFinished, step: "drain@m0", host: "m0", attempt: 2, command: "oc adm drain 'm0'",
+                             status: .exited(1), durationMilliseconds: 42,
+                             stdout: OutputDigest(bytes: 3, sha256: "abc", file: "out/1"), outputs: ["n": .list([.int(1)])],
+                             message: "quote \" and \n newline")
+        await progress.report(event)
+        let record = JournalRecord(sequence: 7, timestamp: JournalClock.rfc3339(milliseconds: 1_790_000_000_123),
+                                   run: "R", operatorName: "op", event: event, previousHash: JournalRecord.genesisHash)
+        let journal = String(decoding: JournalLineEncoder.encode(record), as: UTF8.self)
+        let progressLine = String(out.value.dropLast())
+        #expect(out.value.hasSuffix("\n"))
+        // Journal: {"v","seq","ts","run","operator",<event fields>,"prev"}; progress: {"ts",<event fields>}.
+        let fields = try #require(journal.range(of: ",\"event\":")).lowerBound
+        let prev = try #require(journal.range(of: ",\"prev\":")).lowerBound
+        #expect(progressLine == "{\"ts\":\"\(record.timestamp)\"" + journal[fields..<prev] + "}")
+        #expect(progressLine.contains("\"durationMs\":42"))
+        #expect(!progressLine.contains("\"kind\""))
     }
 
     @Test("the live view shows running steps with their last output line and clears them when done")

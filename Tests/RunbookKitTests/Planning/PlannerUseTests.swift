@@ -41,21 +41,3 @@ import TestSupport
         #expect(PlanTextRenderer().render(plan).contains("when: ${{ steps.find.outputs.id }} → decided at run time"))
     }
 }
-
-@Suite struct PlannerUseForEachTests {
-    @Test func useWithForEachIsExpandedPerItem() throws {
-        let at = SourceLocation(file: "runbooks/parent.yaml", line: 4, column: 5)
-        let each = ForEach(items: .list([TestTemplate.parse("m1"), TestTemplate.parse("m2")]), location: at)
-        let use = Step(id: "backup", action: .use(Use(reference: "backup-etcd",
-                                                      with: [("host", TestTemplate.parse("${{ item }}", at: at))], location: at)),
-                       forEach: each, location: at)
-        let parent = TestRunbook.make("parent", steps: [use], file: "runbooks/parent.yaml")
-        let sub = TestRunbook.make("backup-etcd", params: [TestRunbook.param("host")],
-                                   steps: [TestRunbook.run("save", "save ${{ params.host }}", line: 3)], file: "runbooks/backup-etcd.yaml")
-        let plan = try Planner().plan(runbook: parent, params: ResolvedParams(values: [:], secretNames: []),
-                                      subRunbooks: ["runbooks/backup-etcd.yaml": sub])
-        #expect(plan.steps.map(\.id) == ["backup", "backup[m1]/save", "backup[m2]/save"])
-        #expect(plan.steps.compactMap { $0.invocations.first?.command } == ["save m1", "save m2"])
-        #expect(plan.steps[0].invocations.map(\.detail) == ["run runbook 'backup-etcd' with host=m1", "run runbook 'backup-etcd' with host=m2"])
-    }
-}

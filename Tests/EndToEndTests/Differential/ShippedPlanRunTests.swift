@@ -1,0 +1,92 @@
+import Foundation
+import RunbookKit
+import Testing
+import TestSupport
+
+/// The plan is what runs, for every shipped runbook (runbooks/ and examples/custom/): each is
+/// planned (`Planner`, the value `plan --output json` renders) and then run in a fresh simulated
+/// cluster (`runbook sim init`, as the rehearsal tests do) through a recording transport over
+/// the simulator's; every command run must be one the plan shows, every fully known planned
+/// command must run, and the plan's dependencies must hold.
+@Suite("Plan/run differential: shipped runbooks in the simulator")
+struct ShippedPlanRunTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var file: String
+        var params: [String]
+        /// Runs done first in the same cluster (uncordon needs a drained node).
+        var before: [Case] = []
+        var testDescription: String { "\(file) \(params.joined(separator: " "))" }
+    }
+
+    static let cases: [Case] = [
+        Case(file: "runbooks/drain-node.yaml", params: ["node=node-1.example.com", "delete_local_data=true"]),
+        Case(file: "runbooks/uncordon-node.yaml", params: ["node=node-1.example.com"],
+             before: [Case(file: "runbooks/drain-node.yaml", params: ["node=node-1.example.com"])]),
+        Case(file: "runbooks/decommission-node.yaml", params: ["node=node-1.example.com"]),
+        Case(file: "runbooks/decommission-master.yaml", params: ["master=master-1.example.com", "allow_unsafe_count=true"]),
+        Case(file: "runbooks/replace-etcd-host.yaml",
+             params: ["old_etcd=master-2.example.com", "new_etcd=new-etcd-0.example.com", "method=scaleup"]),
+        Case(file: "runbooks/replace-etcd-host.yaml",
+             params: ["old_etcd=master-2.example.com", "new_etcd=new-etcd-0.example.com", "method=manual",
+                      "new_etcd_ip=192.168.55.20"]),
+        Case(file: "runbooks/grow-docker-storage.yaml", params: ["node=node-1.example.com", "device=/dev/vdc"]),
+        Case(file: "runbooks/backup-master-host.yaml", params: ["host=master-1.example.com"]),
+        Case(file: "runbooks/backup-etcd.yaml", params: ["host=master-0.example.com"]),
+        Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
+        Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
+    ]
+
+    /// Plans and runs `c` in the cluster at `sim`; nil when the run did what the plan showed.
+    static func difference(_ c: Case, sim: String, scratch: String) async throws -> String? {
+        let file = CLI.root.appendingPathComponent(c.file).path
+        let load: UseResolver.Load = { (path: String) throws(DiagnosticError) -> Runbook in try RunbookLoader().load(contentsOf: path) }
+        let inventory = try InventoryLoader.load(path: sim + "/inventory.yaml")
+        let checked = try RunbookValidation(load: load).check(file: file, inventory: inventory)
+        let assignments = c.params.map { $0.replacingOccurrences(of: "SCRATCH", with: scratch) }
+        let params = try ParamResolver(environment: [:]).resolve(checked.runbook, assignments: assignments)
+        let plan = try Planner().plan(runbook: checked.runbook, params: params, inventory: inventory,
+                                      subRunbooks: checked.subRunbooks,
+                                      fileReader: { host, path in try? String(contentsOfFile: "\(sim)/hosts/\(host.name)/root\(path)", encoding: .utf8) })
+        let simulated = TransportFactory(simulated: { host in SimTransport(host: host, simDirectory: sim, base: LocalTransport()) },
+                                         everyHostSimulated: true)
+        let transports = RecordingTransports(base: simulated)
+        let recorder = MemoryRecorder()
+        let engine = Engine(runbook: checked.runbook, subRunbooks: checked.subRunbooks, params: params.values,
+                            secretParams: params.secretNames, inventory: inventory, transports: transports,
+                            recorder: recorder, approver: FixedApprover(.approved(by: "test")), reporter: SilentProgress(),
+                            outputs: MemoryOutputStore(), options: EngineOptions(parallel: 4, assumeYes: true))
+        let outcome = await engine.run()
+        guard outcome.status == .succeeded else {
+            return "the run did not succeed: \(outcome.status) at \(outcome.failedStep ?? "?"): \(outcome.reason ?? "")"
+        }
+        return PlanRunDifferential.firstDifference(plan: plan, events: await recorder.events,
+                                                   transportLog: transports.log.entries)
+    }
+
+    @Test(arguments: cases)
+    func runExecutesWhatPlanShows(_ c: Case) async throws {
+        let scratch = try Scratch()
+        let sim = scratch.path("sim")
+        let initial = try CLI.run(["sim", "init", sim])
+        try #require(initial.status == 0, "\(initial)")
+        let logs = scratch.path("it's logs")
+        try FileManager.default.createDirectory(atPath: logs + "/archive", withIntermediateDirectories: true)
+        for earlier in c.before {
+            let difference = try await Self.difference(earlier, sim: sim, scratch: scratch.url.path)
+            #expect(difference == nil, "\(earlier.testDescription): \(difference ?? "")")
+        }
+        let difference = try await Self.difference(c, sim: sim, scratch: scratch.url.path)
+        #expect(difference == nil, "\(c.testDescription): \(difference ?? "")")
+    }
+
+    /// Every runbook in runbooks/ and examples/custom/ is covered.
+    @Test func everyShippedRunbookIsCovered() throws {
+        var shipped: [String] = []
+        for folder in ["runbooks", "examples/custom"] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: CLI.root.appendingPathComponent(folder).path)
+            shipped += names.filter { $0.hasSuffix(".yaml") }.map { "\(folder)/\($0)" }
+        }
+        let covered = Set(Self.cases.map(\.file))
+        #expect(shipped.filter { !covered.contains($0) }.sorted() == [])
+    }
+}
