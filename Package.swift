@@ -83,7 +83,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RunbookYAML", "RunbookCore", "RunbookEngine", "TestSupport"],
+            dependencies: ["RunbookYAML", "RunbookCore", "RunbookEngine", "SimulatorKit", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookYAML
 
 /// Turns a step into what runs: its hosts (`on`), its `for_each` items, its `when`, its rendered
 /// commands and texts, and a `use` step's sub-runbook params.
@@ -7,23 +8,23 @@ import Foundation
 /// (`EvaluationContext.allowUnknown`: captures and step statuses render as `<steps.x.…>`
 /// placeholders); the engine calls it with them known. A rule changed here changes both, so
 /// the plan is what runs.
-struct StepResolver: Sendable {
+package struct StepResolver: Sendable {
     var inventory: Inventory
     private let renderer = TemplateRenderer()
 
-    init(inventory: Inventory) { self.inventory = inventory }
+    package init(inventory: Inventory) { self.inventory = inventory }
 
     /// One `for_each` item: its value (what `${{ item }}` is) and how plans and instance keys show it.
-    struct Item: Sendable, Hashable {
-        var value: Value
+    package struct Item: Sendable, Hashable {
+        package var value: Value
         /// Secret items show as `***`.
-        var shown: String
+        package var shown: String
     }
 
     /// One instance of a step: on one host (nil = the machine running `runbook`) for one item.
-    struct Instance: Sendable, Hashable {
-        var host: InventoryHost?
-        var item: Item?
+    package struct Instance: Sendable, Hashable {
+        package var host: InventoryHost?
+        package var item: Item?
     }
 
     // MARK: - Hosts
@@ -116,7 +117,7 @@ struct StepResolver: Sendable {
     }
 
     /// Hosts × items, in order (hosts resolved before items, so `item` cannot choose hosts).
-    func instances(of step: Step, in context: EvaluationContext) throws(Diagnostic) -> [Instance] {
+    package func instances(of step: Step, in context: EvaluationContext) throws(Diagnostic) -> [Instance] {
         let hosts = try hosts(of: step, in: context)
         var first = context
         first.host = hosts.first ?? nil
@@ -138,7 +139,7 @@ struct StepResolver: Sendable {
     /// when it depends on a value known only at run time (plan only). Only booleans are
     /// conditions: the string "true" is not.
     /// - Throws: `Diagnostic` when it is not a boolean or cannot be evaluated.
-    func when(of step: Step, in context: EvaluationContext) throws(Diagnostic) -> Bool? {
+    package func when(of step: Step, in context: EvaluationContext) throws(Diagnostic) -> Bool? {
         guard let when = step.when else { return true }
         return try ExpressionEvaluator(context: context).evaluateCondition(when)
     }
@@ -146,18 +147,18 @@ struct StepResolver: Sendable {
     // MARK: - Rendering
 
     /// A command as `/bin/sh` runs it (values shell-quoted).
-    func command(_ template: Template, in context: EvaluationContext) throws(Diagnostic) -> TemplateRenderer.Rendered {
+    package func command(_ template: Template, in context: EvaluationContext) throws(Diagnostic) -> TemplateRenderer.Rendered {
         try renderer.render(template, in: context, mode: .shell)
     }
 
     /// A path, message or file content (values inserted as they are).
-    func text(_ template: Template, in context: EvaluationContext) throws(Diagnostic) -> TemplateRenderer.Rendered {
+    package func text(_ template: Template, in context: EvaluationContext) throws(Diagnostic) -> TemplateRenderer.Rendered {
         try renderer.render(template, in: context, mode: .text)
     }
 
     /// `archive`: the `tar` command the engine runs and the plan shows (every word single-quoted,
     /// secrets redacted in `redacted`).
-    func archiveCommand(paths: [Template], to: Template, in context: EvaluationContext) throws(Diagnostic)
+    package func archiveCommand(paths: [Template], to: Template, in context: EvaluationContext) throws(Diagnostic)
         -> TemplateRenderer.Rendered
     {
         var parts = [try text(to, in: context)]
@@ -186,7 +187,7 @@ struct StepResolver: Sendable {
 
     /// A `use` step's sub-runbook, found where `UseResolver` resolved it (beside the parent file),
     /// else by name.
-    static func subRunbook(_ reference: String, from parentFile: String, in runbooks: [String: Runbook]) -> Runbook? {
+    package static func subRunbook(_ reference: String, from parentFile: String, in runbooks: [String: Runbook]) -> Runbook? {
         if let r = runbooks[UseResolver.path(of: reference, from: parentFile)] { return r }
         if let r = runbooks[reference] { return r }
         var name = reference.split(separator: "/").last.map(String.init) ?? reference
@@ -201,7 +202,7 @@ struct StepResolver: Sendable {
     /// a value known only at run time stays its placeholder.
     /// - Returns: the values and the names of the params that are secret (declared, or fed by a secret).
     /// - Throws: `Diagnostic` at the `with` value when it does not fit, or a required param is missing.
-    func subRunbookParams(_ use: Use, of sub: Runbook, in context: EvaluationContext) throws(Diagnostic)
+    package func subRunbookParams(_ use: Use, of sub: Runbook, in context: EvaluationContext) throws(Diagnostic)
         -> (values: [String: Value], secrets: Set<String>)
     {
         var values: [String: Value] = [:]

@@ -1,3 +1,5 @@
+import RunbookCore
+
 /// Walks one scope's step graph: launches every step whose dependencies have finished,
 /// concurrently, until none is left or the run stops launching.
 struct GraphRunner: Sendable {

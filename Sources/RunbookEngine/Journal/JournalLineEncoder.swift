@@ -52,24 +52,24 @@ public enum JournalLineEncoder {
 }
 
 /// A minimal JSON writer for the journal's fixed shapes.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     private var needsComma = false
 
-    init() { bytes.reserveCapacity(256) }
+    package init() { bytes.reserveCapacity(256) }
 
-    mutating func begin() { bytes.append(UInt8(ascii: "{")); needsComma = false }
-    mutating func end() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    package mutating func begin() { bytes.append(UInt8(ascii: "{")); needsComma = false }
+    package mutating func end() { bytes.append(UInt8(ascii: "}")); needsComma = true }
 
-    mutating func key(_ k: String) {
+    package mutating func key(_ k: String) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         string(k)
         bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
-    mutating func field(_ k: String, string v: String) { key(k); string(v); needsComma = true }
-    mutating func field(_ k: String, int v: Int) { key(k); bytes.append(contentsOf: String(v).utf8); needsComma = true }
+    package mutating func field(_ k: String, string v: String) { key(k); string(v); needsComma = true }
+    package mutating func field(_ k: String, int v: Int) { key(k); bytes.append(contentsOf: String(v).utf8); needsComma = true }
 
     mutating func digest(_ d: OutputDigest) {
         begin()
@@ -79,7 +79,7 @@ struct JSONWriter {
         end()
     }
 
-    mutating func value(_ v: Value) {
+    package mutating func value(_ v: Value) {
         switch v {
         case .string(let s): string(s)
         case .int(let i): bytes.append(contentsOf: String(i).utf8)

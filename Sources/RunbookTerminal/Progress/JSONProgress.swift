@@ -1,5 +1,6 @@
 import Foundation
 import RunbookEngine
+import RunbookCore
 
 /// `--output json`: one JSON object per line — every event as recorded, then the outcome.
 ///

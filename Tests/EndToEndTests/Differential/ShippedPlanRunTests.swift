@@ -1,5 +1,8 @@
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
+import SimulatorKit
 import Testing
 import TestSupport
 

@@ -1,5 +1,7 @@
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 import Testing
 import TestSupport
 

@@ -1,6 +1,8 @@
 import Testing
 import TestSupport
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 
 /// The live run (`RunCoordinator`) and journal replay (`RunState.replay`) fold events with one
 /// `RunState.apply`: fed the same events they must end in the same state.

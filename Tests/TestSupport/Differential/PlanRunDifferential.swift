@@ -1,5 +1,6 @@
 import Foundation
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 
 /// Compares what `plan` showed with what `run` did: the commands (host, text) each step ran and
 /// the order the plan's dependencies promise.

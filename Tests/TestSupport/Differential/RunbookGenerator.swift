@@ -1,4 +1,4 @@
-import RunbookKit
+import RunbookCore
 
 /// SplitMix64: a small seeded generator, so every generated runbook can be rebuilt from its seed.
 public struct SeededGenerator: RandomNumberGenerator {

@@ -1,4 +1,5 @@
-import RunbookKit
+import RunbookCore
+import RunbookEngine
 
 /// What a `RecordingTransport` was asked to do, in the order it was asked (across hosts).
 public final class CommandLog: @unchecked Sendable {
