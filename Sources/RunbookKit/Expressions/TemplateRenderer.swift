@@ -133,9 +133,7 @@ public struct TemplateRenderer: Sendable {
             return whole ? "" : "''"
         case .string(let s):
             if authored, ShellQuote.isSafeWord(s) { return s }
-            // A `,` could join a brace expansion the author's text opened (bash only).
-            if force || (!whole && s.contains(",")) { return ShellQuote.quoted(s) }
-            return ShellQuote.word(s)
+            return force ? ShellQuote.quoted(s) : ShellQuote.word(s)
         case .list(let items):
             let words = items.map { shellWords($0, authored: false, whole: true, force: force) }.filter { !$0.isEmpty }
             if words.isEmpty, !whole { return "''" }
