@@ -218,7 +218,7 @@ struct ShellScanner {
             push(.comment)
             return 1
         case UInt8(ascii: "<") where i + 1 < b.count && b[i + 1] == UInt8(ascii: "<"):
-            endWord(substitution: substitution)
+            endWord()
             if i + 2 < b.count, b[i + 2] == UInt8(ascii: "<") { return 3 }
             var doc = HereDocument()
             var used = 2
@@ -231,17 +231,17 @@ struct ShellScanner {
             delimiterQuote = nil
             return used
         case UInt8(ascii: "("):
-            endWord(substitution: substitution)
+            endWord()
             if substitution { replaceTop(.code(substitution: true, parens: parens + 1)) }
             return 1
         case UInt8(ascii: ")"):
-            endWord(substitution: substitution)
+            endWord()
             if substitution {
                 if parens == 0 { pop() } else { replaceTop(.code(substitution: true, parens: parens - 1)) }
             }
             return 1
         case UInt8(ascii: "\n"):
-            endWord(substitution: substitution)
+            endWord()
             if !hereDocuments.isEmpty {
                 inBody = true
                 bodyLine = []
@@ -250,7 +250,7 @@ struct ShellScanner {
             return 1
         default:
             if Self.isTerminator(c) {
-                endWord(substitution: substitution)
+                endWord()
             } else {
                 continueWord(c)
             }
@@ -409,7 +409,7 @@ struct ShellScanner {
     }
 
     /// A word ends; a `case` inside a substitution makes what follows uncertain (see the type's note).
-    private mutating func endWord(substitution: Bool) {
+    private mutating func endWord() {
         if inWord, word == Array("case".utf8),
            stack.contains(where: { if case .code(true, _) = $0 { true } else { false } }) {
             uncertain = uncertain ?? .afterCaseInSubstitution

@@ -1,6 +1,7 @@
 import Foundation
 import RunbookKit
 import Testing
+import TestSupport
 
 /// The quoting differential: hostile values × command contexts, each rendered command run by both
 /// `bash -c` and `dash -c`. Every value must arrive as exactly its bytes in the word the author's text
@@ -80,28 +81,8 @@ import Testing
         return try TemplateRenderer().render(template, in: EvaluationContext(params: ["x": .string(value)]), mode: .shell).text
     }
 
-    struct Ran {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ shell: String, _ command: String, in directory: URL) throws -> Ran {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: shell)
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = directory
-        p.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Small outputs only (a few KB): reading stdout to the end before stderr cannot block.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Ran(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    static func run(_ shell: String, _ command: String, in directory: URL) throws -> FinishedProcess {
+        try ChildProcess.run(shell, ["-c", command], in: directory)
     }
 
     @Test func enoughValuesAndContexts() {
