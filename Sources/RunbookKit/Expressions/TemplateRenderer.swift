@@ -132,8 +132,9 @@ public struct TemplateRenderer: Sendable {
         case .null, .string(""):
             return whole ? "" : "''"
         case .string(let s):
+            if force { return ShellQuote.quoted(s) }
             if authored, ShellQuote.isSafeWord(s) { return s }
-            return force ? ShellQuote.quoted(s) : ShellQuote.word(s)
+            return ShellQuote.word(s)
         case .list(let items):
             let words = items.map { shellWords($0, authored: false, whole: true, force: force) }.filter { !$0.isEmpty }
             if words.isEmpty, !whole { return "''" }

@@ -83,6 +83,20 @@ import Testing
         }
     }
 
+    @Test func renderingPerContext() throws {
+        func render(_ command: String, _ x: Value) throws -> String {
+            let (template, _) = TemplateParser.parse(command, at: SourceLocation(file: "r.yaml", line: 1, column: 1))
+            return try TemplateRenderer().render(template, in: EvaluationContext(params: ["x": x]), mode: .shell).text
+        }
+        #expect(try render(#"echo "a ${{ params.x }} b""#, .string("$(id)")) == #"echo "a "'$(id)'" b""#)
+        #expect(try render(#"echo "a ${{ params.x }} b""#, .string("node1")) == #"echo "a node1 b""#)
+        #expect(try render(#"echo "${{ params.x }}""#, .list([.string("a"), .string("b c")])) == #"echo ""'a b c'"""#)
+        #expect(try render("echo '${{ params.x }}'", .string("it's")) == #"echo 'it'\''s'"#)
+        #expect(try render("echo ${{ params.x }} --x=${{ params.x }}", .string("")) == "echo  --x=''")
+        #expect(try render("echo ~${{ params.x }} ~${{ 'root' }}", .string("root")) == "echo ~'root' ~'root'")
+        #expect(try render("echo ${{ params.x }}>&2", .int(2)) == "echo '2'>&2")
+    }
+
     @Test func plainWordsThatShellsReadAsSyntaxAreQuoted() {
         #expect(ShellQuote.word("if") == "'if'")
         #expect(ShellQuote.word("time") == "'time'")
