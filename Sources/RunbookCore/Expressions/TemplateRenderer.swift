@@ -44,12 +44,21 @@ public struct TemplateRenderer: Sendable {
     public func render(_ template: Template, in context: EvaluationContext, mode: Mode) throws(Diagnostic) -> Rendered {
         let evaluator = ExpressionEvaluator(context: context)
         var out = Rendered(text: "", redacted: "")
+        // The same contexts `validate` checked, so a runbook that validates renders the same in plan and run.
+        let shellContexts = mode == .shell ? template.shellContexts : []
+        var k = 0
         for segment in template.segments {
             switch segment {
             case .literal(let s):
                 out.text += s
                 out.redacted += s
             case .expression(let expression, let source, let location):
+                var placement = Placement.plain(mode)
+                if mode == .shell, k < shellContexts.count {
+                    if case .refused(let why) = shellContexts[k] { throw why.diagnostic(at: location) }
+                    placement = .shell(shellContexts[k])
+                }
+                k += 1
                 let result = try evaluator.evaluateDetailed(expression, at: location)
                 switch result.content {
                 case .unknown(let reference):
@@ -64,7 +73,11 @@ public struct TemplateRenderer: Sendable {
                     out.redacted += placeholder
                     out.hasRunTimeValues = true
                 case .known(let value):
-                    let text = try Self.escape(value, authored: result.authored, mode: mode, at: location)
+                    if value.containsNUL {
+                        throw .error("the value of '\(source)' contains a NUL byte, which no command, file or terminal can take",
+                                     at: location, hint: "remove the NUL byte from the value")
+                    }
+                    let text = try Self.escape(value, authored: result.authored, placement: placement, at: location)
                     out.text += text
                     if result.secret, !text.isEmpty {
                         out.redacted += "***"
@@ -78,36 +91,57 @@ public struct TemplateRenderer: Sendable {
         return out
     }
 
-    /// One value escaped for `mode`.
-    static func escape(_ value: Value, authored: Bool, mode: Mode, at location: SourceLocation) throws(Diagnostic) -> String {
+    /// How one value is escaped: a non-shell mode, or a shell context.
+    enum Placement {
+        case plain(Mode)
+        case shell(ShellContext)
+    }
+
+    /// One value escaped for where it lands.
+    static func escape(_ value: Value, authored: Bool, placement: Placement, at location: SourceLocation) throws(Diagnostic) -> String {
         if case .map = value {
             throw .error("a map cannot be inserted into text; pick one entry, e.g. x['key']", at: location)
         }
-        switch mode {
-        case .text:
+        switch placement {
+        case .plain(.text):
             return value.description
-        case .regex:
-            return NSRegularExpression.escapedPattern(for: value.description)
-        case .replacement:
-            return NSRegularExpression.escapedTemplate(for: value.description)
-        case .shell:
+        case .plain(.shell):
             return shellWords(value, authored: authored)
+        case .plain(.regex):
+            return NSRegularExpression.escapedPattern(for: value.description)
+        case .plain(.replacement):
+            return NSRegularExpression.escapedTemplate(for: value.description)
+        case .shell(.unquoted(let whole, let force)):
+            return shellWords(value, authored: authored, whole: whole, force: force)
+        case .shell(.doubleQuoted):
+            // Close the author's "…", write the value single-quoted, reopen: a plain word needs none of it.
+            let text = value.description
+            if text.isEmpty || ShellQuote.isSafeWord(text) { return text }
+            return "\"" + ShellQuote.quoted(text) + "\""
+        case .shell(.singleQuotedWhole):
+            return ShellQuote.insideSingleQuotes(value.description)
+        case .shell(.refused(let why)):
+            throw why.diagnostic(at: location)
         }
     }
 
-    /// The shell form: one quoted word per value (per item for a list); the empty string is no word at all,
-    /// and a safe-word string literal written by the author stays as written.
-    static func shellWords(_ value: Value, authored: Bool) -> String {
+    /// The shell form of an unquoted value: one quoted word per value (per item for a list). As a whole word
+    /// the empty string is no word at all, so optional flags work; inside a larger word it is `''`. A safe-word
+    /// string literal written by the author stays as written.
+    static func shellWords(_ value: Value, authored: Bool, whole: Bool = true, force: Bool = false) -> String {
         switch value {
-        case .null: return ""
+        case .null, .string(""):
+            return whole ? "" : "''"
         case .string(let s):
-            if s.isEmpty { return "" }
+            if force { return ShellQuote.quoted(s) }
             if authored, ShellQuote.isSafeWord(s) { return s }
             return ShellQuote.word(s)
         case .list(let items):
-            return items.map { shellWords($0, authored: false) }.filter { !$0.isEmpty }.joined(separator: " ")
+            let words = items.map { shellWords($0, authored: false, whole: true, force: force) }.filter { !$0.isEmpty }
+            if words.isEmpty, !whole { return "''" }
+            return words.joined(separator: " ")
         default:
-            return ShellQuote.word(value.description)
+            return force ? ShellQuote.quoted(value.description) : ShellQuote.word(value.description)
         }
     }
 

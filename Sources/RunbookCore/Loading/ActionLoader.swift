@@ -35,7 +35,11 @@ extension RunbookDecoder {
             error("'\(key.clipped)' has an empty command", at: node.location)
             return nil
         }
-        return t
+        // Where the shell reads an expression as code whatever the quoting, the runbook is refused here,
+        // so `validate`, `plan` and `run` agree (the renderer throws the same diagnostic).
+        let refusals = t.shellRefusals
+        report(refusals)
+        return refusals.isEmpty ? t : nil
     }
 
     private mutating func confirmation(_ node: Node) -> Confirmation? {

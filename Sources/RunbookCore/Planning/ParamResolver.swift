@@ -74,6 +74,11 @@ public struct ParamResolver: Sendable {
             }
             if let v = values[param.name] { ds += ParamValueParser.constraints(v, of: param) }
         }
+        // No command line, environment or terminal can carry a NUL: refuse it before anything runs.
+        for param in runbook.params where values[param.name]?.containsNUL == true {
+            ds.append(.error("param '\(param.name)' contains a NUL byte, which no command can take", at: nil,
+                             hint: "remove the NUL byte (\\0) from the value"))
+        }
         guard ds.isEmpty else { throw DiagnosticError(ds) }
         return ResolvedParams(values: values, secretNames: Set(runbook.params.filter(\.secret).map(\.name)))
     }

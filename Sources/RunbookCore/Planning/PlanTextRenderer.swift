@@ -4,8 +4,13 @@ public struct PlanTextRenderer: Sendable {
     /// A renderer.
     public init() {}
 
-    /// The plan as text, ending with a newline.
+    /// The plan as text, ending with a newline. Control characters from values (and the file) are shown
+    /// escaped (`TerminalSafe`), so a param can never drive the operator's terminal.
     public func render(_ plan: Plan) -> String {
+        TerminalSafe.escape(text(plan), keepLineBreaks: true)
+    }
+
+    private func text(_ plan: Plan) -> String {
         var out = "Plan for \(plan.runbook)"
         if let title = plan.title { out += ": \(title)" }
         out += "\n"

@@ -40,10 +40,10 @@ public actor LiveProgress: ProgressReporter {
         var elapsed: Duration?
         switch event.kind {
         case .stepStarted:
-            rows[key] = Row(key: key, host: event.host ?? "local", state: "running", since: .now)
+            rows[key] = Row(key: TerminalSafe.escape(key), host: TerminalSafe.escape(event.host ?? "local"), state: "running", since: .now)
             order.append(key)
         case .attemptStarted:
-            rows[key]?.state = event.message == "run" ? "attempt \(event.attempt ?? 1)" : (event.message ?? "running")
+            rows[key]?.state = event.message == "run" ? "attempt \(event.attempt ?? 1)" : TerminalSafe.escape(event.message ?? "running")
         case .confirmAsked:
             // The approver is about to use the terminal: clear the block and keep it down until answered.
             paused = true
@@ -67,7 +67,7 @@ public actor LiveProgress: ProgressReporter {
             let complete = row.partial[..<lastNewline]
             let start = complete.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? complete.startIndex
             let line = String(decoding: complete[start...], as: UTF8.self)
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { row.lastLine = line }
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty { row.lastLine = TerminalSafe.escape(line) }
             row.partial = Array(row.partial[(lastNewline + 1)...])
         }
         rows[step] = row

@@ -42,6 +42,10 @@ struct ProgressText: Sendable {
 
     /// The line for an event, or nil for events that are not shown. `elapsed` is the instance's run time.
     func line(_ event: RunEvent, elapsed: Duration?) -> String? {
+        // Every text from the event can hold a value (a param, a capture, an inventory var): shown escaped.
+        var event = event
+        event.step = event.step.map { TerminalSafe.escape($0) }
+        event.message = event.message.map { TerminalSafe.escape($0) }
         let key = event.step ?? ""
         let took = elapsed.map { " " + style.dim("(\(Self.seconds($0)))") } ?? ""
         switch event.kind {
@@ -67,8 +71,8 @@ struct ProgressText: Sendable {
 
     /// The closing lines for an outcome.
     func summary(_ outcome: RunOutcome) -> [String] {
-        let failure = outcome.failedStep.map { " at \($0)" } ?? ""
-        let reason = outcome.reason.map { ": \($0)" } ?? ""
+        let failure = outcome.failedStep.map { " at \(TerminalSafe.escape($0))" } ?? ""
+        let reason = outcome.reason.map { ": \(TerminalSafe.escape($0))" } ?? ""
         switch outcome.status {
         case .succeeded:
             let continued = outcome.continuedFailures.isEmpty ? ""
@@ -78,14 +82,14 @@ struct ProgressText: Sendable {
         case .failed: return ["\(style.failed) failed\(failure)\(reason); nothing was rolled back (resumable)"]
         case .rollbackFailed:
             return ["\(style.failed) failed\(failure)\(reason); ROLLBACK INCOMPLETE — left for a human:"]
-                + outcome.leftForHuman.map { "  - \($0)" }
+                + outcome.leftForHuman.map { "  - \(TerminalSafe.escape($0))" }
         case .interrupted, .running:
             return ["\(style.stopped) stopped\(failure)\(reason); resumable with `runbook resume`"]
         }
     }
 
     func shorten(_ text: String) -> String {
-        let one = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let one = TerminalSafe.escape(text.split(whereSeparator: \.isNewline).joined(separator: " "))
         return one.count > width ? String(one.prefix(width)) + style.ellipsis : one
     }
 

@@ -18,7 +18,7 @@ public struct AuditTimeline: Sendable {
             table.rows.append([
                 r.timestamp, r.operatorName, e.kind.rawValue, step, what, e.status?.description ?? "",
                 e.durationMilliseconds.map(Self.duration) ?? "",
-            ])
+            ].map { TerminalSafe.escape($0) })
         }
         return table.render()
     }

@@ -6,6 +6,31 @@ import Testing
 @Suite struct PlanCLITests {
     static let fixtures = CLI.root.appendingPathComponent("Tests/Fixtures/cli")
 
+    @Test func aNULByteInAParamIsRefusedWithExit2AndItsName() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nul-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try #"reason: "a\0b""#.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(["plan", Self.fixtures.appendingPathComponent("needs-params.yaml").path, "--param", "node=n1",
+                                  "--param", "replicas=2", "--params-file", directory.appendingPathComponent("p.yaml").path])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            error: param 'reason' contains a NUL byte, which no command can take
+              hint: remove the NUL byte (\\0) from the value
+            1 error
+
+            """)
+    }
+
+    @Test func controlCharactersInValuesAreShownEscapedInThePlan() throws {
+        let result = try CLI.run(["plan", "needs-params.yaml", "--param", "node=n1", "--param", "replicas=2",
+                                  "--param", "reason=\u{1b}]52;c;eA==\u{07}\rok"], in: Self.fixtures)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("$ echo n1 '\\x1b]52;c;eA==\\x07\\rok' >> /var/log/maintenance.log\n"), "\(result.stdout)")
+        #expect(!result.stdout.contains("\u{1b}"))
+    }
+
     @Test func missingAndInvalidParamsAreReportedAllTogether() throws {
         let none = try CLI.run(["plan", "needs-params.yaml"], in: Self.fixtures)
         #expect(none.status == 2)

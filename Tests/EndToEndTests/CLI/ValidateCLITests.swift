@@ -35,7 +35,7 @@ import Testing
     }
 
     static let invalidFixtures = ["01-unknown-top-level-key", "09-bad-regex", "14-unknown-param-reference",
-                                  "17-yes-no-booleans", "31-tabs", "34-empty-file"]
+                                  "17-yes-no-booleans", "31-tabs", "34-empty-file", "70-expressions-in-unsafe-shell-places"]
 
     @Test(arguments: invalidFixtures)
     func invalidFixturePrintsItsExactDiagnostics(_ name: String) throws {

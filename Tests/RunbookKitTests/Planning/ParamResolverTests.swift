@@ -26,6 +26,18 @@ import TestSupport
         #expect(flow.values["nodes"] == .list([.string("c"), .string("d")]))
     }
 
+    @Test func aNULByteInAnyParamIsRefusedWithItsName() {
+        do {
+            _ = try ParamResolver(environment: [:]).resolve(runbook, assignments: ["node=n1", "password=p\u{0}", "nodes=a,b\u{0}c"])
+            Issue.record("expected errors")
+        } catch {
+            #expect(error.diagnostics.map(\.message) == [
+                "param 'nodes' contains a NUL byte, which no command can take",
+                "param 'password' contains a NUL byte, which no command can take",
+            ])
+        }
+    }
+
     @Test func reportsAllProblemsTogether() {
         do {
             _ = try ParamResolver(environment: [:]).resolve(runbook, assignments: [
