@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import RunbookYAML
 import RunbookScenarios
+import RunbookYAML
 import RunbookTerminal
 import SimulatorKit
 

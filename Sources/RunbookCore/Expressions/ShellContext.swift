@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Where a `${{ … }}` lands in a command, as `/bin/sh` reads the author's text around it.
 ///
 /// The renderer escapes a value for its context; a context no escaping can make safe is a

@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// The human form of a plan: a header, then the parallel groups, one block per step with
 /// `[changes]` / `[read-only]`, hosts, exact commands, rollbacks and diffs.
 public struct PlanTextRenderer: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import RunbookCore
 import enum RunbookCore.OutputStream
+import RunbookCore
 
 /// Runs one command attempt of a step instance on its transport and journals it.
 struct CommandRunner: Sendable {

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import RunbookCore
 import enum RunbookCore.OutputStream
+import RunbookCore
 
 /// Keeps each attempt's stdout and stderr as files under a run directory (`output/`) and
 /// file snapshots under `snapshots/`. Memory stays bounded: only the first `headLimit` bytes

@@ -1,7 +1,8 @@
 import Foundation
-import RunbookCore
 import enum RunbookCore.OutputStream
+import RunbookCore
 import RunbookEngine
+import RunbookYAML
 
 /// The terminal view: finished steps scroll by as timestamped lines while a block at the
 /// bottom is redrawn with every running step — host, state, elapsed time, last output line.

@@ -1,6 +1,7 @@
 import Foundation
 import RunbookCore
 import RunbookEngine
+import RunbookYAML
 
 /// Symbols and colours for terminal progress: Unicode when the locale is UTF-8, ASCII
 /// otherwise; colour only on a terminal and never when `NO_COLOR` is set.

@@ -1,4 +1,5 @@
 import RunbookEngine
+import RunbookYAML
 
 /// The readable timeline of `runbook audit RUN`: one row per journal line.
 public struct AuditTimeline: Sendable {

@@ -1,9 +1,9 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
 import RunbookEngine
 import SimulatorKit
-import Testing
 import TestSupport
 
 /// The plan is what runs, for every shipped runbook (runbooks/ and examples/custom/): each is

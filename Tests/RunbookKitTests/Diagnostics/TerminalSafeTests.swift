@@ -1,6 +1,9 @@
 import Foundation
-import RunbookKit
 import Testing
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
+import RunbookTerminal
 
 /// Control characters from values never reach the terminal raw: `plan`, plain and live progress, `audit`.
 @Suite struct TerminalSafeTests {

@@ -1,8 +1,8 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 /// The plan is what runs: 500 seeded random runbooks are planned (`Planner`, the value

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 @Suite("Engine step semantics")

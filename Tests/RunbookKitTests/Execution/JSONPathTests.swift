@@ -1,8 +1,8 @@
 import Foundation
+import Testing
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
-import Testing
 
 @Suite("JSON path subset")
 struct JSONPathTests {

@@ -1,6 +1,6 @@
 import Foundation
-import RunbookKit
 import Testing
+import RunbookCore
 import TestSupport
 
 /// A run-time value with a NUL byte (here a capture) fails the step that would use it, clearly, before it runs.

@@ -1,8 +1,8 @@
 import Foundation
+import Testing
 import RunbookCore
 import RunbookEngine
 import RunbookTerminal
-import Testing
 import TestSupport
 
 /// Collects written text.

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookCore
 import RunbookTerminal
-import Testing
 
 #if os(Linux)
 import Glibc

@@ -1,6 +1,6 @@
 import Foundation
-import RunbookCore
 import Testing
+import RunbookCore
 import TestSupport
 
 /// A param value can never add a word to a command: rendered commands are run by /bin/sh.

@@ -1,6 +1,8 @@
 import Foundation
-import RunbookKit
 import Testing
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 import TestSupport
 
 /// The quoting differential: hostile values × command contexts, each rendered command run by both

@@ -1,5 +1,6 @@
-import RunbookKit
 import Testing
+import RunbookYAML
+import RunbookCore
 
 /// The shell context the scanner finds for each `${{ }}` of a command, and the diagnostics of the refused ones.
 @Suite struct ShellContextTests {

@@ -1,5 +1,5 @@
-import RunbookCore
 import Testing
+import RunbookCore
 
 @Suite struct ShellQuoteTests {
     @Test(arguments: [

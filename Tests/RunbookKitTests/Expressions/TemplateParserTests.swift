@@ -1,6 +1,6 @@
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 
 /// Splitting `${{ … }}` out of text and placing each problem exactly.
 @Suite struct TemplateParserTests {

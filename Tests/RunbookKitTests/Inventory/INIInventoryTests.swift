@@ -1,5 +1,5 @@
-import RunbookCore
 import Testing
+import RunbookCore
 
 @Suite struct INIInventoryTests {
     /// The shape of the guide's /etc/ansible/hosts.

@@ -1,8 +1,8 @@
 import CYAML
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 
 /// Input meant to hurt (or just badly broken): every case is refused with one short positioned
 /// message, without a crash, and without reading or building more than the limits allow.

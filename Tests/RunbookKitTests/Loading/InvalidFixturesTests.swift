@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 
 /// Each `Tests/Fixtures/invalid/NN-name.yaml` must fail to load with exactly the diagnostics in
 /// `NN-name.expected` (rendered without colour). `RECORD_FIXTURES=1` rewrites the expected files

@@ -1,6 +1,6 @@
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 
 /// What the loader builds from valid input: the model values, not just the absence of errors.
 @Suite struct LoaderModelTests {

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 
 /// Every `Tests/Fixtures/valid/*.yaml` loads without a single diagnostic.
 @Suite struct ValidFixturesTests {

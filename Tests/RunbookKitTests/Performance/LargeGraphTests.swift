@@ -1,7 +1,7 @@
+import Testing
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
-import Testing
 import TestSupport
 
 /// Long runbooks through the step graph: the results must match the small-graph rules, and the

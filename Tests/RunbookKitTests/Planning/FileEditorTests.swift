@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 
 @Suite struct FileEditorTests {
     let etcdConf = "ETCD_NAME=m1\nETCD_INITIAL_CLUSTER=m1=https://10.0.0.1:2380\n# end\n"

@@ -1,6 +1,6 @@
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 import TestSupport
 
 @Suite struct HostResolutionTests {

@@ -1,6 +1,6 @@
 import Foundation
-import RunbookCore
 import Testing
+import RunbookCore
 import TestSupport
 
 @Suite struct ParamResolverTests {

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 import TestSupport
 
 /// The CLI's road from file to plan, with a fake loader standing in for the YAML loader.

@@ -1,5 +1,5 @@
-import RunbookCore
 import Testing
+import RunbookCore
 
 /// How `plan` text shows multi-line scripts, hosts a `when` excludes, and `max_parallel`.
 @Suite struct PlanTextRendererTests {

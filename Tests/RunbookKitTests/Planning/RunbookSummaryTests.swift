@@ -1,5 +1,5 @@
-import RunbookCore
 import Testing
+import RunbookCore
 import TestSupport
 
 @Suite struct RunbookSummaryTests {

@@ -1,8 +1,8 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 /// `plan` and `run` resolve a step with one `StepResolver`: the same hosts, items, `when` and

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import RunbookYAML
 import RunbookCore
-import Testing
 import TestSupport
 
 @Suite struct UseResolverTests {

@@ -1,6 +1,6 @@
 import Foundation
-import RunbookCore
 import Testing
+import RunbookCore
 
 /// The shipped runbooks (`runbooks/`, `examples/custom/`) load without a diagnostic and hang
 /// together: every step of a guide runbook names its section, sub-runbooks exist and get only

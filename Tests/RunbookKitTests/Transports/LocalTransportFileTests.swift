@@ -3,9 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 @Suite struct LocalTransportFileTests {

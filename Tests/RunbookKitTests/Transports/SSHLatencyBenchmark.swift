@@ -1,5 +1,3 @@
-import RunbookCore
-import RunbookEngine
 import Testing
 
 #if canImport(Glibc)
@@ -7,6 +5,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RunbookCore
+import RunbookEngine
 import TestSupport
 
 /// Not a test: `bench/ssh.sh` runs it with RUNBOOK_BENCH_SSH=N to time N `true` steps through

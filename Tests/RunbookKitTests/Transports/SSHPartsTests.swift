@@ -1,7 +1,7 @@
+import Testing
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
-import Testing
 import TestSupport
 
 /// The pieces of SSHTransport that need no server: quoting, the wrapper's stderr lines,

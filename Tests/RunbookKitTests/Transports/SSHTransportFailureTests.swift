@@ -1,6 +1,6 @@
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 /// Each failure gives its own kind and a message naming the host and what to check.

@@ -1,6 +1,6 @@
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 /// File actions over ssh behave like LocalTransport's, on the remote side.

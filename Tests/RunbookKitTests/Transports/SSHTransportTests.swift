@@ -3,9 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 /// Each test starts its own real sshd (Tests/TestSupport/SSHD.swift) on a free port.

@@ -1,8 +1,8 @@
 // Engine-level test of issue 7: a runbook whose steps run on two inventory hosts reached over
 // ssh (both point at the test sshd), through the engine (Engine, EngineHarness).
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 @Suite("Runbook steps on two ssh hosts")

@@ -1,6 +1,6 @@
+import Testing
 import RunbookCore
 import RunbookEngine
-import Testing
 import TestSupport
 
 @Suite struct TransportFactoryTests {
