@@ -18,11 +18,13 @@ public final class Engine: Sendable {
     ///   - params: resolved, validated param values (defaults are applied here when missing).
     ///   - secretParams: names of params whose values must never be shown or journaled in clear.
     ///   - outputs: where each attempt's output and each file snapshot is kept.
+    ///   - startFiles: digests of the run directory's setup files, journaled on `runStarted`.
     public init(runbook: Runbook, subRunbooks: [String: Runbook] = [:], params: [String: Value],
                 secretParams: Set<String> = [], inventory: Inventory, transports: any TransportProvider,
                 recorder: any EventRecorder, approver: any Approver, reporter: any ProgressReporter,
-                outputs: any OutputStore, options: EngineOptions = EngineOptions()) {
+                outputs: any OutputStore, options: EngineOptions = EngineOptions(), startFiles: [String: String]? = nil) {
         self.runbook = runbook
+        self.startFiles = startFiles
         self.params = RunScope.resolvedParams(params, for: runbook)
         self.secretParams = secretParams.union(runbook.params.filter(\.secret).map(\.name))
         self.recorder = recorder
@@ -36,6 +38,7 @@ public final class Engine: Sendable {
     }
 
     private let reporter: any ProgressReporter
+    private let startFiles: [String: String]?
 
     /// Runs the runbook, or resumes it from `state` (completed instances are not run again and
     /// their captures are restored; a run that was rolling back goes on rolling back).
@@ -43,7 +46,8 @@ public final class Engine: Sendable {
         let coordinator = RunCoordinator(recorder: recorder, reporter: reporter, resumedFrom: state)
         let env = environment(coordinator)
         let scope = RunScope(prefix: "", runbook: runbook, params: params, secretParams: secretParams)
-        let start = RunEvent(state == nil ? .runStarted : .runResumed, message: runbook.name)
+        let start = RunEvent(state == nil ? .runStarted : .runResumed, message: runbook.name,
+                             files: state == nil ? startFiles : nil)
         guard await coordinator.emit(start) else { return await conclude(coordinator, status: .failed) }
 
         let work = Task {

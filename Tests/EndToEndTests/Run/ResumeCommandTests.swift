@@ -69,7 +69,7 @@ struct ResumeCommandTests {
         #expect(recorded.count == 1)
         #expect(recorded.first?.contains("\"message\":\"skip: --skip work\"") == true, "\(recorded)")
         let status = try await s.runbook(["status", run])
-        #expect(status.stdout.contains("work   skipped"), "\(status.stdout)")
+        #expect(status.stdout.contains("work   succeeded"), "\(status.stdout)")
         #expect(!status.stdout.contains("in flight"), "\(status.stdout)")
     }
 
