@@ -45,7 +45,7 @@ struct ResumeDecisionTests {
         #expect(s.lines("ledger") == ["a", "work", "c", "undo-work", "undo-a"])
         #expect(resumed.output.contains("completed steps were rolled back"), "\(resumed.output)")
         let status = try await s.runbook(["status", run])
-        #expect(status.stdout.contains("work   rolled back"), "\(status.stdout)")
+        #expect(status.stdout.contains("work  rolled back"), "\(status.stdout)")
     }
 
     /// `fe` over [a, b], one at a time: fe[a] finishes, fe[b] blocks until `go` exists.
