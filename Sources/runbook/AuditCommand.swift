@@ -79,7 +79,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let directory = try state.openRun(run)
             let report = try RunVerifier(directory).verify()
             let renderer = DiagnosticRenderer(colour: false)
-            for note in report.chain?.notes ?? [] { print(renderer.render(note)) }
+            for note in report.notes { print(renderer.render(note)) }
             for problem in report.problems { print(renderer.render(problem)) }
             intact = report.isIntact
             if intact, let chain = report.chain {

@@ -18,13 +18,11 @@ public final class Engine: Sendable {
     ///   - params: resolved, validated param values (defaults are applied here when missing).
     ///   - secretParams: names of params whose values must never be shown or journaled in clear.
     ///   - outputs: where each attempt's output and each file snapshot is kept.
-    ///   - startFiles: digests of the run directory's setup files, journaled on `runStarted`.
     public init(runbook: Runbook, subRunbooks: [String: Runbook] = [:], params: [String: Value],
                 secretParams: Set<String> = [], inventory: Inventory, transports: any TransportProvider,
                 recorder: any EventRecorder, approver: any Approver, reporter: any ProgressReporter,
-                outputs: any OutputStore, options: EngineOptions = EngineOptions(), startFiles: [String: String]? = nil) {
+                outputs: any OutputStore, options: EngineOptions = EngineOptions()) {
         self.runbook = runbook
-        self.startFiles = startFiles
         self.params = RunScope.resolvedParams(params, for: runbook)
         self.secretParams = secretParams.union(runbook.params.filter(\.secret).map(\.name))
         self.recorder = recorder
@@ -38,17 +36,22 @@ public final class Engine: Sendable {
     }
 
     private let reporter: any ProgressReporter
-    private let startFiles: [String: String]?
 
     /// Runs the runbook, or resumes it from `state` (completed instances are not run again and
     /// their captures are restored; a run that was rolling back goes on rolling back).
-    public func run(from state: RunState? = nil) async -> RunOutcome {
+    /// - Parameter startJournaled: the caller already journaled `runStarted` (a session does, before
+    ///   the run directory is published, so a published run's journal never lacks its first line);
+    ///   the engine then only shows it.
+    public func run(from state: RunState? = nil, startJournaled: Bool = false) async -> RunOutcome {
         let coordinator = RunCoordinator(recorder: recorder, reporter: reporter, resumedFrom: state)
         let env = environment(coordinator)
         let scope = RunScope(prefix: "", runbook: runbook, params: params, secretParams: secretParams)
-        let start = RunEvent(state == nil ? .runStarted : .runResumed, message: runbook.name,
-                             files: state == nil ? startFiles : nil)
-        guard await coordinator.emit(start) else { return await conclude(coordinator, status: .failed) }
+        let start = RunEvent(state == nil ? .runStarted : .runResumed, message: runbook.name)
+        if state == nil, startJournaled {
+            await reporter.report(start)
+        } else {
+            guard await coordinator.emit(start) else { return await conclude(coordinator, status: .failed) }
+        }
 
         let work = Task {
             _ = await GraphRunner(env: env, scope: scope).run()

@@ -15,6 +15,8 @@ public struct RunVerifier: Sendable {
         public var chain: AuditVerifier.Report?
         /// Every problem found, chain first; empty when the run is intact.
         public var problems: [Diagnostic]
+        /// What is worth knowing but not a problem: a torn last line, a run that ended unsealed.
+        public var notes: [Diagnostic]
         /// Output files whose size and digest matched.
         public var outputFiles: Int
         /// Setup files (`run.json`, `params.json`, pinned runbooks …) whose digest matched.
@@ -35,7 +37,7 @@ public struct RunVerifier: Sendable {
     /// - Throws: `JournalError.io` when a file exists but cannot be read.
     public func verify() throws -> Report {
         let journal = directory.journalPath
-        var report = Report(chain: nil, problems: [], outputFiles: 0, setupFiles: 0, sealedLines: nil)
+        var report = Report(chain: nil, problems: [], notes: [], outputFiles: 0, setupFiles: 0, sealedLines: nil)
         guard let bytes = try PrivateFiles.read(journal) else {
             report.problems.append(.error("\(journal) is missing: every run has a journal", at: nil,
                                           hint: "the file was deleted; nothing can tell what this run did"))
@@ -43,6 +45,7 @@ public struct RunVerifier: Sendable {
         }
         let chain = AuditVerifier(displayName: journal).verify(bytes)
         report.chain = chain
+        report.notes = chain.notes
         if let problem = chain.problem {
             report.problems.append(problem)
             return report
@@ -66,13 +69,14 @@ public struct RunVerifier: Sendable {
     private func checkSeal(_ bytes: [UInt8], chain: AuditVerifier.Report, records: [JournalRecord],
                            into report: inout Report) throws {
         guard let seal = try RunSeal.read(directory) else {
-            // Runs set up with digests are sealed whenever they end; an ended one without a
-            // seal lost it (or was killed between its last line and the seal).
+            // Runs set up with digests are sealed whenever they end; an ended one without a seal
+            // was killed between its last line and the seal, or the seal was deleted. A crash is
+            // not tampering, so this is a note; it means the tail is not protected.
             let ended = records.last.map { $0.event.kind == .runFinished || $0.event.kind == .runInterrupted } ?? false
             if ended, records.contains(where: { $0.event.files != nil }) {
-                report.problems.append(.error(
-                    "\(directory.path)/\(RunSeal.fileName) is missing, although the journal ends the run on line \(records.count)",
-                    at: nil, hint: "the seal was deleted; lines cut from the end of the journal cannot be ruled out"))
+                report.notes.append(Diagnostic(.note,
+                    "not sealed: the journal ends the run on line \(records.count) but there is no \(RunSeal.fileName) (the process was killed right after its last line, or the seal was deleted); lines cut from the end cannot be ruled out",
+                    at: SourceLocation(file: directory.journalPath, line: records.count, column: 1)))
             }
             return
         }

@@ -18,6 +18,7 @@ public enum RunSession {
         let directory: RunDirectory
         var scopeLock: RunLock?
         let runLock: RunLock
+        let writer: JournalWriter
         do {
             let text = try PrivateFiles.read(invocation.file) ?? []
             let scope = try lockScope(runbook, params: params, secrets: Set(invocation.secretNames), inventory: inventory)
@@ -49,6 +50,11 @@ public enum RunSession {
                     throw error
                 }
             }
+            // The first line, with the digests of every setup file, is journaled before the run
+            // appears: a published run's journal is never empty (an empty one was emptied).
+            writer = try JournalWriter(path: staged.journalPath, run: staged.runID, operatorName: settings.operatorName,
+                                       scrubber: scrubber, auditLogPath: settings.auditLog)
+            try await writer.record(RunEvent(.runStarted, message: runbook.name, files: try staged.setupDigests()))
             directory = try staged.publish()
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)
@@ -60,7 +66,8 @@ public enum RunSession {
         return try await execute(runbook: runbook, subRunbooks: checked.subRunbooks, params: params,
                                  secretNames: Set(invocation.secretNames), inventory: inventory,
                                  directory: directory, scrubber: scrubber, from: nil, decisions: [],
-                                 settings: settings, runLock: runLock, scopeLock: scopeLock, onEngine: onEngine)
+                                 settings: settings, runLock: runLock, scopeLock: scopeLock, writer: writer,
+                                 onEngine: onEngine)
     }
 
     /// Runs the engine inside the run's locks with the journal, after the run directory exists.
@@ -68,7 +75,7 @@ public enum RunSession {
         runbook: Runbook, subRunbooks: [String: Runbook], params: [String: Value], secretNames: Set<String>,
         inventory: Inventory, directory: RunDirectory, scrubber: SecretScrubber, from state: RunState?,
         decisions: [RunEvent], settings: RunSettings, runLock: RunLock? = nil, scopeLock: RunLock? = nil,
-        onEngine: @Sendable (Engine) -> Void
+        writer started: JournalWriter? = nil, onEngine: @Sendable (Engine) -> Void
     ) async throws(SessionError) -> SessionResult {
         let holder = LockHolder.current(run: directory.runID)
         var locks: [RunLock] = [runLock, scopeLock].compactMap { $0 }
@@ -80,9 +87,9 @@ public enum RunSession {
                 locks.append(try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory, holder: holder,
                                                    breakLock: settings.breakLock))
             }
-            writer = try JournalWriter(path: directory.journalPath, run: directory.runID,
-                                       operatorName: settings.operatorName, scrubber: scrubber,
-                                       auditLogPath: settings.auditLog)
+            writer = try started ?? JournalWriter(path: directory.journalPath, run: directory.runID,
+                                                  operatorName: settings.operatorName, scrubber: scrubber,
+                                                  auditLogPath: settings.auditLog)
             for lock in locks { if let event = lock.brokenLockEvent { try await writer.record(event) } }
             for event in decisions { try await writer.record(event) }
         } catch let busy as LockBusy {
@@ -92,20 +99,14 @@ public enum RunSession {
         }
         let outputs = ScrubbingOutputStore(base: RunDirectoryOutputStore(directory: URL(fileURLWithPath: directory.path)),
                                            scrubber: scrubber)
-        let startFiles: [String: String]?
-        do {
-            startFiles = state == nil ? try directory.setupDigests() : nil
-        } catch {
-            throw .io("cannot read the run directory \(directory.path): \(error)")
-        }
         let engine = Engine(runbook: runbook, subRunbooks: subRunbooks, params: params, secretParams: secretNames,
                             inventory: inventory, transports: settings.transports, recorder: writer,
                             approver: settings.approver,
                             reporter: scrubber.isEmpty ? settings.reporter : ScrubbingProgress(base: settings.reporter, scrubber: scrubber),
                             outputs: outputs,
-                            options: settings.engine, startFiles: startFiles)
+                            options: settings.engine)
         onEngine(engine)
-        var outcome = await engine.run(from: state)
+        var outcome = await engine.run(from: state, startJournaled: started != nil)
         // The seal: a journal later cut short of this line is caught by `audit verify` and `resume`.
         let seal = RunSeal(lines: await writer.lastSequence, sha256: await writer.lastHash)
         await writer.close()
