@@ -72,15 +72,14 @@ public struct ResumeNeedsDecision: Error, Sendable, Hashable, CustomStringConver
     /// The error as a diagnostic with the flags to pass.
     public var diagnostic: Diagnostic {
         let list = instances.map { "\($0.key)\($0.rollback ? " (its rollback)" : "")" }.joined(separator: ", ")
-        // A step id decides all of its undecided instances; a key (quoted for the shell) just one.
-        let names = instances.map(\.key).allSatisfy { StepKey.stepID(of: $0) == $0 }
-            ? Array(Set(instances.map(\.stepID))).sorted() : instances.map(\.key)
-        let flags = names.map { name -> String in
-            let shown = name == StepKey.stepID(of: name) ? name : "'\(name)'"
-            return "--rerun \(shown) or --skip \(shown)"
-        }.joined(separator: "; ")
+        let ids = Array(Set(instances.map(\.stepID))).sorted()
+        let flags = ids.map { "--rerun \($0) or --skip \($0)" }.joined(separator: "; ")
+        // A step id decides all of its instances listed; an instance key (quoted for the shell) just one.
+        let keyed = instances.first { $0.key != $0.stepID }.map {
+            "; to decide one instance, name its key: --rerun '\($0.key)'"
+        } ?? ""
         return .error("cannot tell whether these were done when the run stopped: \(list)", at: nil,
-                      hint: "check by hand, then resume with \(flags) (a step without `idempotent: true` or `verify:` is never re-run silently)")
+                      hint: "check by hand, then resume with \(flags) (a step without `idempotent: true` or `verify:` is never re-run silently)\(keyed)")
     }
 
     public var description: String { diagnostic.description }

@@ -79,7 +79,9 @@ struct ResumeDecisionTests {
         let refused = try await s.runbook(["resume", run])
         #expect(refused.code == 2)
         #expect(refused.stderr.contains("cannot tell whether these were done when the run stopped: fe[b]"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("--rerun 'fe[b]' or --skip 'fe[b]'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains(
+            "hint: check by hand, then resume with --rerun fe or --skip fe (a step without `idempotent: true` or `verify:` is never re-run silently); to decide one instance, name its key: --rerun 'fe[b]'"),
+                "\(refused.stderr)")
 
         let resumed = try await s.runbook(["resume", run, "--rerun", "fe[b]"])
         #expect(resumed.code == 0, "\(resumed.output)")
