@@ -56,12 +56,16 @@ struct AuditShowCommand: AsyncParsableCommand {
 struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a run's journal: versions, sequence numbers, run id and SHA-256 chain.",
+        abstract: "Check a run: its journal's SHA-256 chain and seal, its setup files and output files.",
         discussion: """
-            Exits 0 when the chain is intact, 1 when it is broken (the first bad line is
-            named), 2 when the run cannot be found. A torn last line is a crash, not
-            tampering: it is reported as a note. Prints the hash of the last line, to
-            compare with a copy kept elsewhere (--audit-log).
+            Checks the journal (versions, sequence numbers, run id, SHA-256 chain; an empty
+            or missing journal is not intact), its seal (the journal was not cut short after
+            the run last ended), the files the run was set up with (run.json, params.json,
+            inventory.json, invocation.json, the pinned runbooks) and every output file
+            against the digests the journal records. Exits 0 when all is intact, 1 when
+            something is not (every problem is named), 2 when the run cannot be found. A
+            torn last line is a crash, not tampering: it is reported as a note. Prints the
+            hash of the last line, to compare with a copy kept elsewhere (--audit-log).
 
             Example:
               runbook audit verify 20261127-205216-drain-node-1a2b
@@ -75,14 +79,15 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         var intact = true
         try reportingFailures {
             let directory = try state.openRun(run)
-            let report = try AuditVerifier.verify(directory.journalPath, displayName: directory.journalPath)
+            let report = try RunVerifier(directory).verify()
             let renderer = DiagnosticRenderer(colour: false)
             for note in report.notes { print(renderer.render(note)) }
-            if let problem = report.problem {
-                print(renderer.render(problem))
-                intact = false
-            } else {
-                print("ok: \(report.verifiedLines) lines, chain intact, last line sha256 \(report.lastHash)")
+            for problem in report.problems { print(renderer.render(problem)) }
+            intact = report.isIntact
+            if intact, let chain = report.chain {
+                let sealed = report.sealedLines.map { "sealed at line \($0)" } ?? "not sealed (never ended)"
+                print("ok: \(chain.verifiedLines) lines, chain intact, last line sha256 \(chain.lastHash); "
+                    + "\(report.setupFiles) setup files and \(report.outputFiles) output files match; \(sealed)")
             }
         }
         if !intact { throw ExitCode(1) }

@@ -13,8 +13,13 @@ struct ResumeCommand: AsyncParsableCommand {
             The journal decides: completed steps are never run again. A step that was in
             flight when the run stopped runs again only when it is idempotent or read-only;
             one with a `verify` is probed first (if the verify holds, it is recorded as done);
-            otherwise resume stops and asks you to choose with --rerun STEP or --skip STEP.
-            Every choice is journaled. If the runbook file changed since the run started,
+            otherwise resume stops and asks you to choose with --rerun or --skip, given a
+            step id (every instance of it that needs a decision, never a finished one) or an
+            instance key such as 'fe[b]' or drain@node-1 (exactly that instance). A step
+            skipped as done by hand is rolled back like any completed step. Every choice is
+            journaled. A run whose rollback failed is resumed by retrying that rollback.
+            Resume first verifies the run like `audit verify` and refuses one that does not
+            verify (exit 2); a run another process is driving exits 5. If the runbook file changed since the run started,
             resume shows the first difference and refuses unless --use-current.
             Secret params are asked again (or read from RUNBOOK_SECRET_<NAME>).
 
@@ -22,6 +27,7 @@ struct ResumeCommand: AsyncParsableCommand {
               runbook runs
               runbook resume 20261127-2210-drain-node-1a2b
               runbook resume 20261127-2210 --rerun drain
+              runbook resume 20261127-2210 --skip 'drain@node-2' --rerun 'drain@node-3'
               runbook resume 20261127-2210 --from cordon --yes
 
             Exit codes as for `run`.
@@ -30,10 +36,10 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: "The run: its id, a unique prefix of it, or its directory.")
     var run: String
 
-    @Option(name: .customLong("rerun"), help: ArgumentHelp("Run this in-flight step again (repeatable).", valueName: "step"))
+    @Option(name: .customLong("rerun"), help: ArgumentHelp("Run this in-flight step, or one instance of it (a key like 'fe[b]'), again (repeatable).", valueName: "step|key"))
     var rerun: [String] = []
 
-    @Option(name: .customLong("skip"), help: ArgumentHelp("Treat this in-flight step as done by hand (repeatable).", valueName: "step"))
+    @Option(name: .customLong("skip"), help: ArgumentHelp("Treat this in-flight step, or one instance of it, as done by hand (repeatable).", valueName: "step|key"))
     var skip: [String] = []
 
     @Option(name: .customLong("from"), help: ArgumentHelp("Restart from this step: it and every later step run again.", valueName: "step"))

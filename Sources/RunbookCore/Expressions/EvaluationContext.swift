@@ -31,9 +31,13 @@ public struct EvaluationContext: Sendable {
     public struct StepContext: Sendable, Hashable {
         public var status: String
         public var outputs: [String: Value]
-        public init(status: String, outputs: [String: Value] = [:]) {
+        /// Captures the step declares but has no value for: it was recorded as done on resume
+        /// (its verify held, or `--skip`) without its command's output being read.
+        public var unavailableOutputs: Set<String>
+        public init(status: String, outputs: [String: Value] = [:], unavailableOutputs: Set<String> = []) {
             self.status = status
             self.outputs = outputs
+            self.unavailableOutputs = unavailableOutputs
         }
     }
 }

@@ -52,6 +52,10 @@ extension ExpressionEvaluator {
             return EvaluatedValue(.known(.string(step.status)))
         case "outputs" where path.count >= 4:
             guard let output = step.outputs[path[3]] else {
+                if step.unavailableOutputs.contains(path[3]) {
+                    throw .error("step '\(id)' has no value for output '\(path[3])': it was recorded as done on resume (its verify held, or --skip) without its command's output being read, so '\(dotted)' is unknown",
+                                 at: at, hint: "resume with --from \(id) to run it again and capture its output")
+                }
                 throw .error("step '\(id)' has no output '\(path[3])'", at: at,
                              hint: NearestName.hint(path[3], among: step.outputs.keys))
             }

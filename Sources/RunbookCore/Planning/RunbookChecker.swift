@@ -21,6 +21,7 @@ public struct RunbookChecker: Sendable {
         let stepIndex = Dictionary(runbook.steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         if let lock = runbook.lock {
             diagnostics += check(lock, in: runbook, step: nil, ancestry: ancestry, stepIndex: stepIndex, allowItem: false)
+            diagnostics += secretsInLock(lock, in: runbook)
         }
         for step in runbook.steps {
             for template in step.templates {
@@ -32,6 +33,20 @@ public struct RunbookChecker: Sendable {
             if let when = step.when { diagnostics += checkCondition(when) }
         }
         return diagnostics.sorted(by: Diagnostic.byPosition)
+    }
+
+    /// The lock scope is a name, written in clear to `run.json`, the lock file's name and the
+    /// message naming a busy lock: a secret has no place in it.
+    private func secretsInLock(_ lock: Template, in runbook: Runbook) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (expression, at) in lock.expressions {
+            for path in expression.references where path.count >= 2 && path[0] == "params" {
+                guard runbook.param(path[1])?.secret == true else { continue }
+                out.append(.error("lock: uses the secret param '\(path[1])'", at: at,
+                                  hint: "the lock scope is shown and stored in clear (run.json, the lock file's name, the message naming a busy lock); lock on a name that is not secret"))
+            }
+        }
+        return out
     }
 
     private func check(_ template: Template, in runbook: Runbook, step: Step?, ancestry: Ancestry?,

@@ -21,7 +21,8 @@ struct CommandRunner: Sendable {
         /// Secret values in the command: never repeated in `reason` (a command may echo its arguments).
         var secrets: [String] = []
 
-        var succeeded: Bool { status?.succeeded == true }
+        /// The command exited 0 and everything it printed was saved.
+        var succeeded: Bool { status?.succeeded == true && failure == nil }
         /// One line saying why the attempt did not succeed.
         var reason: String {
             if let failure { return failure }
@@ -62,7 +63,14 @@ struct CommandRunner: Sendable {
             failure = "\(error)"
         }
         if Task.isCancelled, status != nil, status?.succeeded != true { status = .interrupted }
-        let output = (try? await sink.finish()) ?? CapturedOutput()
+        let output: CapturedOutput
+        do {
+            output = try await sink.finish()
+        } catch {
+            // Never a silent success: output that was not kept cannot be audited or captured.
+            output = CapturedOutput()
+            failure = failure ?? "its output could not be saved in the run directory: \(error)"
+        }
         let finished = RunEvent(.attemptFinished, step: key, host: host, attempt: number, status: status,
                                 durationMilliseconds: duration?.milliseconds, stdout: output.stdout,
                                 stderr: output.stderr, message: failure)

@@ -24,7 +24,8 @@ struct ConfirmAction: Sendable {
 
         let reply: ApprovalAnswer = env.options.assumeYes
             ? .approved(by: "--yes")
-            : await env.approver.confirm(step: runner.key, prompt: prompt.text, expected: answer.text)
+            // The terminal is a sink like any other: the operator sees the prompt with secrets masked.
+            : await env.approver.confirm(step: runner.key, prompt: prompt.redacted, expected: answer.text)
         let message: String
         switch reply {
         case .approved(let how): message = "approved by \(how)"

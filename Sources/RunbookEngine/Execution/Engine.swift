@@ -40,12 +40,19 @@ public final class Engine: Sendable {
 
     /// Runs the runbook, or resumes it from `state` (completed instances are not run again and
     /// their captures are restored; a run that was rolling back goes on rolling back).
-    public func run(from state: RunState? = nil) async -> RunOutcome {
+    /// - Parameter startJournaled: the caller already journaled `runStarted` (a session does, before
+    ///   the run directory is published, so a published run's journal never lacks its first line);
+    ///   the engine then only shows it.
+    public func run(from state: RunState? = nil, startJournaled: Bool = false) async -> RunOutcome {
         let coordinator = RunCoordinator(recorder: recorder, reporter: reporter, resumedFrom: state)
         let env = environment(coordinator)
         let scope = RunScope(prefix: "", runbook: runbook, params: params, secretParams: secretParams)
         let start = RunEvent(state == nil ? .runStarted : .runResumed, message: runbook.name)
-        guard await coordinator.emit(start) else { return await conclude(coordinator, status: .failed) }
+        if state == nil, startJournaled {
+            await reporter.report(start)
+        } else {
+            guard await coordinator.emit(start) else { return await conclude(coordinator, status: .failed) }
+        }
 
         let work = Task {
             _ = await GraphRunner(env: env, scope: scope).run()

@@ -19,6 +19,12 @@ struct InstanceRunner: Sendable {
                 await coordinator.completed(CompletedInstance(key: key, step: step, context: context,
                                                               host: planned.host ?? .local))
                 return .succeeded(previous.outputs)
+            case .rollbackFailed where coordinator.replayOnly:
+                // Resuming a run whose rollback failed: this rollback is tried again.
+                let context = await env.context(for: scope, host: planned.host, item: planned.item)
+                await coordinator.completed(CompletedInstance(key: key, step: step, context: context,
+                                                              host: planned.host ?? .local))
+                return .succeeded(previous.outputs)
             case .skipped: return .skipped
             default: break
             }

@@ -103,7 +103,7 @@ struct RunAction: Sendable {
     func evaluate(_ condition: Condition, command: TemplateRenderer.Rendered, number: Int, label: String) async -> Try {
         let attempt = await commands.attempt(command, number: number, label: label)
         guard !attempt.halted else { return Try(attempt: attempt, failure: "interrupted") }
-        guard let status = attempt.status else { return Try(attempt: attempt, failure: attempt.reason) }
+        guard let status = attempt.status, attempt.failure == nil else { return Try(attempt: attempt, failure: attempt.reason) }
         var failure = ExpectationCheck(renderer: env.renderer, context: context)
             .failure(of: condition.expect, status: status, output: attempt.output)
         // A check that exits non-zero usually says why on stderr (a refusing precondition):

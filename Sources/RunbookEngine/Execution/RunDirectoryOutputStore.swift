@@ -54,10 +54,20 @@ public struct RunDirectoryOutputStore: OutputStore {
         Array(try Data(contentsOf: directory.appendingPathComponent(name)))
     }
 
-    /// A step key as a file name: `parent/child[a b]@host` -> `parent__child[a_b]@host`.
+    /// Longest encoded key kept whole in a file name: with the attempt, label and stream
+    /// suffixes the name stays well under the 255-byte limit of Linux file systems.
+    static let maxEncodedKey = 160
+
+    /// A step key as a file name, one to one: `parent/child[a b]@host` ->
+    /// `parent%2Fchild[a%20b]@host` (`RunDirectory.safeName`: letters, digits and `. _ - @ [ ]`
+    /// kept, any other byte `%XX`). An encoded key longer than `maxEncodedKey` keeps its first
+    /// 120 bytes, then `~` and 32 hex digits of the key's SHA-256 (`~` never appears in an
+    /// encoded key, so a shortened name cannot equal a whole one).
     static func fileName(_ key: String) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@[]")
-        return key.replacingOccurrences(of: "/", with: "__").map { allowed.contains($0) ? String($0) : "_" }.joined()
+        let encoded = RunDirectory.safeName(key)
+        guard encoded.utf8.count > maxEncodedKey else { return encoded }
+        let digest = SHA256.hash(data: Array(key.utf8)).hexString
+        return String(decoding: encoded.utf8.prefix(120), as: UTF8.self) + "~" + digest.prefix(32)
     }
 }
 

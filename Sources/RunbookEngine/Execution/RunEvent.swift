@@ -44,11 +44,15 @@ public struct RunEvent: Sendable, Hashable, Codable {
     /// (nil snapshot means the file did not exist before).
     public var path: String?
     public var snapshot: String?
+    /// For `runStarted`: SHA-256 of each file the run directory was set up with (`run.json`,
+    /// `params.json`, the pinned runbooks …), by path relative to the run directory, so
+    /// `audit verify` can tell whether they changed since.
+    public var files: [String: String]?
 
     public init(_ kind: Kind, step: String? = nil, host: String? = nil, attempt: Int? = nil, command: String? = nil,
                 status: ExitStatus? = nil, durationMilliseconds: Int? = nil, stdout: OutputDigest? = nil,
                 stderr: OutputDigest? = nil, outputs: [String: Value]? = nil, message: String? = nil,
-                path: String? = nil, snapshot: String? = nil) {
+                path: String? = nil, snapshot: String? = nil, files: [String: String]? = nil) {
         self.kind = kind
         self.step = step
         self.host = host
@@ -62,6 +66,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         self.message = message
         self.path = path
         self.snapshot = snapshot
+        self.files = files
     }
 }
 

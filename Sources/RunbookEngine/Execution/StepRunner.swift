@@ -82,7 +82,12 @@ struct StepRunner: Sendable {
                 outputs[capture.name] = .list(succeeded.compactMap { $0[capture.name] })
             }
         }
-        await env.coordinator.setStepContext(scope: scope.prefix, id: step.id, .init(status: "succeeded", outputs: outputs))
+        // An instance found done on resume (verify probe, --skip) has no captures: a value built
+        // without it would be wrong, so references to it fail with the reason.
+        let unavailable = Set(step.capture.map(\.name).filter { name in succeeded.contains { $0[name] == nil } })
+        for name in unavailable { outputs.removeValue(forKey: name) }
+        await env.coordinator.setStepContext(scope: scope.prefix, id: step.id,
+                                             .init(status: "succeeded", outputs: outputs, unavailableOutputs: unavailable))
         return .succeeded
     }
 

@@ -44,7 +44,7 @@ struct JournalLineDecoder {
         }
         let event = RunEvent(kind, step: f.step, host: f.host, attempt: f.attempt, command: f.command, status: status,
                              durationMilliseconds: f.durationMs, stdout: f.stdout, stderr: f.stderr, outputs: f.outputs,
-                             message: f.message, path: f.path, snapshot: f.snapshot)
+                             message: f.message, path: f.path, snapshot: f.snapshot, files: f.files)
         return .success(JournalRecord(version: v, sequence: seq, timestamp: ts, run: run, operatorName: op,
                                       event: event, previousHash: prev))
     }
@@ -55,6 +55,7 @@ struct JournalLineDecoder {
         var ts, run, operatorName, event, step, host, command, status, message, path, snapshot, prev: String?
         var stdout, stderr: OutputDigest?
         var outputs: [String: Value]?
+        var files: [String: String]?
 
         mutating func read(_ key: String, from s: inout JSONScanner) throws {
             switch key {
@@ -79,6 +80,14 @@ struct JournalLineDecoder {
             case "outputs":
                 guard case .map(let m) = try s.value() else { throw JSONScanner.Failure(reason: "wrong type") }
                 outputs = m
+            case "files":
+                guard case .map(let m) = try s.value() else { throw JSONScanner.Failure(reason: "wrong type") }
+                var digests: [String: String] = [:]
+                for (name, value) in m {
+                    guard case .string(let digest) = value else { throw JSONScanner.Failure(reason: "wrong type") }
+                    digests[name] = digest
+                }
+                files = digests
             default: _ = try s.value()
             }
         }

@@ -48,6 +48,7 @@ public enum JournalLineEncoder {
         if let v = e.message { out.field("message", string: v) }
         if let v = e.path { out.field("path", string: v) }
         if let v = e.snapshot { out.field("snapshot", string: v) }
+        if let v = e.files { out.key("files"); out.value(.map(v.mapValues(Value.string))) }
     }
 }
 

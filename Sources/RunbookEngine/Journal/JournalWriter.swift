@@ -35,6 +35,9 @@ public actor JournalWriter: EventRecorder {
     public nonisolated let openingNotes: [Diagnostic]
     /// The sequence number of the last line written (0 for an empty journal).
     public private(set) var lastSequence: Int
+    /// SHA-256 of the last line written (64 zeros for an empty journal): with `lastSequence`,
+    /// the seal written when the run ends.
+    public var lastHash: String { previousHash }
 
     private let scrubber: SecretScrubber
     private let policy: SyncPolicy

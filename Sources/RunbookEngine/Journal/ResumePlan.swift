@@ -77,8 +77,12 @@ public struct ResumeNeedsDecision: Error, Sendable, Hashable, CustomStringConver
         let list = instances.map { "\($0.key)\($0.rollback ? " (its rollback)" : "")" }.joined(separator: ", ")
         let ids = Array(Set(instances.map(\.stepID))).sorted()
         let flags = ids.map { "--rerun \($0) or --skip \($0)" }.joined(separator: "; ")
+        // A step id decides all of its instances listed; an instance key (quoted for the shell) just one.
+        let keyed = instances.first { $0.key != $0.stepID }.map {
+            "; to decide one instance, name its key: --rerun '\($0.key)'"
+        } ?? ""
         return .error("cannot tell whether these were done when the run stopped: \(list)", at: nil,
-                      hint: "check by hand, then resume with \(flags) (a step without `idempotent: true` or `verify:` is never re-run silently)")
+                      hint: "check by hand, then resume with \(flags) (a step without `idempotent: true` or `verify:` is never re-run silently)\(keyed)")
     }
 
     public var description: String { diagnostic.description }

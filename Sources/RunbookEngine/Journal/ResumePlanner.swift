@@ -40,10 +40,15 @@ public struct ResumePlanner: Sendable {
     }
 
     /// The operator's resume flags.
+    ///
+    /// `--rerun` and `--skip` take a step id or an instance key (`id[item]`, `id@host`,
+    /// `id[item]@host`). A key decides exactly that instance; a plain step id decides every
+    /// instance of the step that needs a decision (in flight, failed, or its rollback in
+    /// flight). Neither ever touches an instance that finished: that takes `--from`.
     public struct Choices: Sendable, Hashable {
-        /// `--rerun STEP`: run these in-flight (or failed) steps again.
+        /// `--rerun STEP|KEY`: run these in-flight (or failed) instances again.
         public var rerun: Set<String>
-        /// `--skip STEP`: treat these as done by hand.
+        /// `--skip STEP|KEY`: treat these as done by hand.
         public var skip: Set<String>
         /// `--from STEP`: run this step and every later one again, completed or not.
         public var from: String?
@@ -65,7 +70,7 @@ public struct ResumePlanner: Sendable {
     /// - Throws: `ResumeNeedsDecision` listing every instance the operator must decide about,
     ///   and the flags that decide it; `DiagnosticError` for a flag naming an unknown step.
     public func plan(_ state: RunState, choices: Choices = Choices()) throws -> ResumePlan {
-        try validate(choices)
+        try validate(choices, state: state)
         let fromIndex = choices.from.flatMap { id in steps.firstIndex { $0.id == id } }
         var decisions: [String: ResumePlan.Decision] = [:]
         var undecided: [ResumeNeedsDecision.Instance] = []
@@ -100,6 +105,10 @@ public struct ResumePlanner: Sendable {
         let rollbackOrder = state.rollbackRemaining.filter { key in
             !(decisions[key].map { $0.byOperator && $0.action == .skip } ?? false)
         }
+        for key in rollbackOrder where state.steps[key]?.status == .rollbackFailed {
+            events.append(RunEvent(.note, step: key, host: state.steps[key]?.host,
+                                   message: "its rollback failed last time; trying it again"))
+        }
         return ResumePlan(decisions: decisions, continuesRollback: state.rollingBack,
                           rollbackOrder: rollbackOrder, fromStep: state.rollingBack ? nil : choices.from,
                           decisionEvents: events)
@@ -108,11 +117,12 @@ public struct ResumePlanner: Sendable {
     /// The decision for an instance the journal knows, or nil when the operator must choose.
     private func decide(_ record: RunState.StepRecord, _ facts: StepFacts, state: RunState,
                         choices: Choices) -> ResumePlan.Decision? {
-        if choices.skip.contains(facts.id), record.status.isUnfinished || record.rollbackInFlight {
-            return .init(.skip, "--skip \(facts.id)", byOperator: true)
-        }
-        if choices.rerun.contains(facts.id), record.status.isUnfinished || record.rollbackInFlight {
-            return .init(.rerun, "--rerun \(facts.id)", byOperator: true)
+        if record.status.isUnfinished || record.rollbackInFlight {
+            // The instance key wins over its step id: `--skip fe --rerun fe[b]` reruns only fe[b].
+            for name in [record.key, facts.id] {
+                if choices.skip.contains(name) { return .init(.skip, "--skip \(name)", byOperator: true) }
+                if choices.rerun.contains(name) { return .init(.rerun, "--rerun \(name)", byOperator: true) }
+            }
         }
         if record.rollbackInFlight {
             // A rollback command has no verify: re-running it is safe only for idempotent steps.
@@ -134,14 +144,35 @@ public struct ResumePlanner: Sendable {
         }
     }
 
-    private func validate(_ choices: Choices) throws {
+    private func validate(_ choices: Choices, state: RunState) throws {
         let known = Set(steps.map(\.id))
         var problems: [Diagnostic] = []
         let named = choices.rerun.map { ("--rerun", $0) } + choices.skip.map { ("--skip", $0) }
             + (choices.from.map { [("--from", $0)] } ?? [])
-        for (flag, id) in named.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) where !known.contains(id) {
-            problems.append(.error("\(flag) \(id): the runbook has no step '\(id)'", at: nil,
-                                   hint: "step ids: \(steps.map(\.id).joined(separator: ", "))"))
+        for (flag, name) in named.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
+            let id = StepKey.stepID(of: name)
+            guard known.contains(id) else {
+                problems.append(.error("\(flag) \(name): the runbook has no step '\(id)'", at: nil,
+                                       hint: "step ids: \(steps.map(\.id).joined(separator: ", "))"))
+                continue
+            }
+            guard name != id else { continue }
+            if flag == "--from" {
+                problems.append(.error("--from \(name): --from takes a step id, not an instance key", at: nil,
+                                       hint: "--from \(id) runs every instance of '\(id)' and every later step again"))
+                continue
+            }
+            // An instance key must name an instance that needs a decision: a finished one is
+            // never re-run or re-marked by --rerun/--skip, and a typo must not pass silently.
+            let undecided = state.steps.values.filter {
+                StepKey.stepID(of: $0.key) == id && ($0.status.isUnfinished || $0.rollbackInFlight)
+            }.map(\.key).sorted()
+            if !undecided.contains(name) {
+                let what = state.steps[name].map { "it already \($0.status.rawValue)" } ?? "the run has no such instance"
+                problems.append(.error("\(flag) \(name): \(what)", at: nil,
+                                       hint: undecided.isEmpty ? "no instance of '\(id)' needs a decision"
+                                           : "instances of '\(id)' that need a decision: \(undecided.joined(separator: ", "))"))
+            }
         }
         for id in choices.rerun.intersection(choices.skip).sorted() {
             problems.append(.error("step '\(id)' is given to both --rerun and --skip", at: nil))

@@ -15,6 +15,11 @@ public struct RunReport: Sendable {
     public var state: RunState
     /// Step ids of the pinned runbook in list order (empty when it cannot be parsed).
     public var stepIDs: [String]
+    /// The process driving the run now, when its run lock is held by a live process: the
+    /// journal of such a run has no end yet, but the run is going on, not interrupted.
+    public var driver: LockHolder?
+    /// True when a live process holds the run lock (`driver` may still be nil: unreadable record).
+    public var isLive: Bool = false
 
     /// Reads run.json, replays the journal and lists the pinned runbook's steps.
     /// - Throws: `JournalError` when run.json or the journal cannot be read.
@@ -24,8 +29,15 @@ public struct RunReport: Sendable {
         let pinned = "\(directory.path)/\(metadata.pinnedFile)"
         let root = try? YAMLParser().parse(contentsOf: pinned)
         let ids = root?["steps"]?.items?.compactMap { $0["id"]?.text } ?? []
-        return RunReport(directory: directory, metadata: metadata, recordCount: replayed.records, notes: replayed.notes,
-                         state: replayed.state, stepIDs: ids)
+        var report = RunReport(directory: directory, metadata: metadata, recordCount: replayed.records,
+                               notes: replayed.notes, state: replayed.state, stepIDs: ids)
+        if case .held(let holder) = LockProbe.look(at: directory.lockPath) {
+            report.isLive = true
+            report.driver = holder
+            // Replay calls a journal without an end interrupted; a live holder says otherwise.
+            if report.state.status == .interrupted { report.state.status = .running }
+        }
+        return report
     }
 
     /// Step ids of the runbook that the journal never saw start, in list order.
@@ -36,7 +48,8 @@ public struct RunReport: Sendable {
 
     /// True when `runbook resume` can continue this run.
     public var isResumable: Bool {
-        switch state.status {
+        if isLive { return false }
+        return switch state.status {
         case .failed, .interrupted, .running: true
         case .rollbackFailed: true
         case .succeeded, .rolledBack: false

@@ -97,8 +97,8 @@ extension RunState {
     }
 
     /// Completed instances whose rollback is still to run, in the order rollback takes them
-    /// (reverse completion order).
+    /// (reverse completion order); a rollback that failed is still to run (resume retries it).
     public var rollbackRemaining: [String] {
-        completionOrder.reversed().filter { steps[$0]?.status == .succeeded }
+        completionOrder.reversed().filter { steps[$0]?.status == .succeeded || steps[$0]?.status == .rollbackFailed }
     }
 }

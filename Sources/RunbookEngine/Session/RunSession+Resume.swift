@@ -8,11 +8,24 @@ public struct StoppedRun: Sendable {
     public var invocation: RunInvocation
     public var state: RunState
 
-    /// Opens a run by id, unique id prefix or path, and replays its journal.
-    /// - Throws: `SessionError.invalid` for an unknown or finished run, or a broken journal.
+    /// Opens a run by id, unique id prefix or path, verifies it (`RunVerifier`: chain, seal,
+    /// setup and output files) and replays its journal.
+    /// - Throws: `SessionError.locked` when a live process drives the run; `SessionError.invalid`
+    ///   for an unknown or finished run, or one that fails verification (the first problem named).
     public static func open(_ reference: String, stateDirectory: String) throws(SessionError) -> StoppedRun {
         do {
             let directory = try RunDirectory.open(reference, stateDirectory: stateDirectory)
+            // Before anything else: a run another process drives is not stopped, whatever its journal says.
+            if case .held(let holder) = LockProbe.look(at: directory.lockPath) {
+                throw SessionError.locked(LockBusy(lock: "run \(directory.runID)", holder: holder,
+                                                   stale: holder?.isGone ?? false).diagnostic)
+            }
+            let verification = try RunVerifier(directory).verify()
+            if var problem = verification.problems.first {
+                problem.hint = [problem.hint, "resume never builds on a journal or run directory that changed; see `runbook audit verify \(directory.runID)`"]
+                    .compactMap { $0 }.joined(separator: "; ")
+                throw SessionError.invalid([problem])
+            }
             guard let bytes = try PrivateFiles.read("\(directory.path)/\(RunInvocation.fileName)") else {
                 throw SessionError.invalid([.error("run \(directory.runID) has no invocation.json; it cannot be resumed", at: nil)])
             }
@@ -67,6 +80,15 @@ extension RunSession {
         _ stopped: StoppedRun, checked: RunbookValidation.Checked, inventory: Inventory, secrets: [String: Value],
         choices: ResumePlanner.Choices, settings: RunSettings, onEngine: @Sendable (Engine) -> Void = { _ in }
     ) async throws(SessionError) -> SessionResult {
+        // Held from before the plan to the end: the state the plan is made from cannot move.
+        let runLock: RunLock
+        do {
+            runLock = try RunLock.lockRun(stopped.directory, holder: LockHolder.current(run: stopped.directory.runID))
+        } catch let busy as LockBusy {
+            throw .locked(busy.diagnostic)
+        } catch {
+            throw .io("cannot lock run \(stopped.directory.runID): \(error)")
+        }
         var state = stopped.state
         let plan: ResumePlan
         do {
@@ -84,9 +106,12 @@ extension RunSession {
             let host = state.steps[key]?.host
             switch (decision.action, state.rollingBack) {
             case (.skip, false) where decision.byOperator:
-                // Journaled as skipped so a later replay does not find it in flight again.
-                state.steps[key]?.status = .skipped
-                events.append(RunEvent(.stepSkipped, step: key, host: host, message: "done by hand (--skip)"))
+                // Done by hand is done: journaled as succeeded, so a later replay does not find it
+                // in flight again and a rollback undoes it like any completed step.
+                state.steps[key]?.status = .succeeded
+                state.completionOrder.removeAll { $0 == key }
+                state.completionOrder.append(key)
+                events.append(RunEvent(.stepSucceeded, step: key, host: host, message: "done by hand (--skip)"))
             case (.skip, true) where decision.byOperator && state.steps[key]?.rollbackInFlight == true:
                 // Its rollback was finished by hand: never undo it again, now or after another stop.
                 state.steps[key]?.status = .rolledBack
@@ -105,7 +130,7 @@ extension RunSession {
         return try await execute(runbook: checked.runbook, subRunbooks: checked.subRunbooks, params: params,
                                  secretNames: Set(stopped.invocation.secretNames), inventory: inventory,
                                  directory: stopped.directory, scrubber: scrubber, from: state,
-                                 decisions: events, settings: settings, onEngine: onEngine)
+                                 decisions: events, settings: settings, runLock: runLock, onEngine: onEngine)
     }
 
     /// Resume facts for every step, sub-runbook steps under their namespaced ids (`parent/child`).

@@ -18,13 +18,19 @@ public enum RunSession {
         let scrubber = SecretScrubber(secrets: secrets.values.flatMap(Self.strings))
         let directory: RunDirectory
         var scopeLock: RunLock?
+        let runLock: RunLock
+        let writer: JournalWriter
         do {
             let text = try PrivateFiles.read(invocation.file) ?? []
             let scope = try lockScope(runbook, params: params, secrets: Set(invocation.secretNames), inventory: inventory)
+            // Setups that a killed process left behind (their run lock is free): nothing of them ran.
+            RunDirectory.removeAbandonedSetups(stateDirectory: settings.stateDirectory)
             // Staged: the run appears under runs/ only once it has all it needs to be resumed.
             let staged = try RunDirectory.create(stateDirectory: settings.stateDirectory, runbook: runbook.name,
                                                  file: invocation.file, runbookText: text,
                                                  operatorName: settings.operatorName, lockScope: scope, staged: true)
+            // Held from now on (the rename keeps the file): a setup in progress is never cleaned up.
+            runLock = try RunLock.lockRun(staged, holder: LockHolder.current(run: staged.runID))
             for (path, sub) in checked.subRunbooks.sorted(by: { $0.key < $1.key }) {
                 if let subText = try PrivateFiles.read(path) {
                     try staged.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
@@ -45,6 +51,11 @@ public enum RunSession {
                     throw error
                 }
             }
+            // The first line, with the digests of every setup file, is journaled before the run
+            // appears: a published run's journal is never empty (an empty one was emptied).
+            writer = try JournalWriter(path: staged.journalPath, run: staged.runID, operatorName: settings.operatorName,
+                                       scrubber: scrubber, auditLogPath: settings.auditLog)
+            try await writer.record(RunEvent(.runStarted, message: runbook.name, files: try staged.setupDigests()))
             directory = try staged.publish()
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)
@@ -56,29 +67,30 @@ public enum RunSession {
         return try await execute(runbook: runbook, subRunbooks: checked.subRunbooks, params: params,
                                  secretNames: Set(invocation.secretNames), inventory: inventory,
                                  directory: directory, scrubber: scrubber, from: nil, decisions: [],
-                                 settings: settings, scopeLock: scopeLock, onEngine: onEngine)
+                                 settings: settings, runLock: runLock, scopeLock: scopeLock, writer: writer,
+                                 onEngine: onEngine)
     }
 
     /// Runs the engine inside the run's locks with the journal, after the run directory exists.
     static func execute(
         runbook: Runbook, subRunbooks: [String: Runbook], params: [String: Value], secretNames: Set<String>,
         inventory: Inventory, directory: RunDirectory, scrubber: SecretScrubber, from state: RunState?,
-        decisions: [RunEvent], settings: RunSettings, scopeLock: RunLock? = nil,
-        onEngine: @Sendable (Engine) -> Void
+        decisions: [RunEvent], settings: RunSettings, runLock: RunLock? = nil, scopeLock: RunLock? = nil,
+        writer started: JournalWriter? = nil, onEngine: @Sendable (Engine) -> Void
     ) async throws(SessionError) -> SessionResult {
         let holder = LockHolder.current(run: directory.runID)
-        var locks: [RunLock] = scopeLock.map { [$0] } ?? []
+        var locks: [RunLock] = [runLock, scopeLock].compactMap { $0 }
         defer { locks.forEach { $0.release() } }
         let writer: JournalWriter
         do {
-            locks.append(try RunLock.lockRun(directory, holder: holder))
+            if runLock == nil { locks.append(try RunLock.lockRun(directory, holder: holder)) }
             if scopeLock == nil, let scope = try directory.metadata().lockScope {
                 locks.append(try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory, holder: holder,
                                                    breakLock: settings.breakLock))
             }
-            writer = try JournalWriter(path: directory.journalPath, run: directory.runID,
-                                       operatorName: settings.operatorName, scrubber: scrubber,
-                                       auditLogPath: settings.auditLog)
+            writer = try started ?? JournalWriter(path: directory.journalPath, run: directory.runID,
+                                                  operatorName: settings.operatorName, scrubber: scrubber,
+                                                  auditLogPath: settings.auditLog)
             for lock in locks { if let event = lock.brokenLockEvent { try await writer.record(event) } }
             for event in decisions { try await writer.record(event) }
         } catch let busy as LockBusy {
@@ -90,11 +102,21 @@ public enum RunSession {
                                            scrubber: scrubber)
         let engine = Engine(runbook: runbook, subRunbooks: subRunbooks, params: params, secretParams: secretNames,
                             inventory: inventory, transports: settings.transports, recorder: writer,
-                            approver: settings.approver, reporter: settings.reporter, outputs: outputs,
+                            approver: settings.approver,
+                            reporter: scrubber.isEmpty ? settings.reporter : ScrubbingProgress(base: settings.reporter, scrubber: scrubber),
+                            outputs: outputs,
                             options: settings.engine)
         onEngine(engine)
-        let outcome = await engine.run(from: state)
+        var outcome = await engine.run(from: state, startJournaled: started != nil)
+        // The seal: a journal later cut short of this line is caught by `audit verify` and `resume`.
+        let seal = RunSeal(lines: await writer.lastSequence, sha256: await writer.lastHash)
         await writer.close()
+        do {
+            try seal.write(to: directory)
+        } catch {
+            outcome.reason = [outcome.reason, "the journal's seal could not be written: \(error)"]
+                .compactMap { $0 }.joined(separator: "; ")
+        }
         return SessionResult(runID: directory.runID, directory: directory.path, outcome: outcome)
     }
 
@@ -104,11 +126,18 @@ public enum RunSession {
         guard let lock = runbook.lock else { return nil }
         let context = EvaluationContext(params: RunScope.resolvedParams(params, for: runbook), secretParams: secrets,
                                         inventory: inventory)
+        let rendered: TemplateRenderer.Rendered
         do {
-            return try TemplateRenderer().render(lock, in: context, mode: .text).text
+            rendered = try TemplateRenderer().render(lock, in: context, mode: .text)
         } catch {
             throw .invalid([error])
         }
+        // The checker refuses secret params in `lock:`; this catches any other way one gets in.
+        guard rendered.redacted == rendered.text else {
+            throw .invalid([.error("lock: renders a secret value, and the lock scope is stored and shown in clear",
+                                   at: lock.location, hint: "lock on a name that is not secret")])
+        }
+        return rendered.text
     }
 
     static func strings(_ value: Value) -> [String] {

@@ -13,7 +13,7 @@ public struct StatusRenderer: Sendable {
             "run:      \(m.runID)",
             "runbook:  \(m.runbook) (\(m.file))",
             "started:  \(m.started) by \(m.operatorName)",
-            "status:   \(describe(state.status))\(state.rollingBack ? " (rolling back)" : "")",
+            "status:   \(describe(report))\(state.rollingBack ? " (rolling back)" : "")",
         ]
         out.append("")
         let index = Dictionary(report.stepIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -34,6 +34,9 @@ public struct StatusRenderer: Sendable {
 
     private func nextSteps(_ report: RunReport) -> [String] {
         let id = report.metadata.runID
+        if report.isLive {
+            return ["another process is driving this run; watch it with: runbook status \(id)"]
+        }
         guard report.isResumable else { return ["nothing left to do"] }
         var lines: [String] = []
         let inFlight = report.state.inFlightSteps
@@ -66,8 +69,12 @@ public struct StatusRenderer: Sendable {
         }
     }
 
-    private func describe(_ s: RunState.Status) -> String {
-        switch s {
+    private func describe(_ report: RunReport) -> String {
+        if report.isLive {
+            guard let driver = report.driver else { return "running" }
+            return "running (pid \(driver.pid) on \(driver.host), since \(driver.since))"
+        }
+        return switch report.state.status {
         case .running: "running"
         case .succeeded: "succeeded"
         case .rolledBack: "failed and rolled back"

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Subprocess
 import RunbookYAML
 import RunbookCore
@@ -82,6 +83,9 @@ struct ChildProcess: Sendable {
         }
     }
 
+    /// Variables never passed to a child (`SecretParamSource`).
+    static let secretPrefix = "RUNBOOK_SECRET_"
+
     private var configuration: Configuration {
         var options = PlatformOptions()
         // A new session makes the child lead its own process group (so signals reach the whole
@@ -92,7 +96,15 @@ struct ChildProcess: Sendable {
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: gracePeriod.duration),
         ]
         var overrides: [Environment.Key: String?] = [:]
-        for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
+        // Secret params reach steps only through their rendered commands (masked everywhere):
+        // never as inherited RUNBOOK_SECRET_* variables, which `env` would print and other
+        // users could read in /proc/PID/environ.
+        for key in ProcessInfo.processInfo.environment.keys where key.hasPrefix(Self.secretPrefix) {
+            overrides[Environment.Key(stringLiteral: key)] = .some(nil)
+        }
+        for (key, value) in environment where !key.hasPrefix(Self.secretPrefix) {
+            overrides[Environment.Key(stringLiteral: key)] = value
+        }
         let program: Executable = executable.contains("/")
             ? .path(.init(executable)) : .name(executable)
         return Configuration(executable: program, arguments: Arguments(arguments),
