@@ -1,4 +1,5 @@
 import Crypto
+import RunbookYAML
 
 /// Checks a whole run directory against its journal: the hash chain (`AuditVerifier`), that the
 /// journal is not empty, the seal (the journal was not cut short after the run last ended),

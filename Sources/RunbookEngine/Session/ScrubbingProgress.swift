@@ -1,3 +1,5 @@
+import RunbookCore
+
 /// A `ProgressReporter` that masks secret values before anything reaches the operator's
 /// terminal (or `--output json`): events, the live view's last output line, the outcome.
 ///

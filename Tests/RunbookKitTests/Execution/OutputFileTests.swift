@@ -1,5 +1,7 @@
 import Foundation
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 import Testing
 import TestSupport
 

@@ -7,6 +7,7 @@ import Foundation
 import Subprocess
 import RunbookYAML
 import RunbookCore
+import enum RunbookCore.OutputStream
 
 /// One local child process run to completion: its own session and process group, output
 /// streamed chunk by chunk, a timeout and interruption that end the whole process tree.
