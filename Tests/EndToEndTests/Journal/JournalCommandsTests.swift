@@ -6,33 +6,8 @@ import RunbookEngine
 /// Runs the built `runbook` binary against a run directory made with the library.
 @Suite("runs, status, audit commands")
 struct JournalCommandsTests {
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
-
-    /// The `runbook` executable next to the test bundle (`swift test` builds every product).
-    static func binary() throws -> String {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("runbook").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile)
-    }
-
-    func runbook(_ args: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Self.binary())
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                       stderr: String(decoding: e, as: UTF8.self))
+    func runbook(_ args: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
+        try CLI.run(args, environment: environment)
     }
 
     /// A state directory with one interrupted run whose step echoed a secret.
