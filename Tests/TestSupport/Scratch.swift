@@ -31,7 +31,7 @@ public final class Scratch: Sendable {
     deinit { remove() }
 
     /// `path/name` (the file need not exist).
-    public func path(_ name: String) -> String { "\(path)/\(name)" }
+    public func path(_ name: String) -> String { "\(path as String)/\(name)" }
 
     /// Writes `text` to `name` (creating folders) and returns its path.
     @discardableResult
@@ -58,7 +58,7 @@ public final class Scratch: Sendable {
     public func remove() {
         if ProcessInfo.processInfo.environment["RUNBOOK_KEEP_SCRATCH"] == "1" { return }
         var pid: pid_t = 0
-        let words: [String] = ["/bin/rm", "-rf", path]
+        let words: [String] = ["/bin/rm", "-rf", path as String]
         var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         if posix_spawn(&pid, "/bin/rm", nil, nil, &argv, environ) == 0 {

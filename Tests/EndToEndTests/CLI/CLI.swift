@@ -1,6 +1,7 @@
 // The binary runner (`CLI`, `RunningCLI`), `Scratch` and the golden-file helper live in
 // Tests/TestSupport; every file of this module sees them through this one import.
 @_exported import TestSupport
+import Foundation
 import Testing
 
 extension CLI {

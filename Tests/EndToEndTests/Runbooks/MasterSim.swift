@@ -160,7 +160,7 @@ struct MasterSim {
 
     /// Runs one of the simulator's tools (`bin/TOOL`) as if on `host`.
     func tool(_ host: String, _ tool: String, _ args: String...) -> CLI.Outcome {
-        CLI.outcome(args, environment: ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host], program: .tool("\(sim)/bin/\(tool)"))
+        CLI.outcome(args, environment: ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host], program: .executable("\(sim)/bin/\(tool)"))
     }
 
     /// Host files of two sims that ran the same runbook: the same paths, the same contents,

@@ -74,7 +74,7 @@ final class NodeRehearsal: Sendable {
     /// setup step an operator would have done by hand.
     @discardableResult
     func tool(_ name: String, _ args: [String], host: String = "master-0.example.com") throws -> String {
-        let result = try CLI.run(args, environment: ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host], program: .tool("\(sim)/bin/\(name)"))
+        let result = try CLI.run(args, environment: ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host], program: .executable("\(sim)/bin/\(name)"))
         guard result.status == 0 else { throw Failure.command([name] + args, "\(result)") }
         return result.stdout
     }

@@ -11,7 +11,7 @@ struct AuditVerifierTests {
     private func withJournal(_ body: (_ lines: [String], _ verify: ([String]) throws -> AuditVerifier.Report) throws -> Void) async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir)
         let lines = try JournalFixtures.lines(path)
         try body(lines) { edited in
@@ -114,7 +114,7 @@ struct AuditVerifierTests {
         try await withJournal { lines, verify in
             let scratch = try Scratch(prefix: "runbook-journal")
             defer { scratch.remove() }
-            let dir = scratch.path
+            let dir: String = scratch.path
             let path = "\(dir)/j"
             let text = lines.joined(separator: "\n") + "\n" + String(lines[7].prefix(30))
             try text.write(toFile: path, atomically: false, encoding: .utf8)

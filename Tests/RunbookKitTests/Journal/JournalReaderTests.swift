@@ -10,7 +10,7 @@ struct JournalReaderTests {
     private func journalLines() async throws -> [String] {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         return try JournalFixtures.lines(try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir))
     }
 

@@ -11,7 +11,7 @@ struct JournalWriterTests {
     func chain() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir)
         let lines = try JournalFixtures.lines(path)
         #expect(lines.count == 8)
@@ -27,7 +27,7 @@ struct JournalWriterTests {
     func roundTrip() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir)
         let contents = try JournalReader.read(path)
         #expect(contents.records.map(\.event) == JournalFixtures.successfulRun)
@@ -39,7 +39,7 @@ struct JournalWriterTests {
     func readableWhileWriting() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let path = "\(dir)/journal.jsonl"
         let writer = try JournalWriter(path: path, run: "R1", operatorName: "op", clock: JournalFixtures.clock())
         for (i, event) in JournalFixtures.successfulRun.prefix(3).enumerated() {
@@ -55,7 +55,7 @@ struct JournalWriterTests {
     func reopen() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(Array(JournalFixtures.successfulRun.prefix(3)), in: dir)
         let handle = try #require(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()
@@ -76,7 +76,7 @@ struct JournalWriterTests {
     func scrubsSecrets() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let scrubber = SecretScrubber(secrets: ["s3cr'et"])
         let path = try await JournalFixtures.journal([
             RunEvent(.attemptStarted, step: "login", command: "login --password 's3cr'\\''et'"),
@@ -94,7 +94,7 @@ struct JournalWriterTests {
     func auditLogMirror() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let log = "\(dir)/audit.log"
         for run in ["A", "B"] {
             let writer = try JournalWriter(path: "\(dir)/\(run).jsonl", run: run, operatorName: "op",
@@ -112,7 +112,7 @@ struct JournalWriterTests {
     func mode() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let old = umask(0)
         defer { umask(old) }
         let path = try await JournalFixtures.journal([RunEvent(.runStarted)], in: dir)

@@ -16,7 +16,7 @@ struct RunDirectoryTests {
     func create() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let old = umask(0o022)
         defer { umask(old) }
         let run = try RunDirectory.create(stateDirectory: "\(dir)/state", runbook: "drain node", file: "runbooks/drain.yaml",
@@ -50,7 +50,7 @@ struct RunDirectoryTests {
     func unsafeNames() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "r", file: "r.yaml", runbookText: [], operatorName: "op")
         for name in ["../x.yaml", "/etc/passwd", "a/../../b"] {
             #expect(throws: JournalError.unsafeName(name)) { try run.pinRunbook([], relativeName: name) }
@@ -61,7 +61,7 @@ struct RunDirectoryTests {
     func openAndList() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let older = try RunDirectory.create(stateDirectory: dir, runbook: "a", file: "a.yaml", runbookText: [],
                                             operatorName: "op", clock: { 1_795_809_600_000 })
         let newer = try RunDirectory.create(stateDirectory: dir, runbook: "b", file: "b.yaml", runbookText: [],
@@ -82,7 +82,7 @@ struct RunDirectoryTests {
     func report() async throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let yaml = "runbook: drain\nsteps:\n  - id: cordon\n    run: x\n  - id: drain\n    run: y\n  - id: uncordon\n    run: z\n"
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "drain", file: "drain.yaml",
                                           runbookText: Array(yaml.utf8), operatorName: "op")
@@ -108,7 +108,7 @@ struct PinnedRunbookTests {
     func compare() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "r", file: "runbooks/r.yaml",
                                           runbookText: Array("runbook: r\nsteps:\n  - id: a\n".utf8), operatorName: "op")
         #expect(try run.pinnedRunbookChange(current: Array("runbook: r\nsteps:\n  - id: a\n".utf8)) == nil)

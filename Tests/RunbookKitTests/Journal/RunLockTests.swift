@@ -11,7 +11,7 @@ struct RunLockTests {
     func busy() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let first = try RunLock.lockScope("cluster", stateDirectory: dir, holder: .current(run: "run-A"))
         let error = try #require(throws: LockBusy.self) {
             try RunLock.lockScope("cluster", stateDirectory: dir, holder: .current(run: "run-B"))
@@ -33,7 +33,7 @@ struct RunLockTests {
     func stale() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let dead = try deadPID()
         let ghost = LockHolder(pid: dead, host: LockHolder.localHostName(), run: "run-ghost", since: "2026-11-27T20:00:00.000Z")
         let held = try RunLock.lockScope("etcd", stateDirectory: dir, holder: ghost)
@@ -59,7 +59,7 @@ struct RunLockTests {
     func runLockAndModes() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "drain", file: "drain.yaml", runbookText: [],
                                           operatorName: "op")
         let lock = try RunLock.lockRun(run, holder: .current(run: run.runID))
@@ -92,7 +92,7 @@ struct RunLockProcessTests {
     func killNine() throws {
         let scratch = try Scratch(prefix: "runbook-journal")
         defer { scratch.remove() }
-        let dir = scratch.path
+        let dir: String = scratch.path
         try FileManager.default.createDirectory(atPath: "\(dir)/locks", withIntermediateDirectories: true)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")

@@ -35,14 +35,14 @@ public enum CLI {
     /// Which binary to run.
     public enum Program: Sendable {
         case runbook, runbookSim
-        /// A tool of a simulated cluster (`SIM/bin/oc`, …: links to `runbook-sim`).
-        case tool(String)
+        /// Another executable, e.g. a tool of a simulated cluster (`SIM/bin/oc`: a link to `runbook-sim`).
+        case executable(String)
 
         public var url: URL {
             switch self {
             case .runbook: CLI.binary
             case .runbookSim: CLI.simBinary
-            case .tool(let path): URL(fileURLWithPath: path)
+            case .executable(let path): URL(fileURLWithPath: path)
             }
         }
     }
@@ -87,6 +87,7 @@ public enum CLI {
     /// A binary that has not been built: the test fails, saying what to do.
     public struct Missing: Error, CustomStringConvertible {
         public let path: String
+        public init(path: String) { self.path = path }
         public var description: String { "\(path) is missing: run `swift build --build-tests` before the tests" }
     }
 

@@ -39,13 +39,13 @@ public enum Golden {
     }
 
     /// Checks `actual` against `Tests/Golden/<name>` (e.g. `"plan/drain-node.txt"`).
-    public static func check(_ actual: String, named name: String) throws {
-        try check(actual, file: directory.appendingPathComponent(name))
+    public static func check(_ actual: String, named name: String, recording: Bool = Golden.recording) throws {
+        try check(actual, file: directory.appendingPathComponent(name), recording: recording)
     }
 
     /// Checks `actual` against `file`: throws ``Failure`` when it differs or is missing, and,
     /// when recording, writes `actual` to `file` and throws ``Failure/recorded(_:lines:)``.
-    public static func check(_ actual: String, file: URL) throws {
+    public static func check(_ actual: String, file: URL, recording: Bool = Golden.recording) throws {
         let shown = file.path.hasPrefix(CLI.root.path + "/") ? String(file.path.dropFirst(CLI.root.path.count + 1)) : file.path
         if recording {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
