@@ -5,13 +5,15 @@ import RunbookEngine
 /// Builds engines for tests: real local processes, an in-memory journal, a virtual clock and
 /// a temporary run directory.
 public struct EngineHarness: Sendable {
+    /// The temporary directory, removed when the last copy of the harness goes away.
+    public let scratch: Scratch
     public let directory: URL
     public let recorder: MemoryRecorder
     public let clock = VirtualClock()
 
     public init(recorder: MemoryRecorder = MemoryRecorder()) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try Scratch(prefix: "engine")
+        directory = scratch.url
         self.recorder = recorder
     }
 
@@ -31,24 +33,14 @@ public struct EngineHarness: Sendable {
     /// A file's text, or nil.
     public func read(_ name: String) -> String? { try? String(contentsOfFile: path(name), encoding: .utf8) }
 
-    /// Waits (polling) until `name` exists; false after `seconds`.
     /// Polls `condition` every 10 ms until it holds (true) or `seconds` pass (false).
     public func waitUntil(seconds: Double = 60, _ condition: () -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return condition()
+        await eventually(seconds: seconds, condition)
     }
 
+    /// Waits (polling) until `name` exists; false after `seconds`.
     public func waitForFile(_ name: String, seconds: Double = 60) async -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: path(name)) { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        await eventually(seconds: seconds) { FileManager.default.fileExists(atPath: path(name)) }
     }
 }
 

@@ -19,7 +19,7 @@ public final class TestSSHD: Sendable {
     /// The port sshd listens on (127.0.0.1).
     public let port: Int
     /// Keys, config, log and control sockets; removed when the server is released.
-    public let directory: TemporaryDirectory
+    public let directory: Scratch
     /// Private key whose public half is authorized.
     public let userKey: String
     /// known_hosts holding this server's real host key.
@@ -35,12 +35,12 @@ public final class TestSSHD: Sendable {
         public var description: String
     }
 
-    private init(port: Int, directory: TemporaryDirectory, pid: pid_t) {
+    private init(port: Int, directory: Scratch, pid: pid_t) {
         self.port = port
         self.directory = directory
-        self.userKey = directory.file("user_key")
-        self.knownHosts = directory.file("known_hosts")
-        self.logFile = directory.file("sshd.log")
+        self.userKey = directory.path("user_key")
+        self.knownHosts = directory.path("known_hosts")
+        self.logFile = directory.path("sshd.log")
         self.pid = pid
     }
 
@@ -51,20 +51,20 @@ public final class TestSSHD: Sendable {
             throw StartError(description: "/usr/sbin/sshd is not installed: the SSH tests need Debian's openssh-server (run scripts/install-deps --test)")
         }
         try await ensureTestUser()
-        let dir = TemporaryDirectory(prefix: "runbook-sshd")
+        let dir = try Scratch(prefix: "runbook-sshd")
         chmod(dir.path, 0o755)  // sessions of the test user traverse it
         for key in ["host_key", "user_key"] {
-            try await shell("ssh-keygen -q -t ed25519 -N '' -C runbook-test -f \(dir.file(key))")
+            try await shell("ssh-keygen -q -t ed25519 -N '' -C runbook-test -f \(dir.path(key))")
         }
-        try await shell("cp \(dir.file("user_key.pub")) \(dir.file("authorized_keys")) && mkdir -p /run/sshd && chmod 0755 /run/sshd")
+        try await shell("cp \(dir.path("user_key.pub")) \(dir.path("authorized_keys")) && mkdir -p /run/sshd && chmod 0755 /run/sshd")
         let port = try freePort()
-        try await shell("printf '[127.0.0.1]:\(port) %s\\n' \"$(cut -d' ' -f1,2 \(dir.file("host_key.pub")))\" > \(dir.file("known_hosts"))")
+        try await shell("printf '[127.0.0.1]:\(port) %s\\n' \"$(cut -d' ' -f1,2 \(dir.path("host_key.pub")))\" > \(dir.path("known_hosts"))")
         let config = """
             Port \(port)
             ListenAddress 127.0.0.1
-            HostKey \(dir.file("host_key"))
-            PidFile \(dir.file("sshd.pid"))
-            AuthorizedKeysFile \(dir.file("authorized_keys"))
+            HostKey \(dir.path("host_key"))
+            PidFile \(dir.path("sshd.pid"))
+            AuthorizedKeysFile \(dir.path("authorized_keys"))
             PasswordAuthentication no
             KbdInteractiveAuthentication no
             UsePAM no
@@ -76,8 +76,8 @@ public final class TestSSHD: Sendable {
             LogLevel INFO
             Subsystem sftp internal-sftp
             """
-        try await shell("cat > \(dir.file("sshd_config")) <<'EOF'\n\(config)\nEOF")
-        let pid = try spawnDaemon(config: dir.file("sshd_config"), log: dir.file("sshd.log"))
+        try await shell("cat > \(dir.path("sshd_config")) <<'EOF'\n\(config)\nEOF")
+        let pid = try spawnDaemon(config: dir.path("sshd_config"), log: dir.path("sshd.log"))
         let server = TestSSHD(port: port, directory: dir, pid: pid)
         try await server.waitUntilListening()
         return server
@@ -100,12 +100,12 @@ public final class TestSSHD: Sendable {
     /// A transport to this server with control sockets under this server's directory.
     public func transport(_ host: InventoryHost? = nil, multiplexing: Bool = true) -> SSHTransport {
         SSHTransport(host: host ?? self.host(), multiplexing: multiplexing,
-                     controlDirectory: directory.file("cm"))
+                     controlDirectory: directory.path("cm"))
     }
 
     /// A fresh directory the test user owns, for remote file actions.
     public func userDirectory(_ name: String) async throws -> String {
-        let path = directory.file(name)
+        let path = directory.path(name)
         try await Self.shell("mkdir -p \(path) && chown \(Self.user) \(path)")
         return path
     }

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 /// `runbook plan` of every runbook in runbooks/ for the example cluster, compared with the reviewed
-/// files in Tests/Golden/plan/. `RECORD_GOLDEN=1 swift test --filter GoldenPlanTests` rewrites them and
-/// fails, so a recording is never mistaken for a pass: review the diff (`git diff Tests/Golden`), then
-/// run again without the variable.
+/// files in Tests/Golden/plan/. `RUNBOOK_RECORD_GOLDEN=1 swift test --filter GoldenPlanTests` rewrites
+/// them and fails, so a recording is never mistaken for a pass: review the diff (`git diff Tests/Golden`),
+/// then run again without the variable (see `Golden` in TestSupport).
 @Suite struct GoldenPlanTests {
     /// A golden file: its name, the runbook and the `--param` values (realistic for examples/inventory.yaml).
     struct Case: CustomTestStringConvertible, Sendable {
@@ -34,8 +34,6 @@ import Testing
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
     ]
 
-    static let goldenDirectory = CLI.root.appendingPathComponent("Tests/Golden/plan")
-
     @Test(arguments: cases)
     func planMatchesTheReviewedGoldenFile(_ c: Case) throws {
         let arguments = ["plan", "runbooks/\(c.runbook).yaml", "--inventory", "examples/inventory.yaml"]
@@ -43,16 +41,7 @@ import Testing
         let result = try CLI.run(arguments)
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr == "")
-        let file = Self.goldenDirectory.appendingPathComponent("\(c.golden).txt")
-        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
-            try result.stdout.write(to: file, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(file.path) (\(result.stdout.split(separator: "\n").count) lines): review it, then run without RECORD_GOLDEN")
-            return
-        }
-        let golden = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                  "no golden file \(file.path): record it with RECORD_GOLDEN=1 and review it")
-        #expect(result.stdout == golden, "plan of \(c.runbook) differs from \(file.path): \(Self.firstDifference(result.stdout, golden))")
+        try Golden.check(result.stdout, named: "plan/\(c.golden).txt")
     }
 
     /// Every runbook in runbooks/ has at least one golden plan: a new runbook cannot skip review.
@@ -62,16 +51,5 @@ import Testing
         let covered = Set(Self.cases.map(\.runbook))
         #expect(names.filter { !covered.contains($0) }.sorted() == [])
         #expect(Set(Self.cases.map(\.golden)).count == Self.cases.count)
-    }
-
-    /// The first differing line, so a failure says where to look in a 600-line plan.
-    static func firstDifference(_ actual: String, _ expected: String) -> String {
-        let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        for i in 0..<max(a.count, e.count) where i >= a.count || i >= e.count || a[i] != e[i] {
-            let got = i < a.count ? String(a[i]) : "<end>", want = i < e.count ? String(e[i]) : "<end>"
-            return "line \(i + 1): got \(got.debugDescription), golden \(want.debugDescription)"
-        }
-        return "no line differs"
     }
 }

@@ -40,9 +40,9 @@ struct CrashHarnessTests {
         let target = environment["CRASH_KILLS"].flatMap(Int.init) ?? 50
         let seed = environment["CRASH_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970 * 1000)
         var random = SeededGenerator(seed: seed)
-        let dir = TemporaryDirectory(prefix: "runbook-crash")
+        let dir = try Scratch(prefix: "runbook-crash")
         defer { dir.remove() }
-        let file = dir.file("ledger.yaml")
+        let file = dir.path("ledger.yaml")
         try Self.runbook.write(toFile: file, atomically: true, encoding: .utf8)
 
         // One undisturbed run sets the window the kills are drawn from.
@@ -75,10 +75,10 @@ struct CrashHarnessTests {
     }
 
     /// One run from start to success, killed at random (`window` 0: never killed).
-    func round(_ n: Int, file: String, dir: TemporaryDirectory, random: inout SeededGenerator, window: inout Double,
+    func round(_ n: Int, file: String, dir: Scratch, random: inout SeededGenerator, window: inout Double,
                seed: UInt64) async throws -> RoundResult {
-        let state = dir.file("state\(n)")
-        let ledger = dir.file("ledger\(n).txt")
+        let state = dir.path("state\(n)")
+        let ledger = dir.path("ledger\(n).txt")
         var result = RoundResult()
         func fail(_ what: String) {
             Issue.record("seed \(seed), run \(n), after \(result.kills) kills: \(what)")
@@ -88,7 +88,7 @@ struct CrashHarnessTests {
             let run = onlyRun(in: state)
             let arguments = run.map { ["resume", $0, "--state-dir", state, "--output", "json"] }
                 ?? ["run", file, "--param", "ledger=\(ledger)", "--state-dir", state, "--output", "json"]
-            let child = try CLIProcess.start(arguments, in: dir)
+            let child = try CLI.start(arguments)
             // The first process of a round is always killed; each resume with a probability of 2/3.
             if window > 0, attempt == 0 || Int.random(in: 0..<3, using: &random) > 0 {
                 // A resume has less left to do than a fresh run: draw from a shorter window.
@@ -103,22 +103,22 @@ struct CrashHarnessTests {
                 }
             }
             let outcome = await child.wait()
-            if outcome.signaled {
+            if outcome.signal != nil {
                 result.kills += 1
                 // The killed interpreter's step commands run on (they are in their own process
                 // group, as on a remote host): a real operator's resume comes after they ended.
                 if !(await eventually { processes(mentioning: ledger).isEmpty }) { fail("step processes left running") }
                 if let run = onlyRun(in: state) {
-                    let verify = try await CLIProcess.run(["audit", "verify", run, "--state-dir", state], in: dir)
-                    if verify.code != 0 { fail("audit verify after a kill exited \(verify.code): \(verify.output)") }
+                    let verify = try await CLI.start(["audit", "verify", run, "--state-dir", state]).wait()
+                    if verify.status != 0 { fail("audit verify after a kill exited \(verify.status): \(verify.output)") }
                 }
                 if result.failed { return result }
                 continue
             }
             // Killed after `runFinished` was journaled but before it exited: the run is done.
-            let endedBeforeExit = outcome.code == 2 && outcome.stderr.contains("already ended (succeeded)")
-            guard outcome.code == 0 || endedBeforeExit else {
-                fail("\(arguments[0]) exited \(outcome.code): \(outcome.stderr.suffix(2000))")
+            let endedBeforeExit = outcome.status == 2 && outcome.stderr.contains("already ended (succeeded)")
+            guard outcome.status == 0 || endedBeforeExit else {
+                fail("\(arguments[0]) exited \(outcome.status): \(outcome.stderr.suffix(2000))")
                 return result
             }
             let lines = ((try? String(contentsOfFile: ledger, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
@@ -127,8 +127,8 @@ struct CrashHarnessTests {
                 fail("no run directory")
                 return result
             }
-            let verify = try await CLIProcess.run(["audit", "verify", run, "--state-dir", state], in: dir)
-            if verify.code != 0 { fail("audit verify at the end exited \(verify.code): \(verify.output)") }
+            let verify = try await CLI.start(["audit", "verify", run, "--state-dir", state]).wait()
+            if verify.status != 0 { fail("audit verify at the end exited \(verify.status): \(verify.output)") }
             let journal = (try? String(contentsOfFile: "\(state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? ""
             result.probedDone = journal.components(separatedBy: "its verify holds now").count - 1
             return result

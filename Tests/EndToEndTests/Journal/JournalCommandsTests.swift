@@ -6,38 +6,10 @@ import RunbookEngine
 /// Runs the built `runbook` binary against a run directory made with the library.
 @Suite("runs, status, audit commands")
 struct JournalCommandsTests {
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
-
-    /// The `runbook` executable next to the test bundle (`swift test` builds every product).
-    static func binary() throws -> String {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("runbook").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile)
-    }
-
-    func runbook(_ args: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try Self.binary())
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                       stderr: String(decoding: e, as: UTF8.self))
-    }
-
     /// A state directory with one interrupted run whose step echoed a secret.
-    func makeRun() async throws -> (state: String, run: RunDirectory) {
-        let state = NSTemporaryDirectory() + "runbook-e2e-journal-\(UUID().uuidString)"
+    func makeRun() async throws -> (scratch: Scratch, state: String, run: RunDirectory) {
+        let scratch = try Scratch(prefix: "runbook-e2e-journal")
+        let state = scratch.path("state")
         let yaml = "runbook: rotate\nparams:\n  token: { type: string, secret: true }\nsteps:\n  - id: login\n    run: login\n  - id: rotate\n    run: rotate\n"
         let run = try RunDirectory.create(stateDirectory: state, runbook: "rotate", file: "rotate.yaml",
                                           runbookText: Array(yaml.utf8), operatorName: "alice@ops")
@@ -59,46 +31,46 @@ struct JournalCommandsTests {
         try await writer.record(RunEvent(.stepSucceeded, step: "login"))
         try await writer.record(RunEvent(.stepStarted, step: "rotate"))
         await writer.close()
-        return (state, run)
+        return (scratch, state, run)
     }
 
     @Test("runs, status and audit show the run; verify exits 0, then 1 naming the edited line")
     func commands() async throws {
-        let (state, run) = try await makeRun()
-        defer { try? FileManager.default.removeItem(atPath: state) }
+        let (scratch, state, run) = try await makeRun()
+        defer { scratch.remove() }
 
-        let runs = try runbook(["runs"], environment: ["RUNBOOK_STATE_DIR": state])
+        let runs = try CLI.run(["runs"], environment: ["RUNBOOK_STATE_DIR": state])
         #expect(runs.status == 0)
         #expect(runs.stdout.contains("\(run.runID)  rotate   interrupted  "))
 
-        let status = try runbook(["status", "--state-dir", state, run.runID])
+        let status = try CLI.run(["status", "--state-dir", state, run.runID])
         #expect(status.status == 0)
         #expect(status.stdout.contains("rotate  in flight  0"))
         #expect(status.stdout.contains("resume:   runbook resume \(run.runID)"))
 
-        let audit = try runbook(["audit", "--state-dir", state, run.runID])
+        let audit = try CLI.run(["audit", "--state-dir", state, run.runID])
         #expect(audit.stdout.contains("alice@ops  attemptFinished  login   login --token ***  exit 0  1.5s"))
 
-        let ok = try runbook(["audit", "verify", "--state-dir", state, run.runID])
+        let ok = try CLI.run(["audit", "verify", "--state-dir", state, run.runID])
         #expect(ok.status == 0)
         #expect(ok.stdout.hasPrefix("ok: 5 lines, chain intact"))
 
         var lines = try String(contentsOfFile: run.journalPath, encoding: .utf8).components(separatedBy: "\n")
         lines[2] = lines[2].replacingOccurrences(of: "exit 0", with: "exit 1")
         try lines.joined(separator: "\n").write(toFile: run.journalPath, atomically: false, encoding: .utf8)
-        let broken = try runbook(["audit", "verify", "--state-dir", state, run.runID])
+        let broken = try CLI.run(["audit", "verify", "--state-dir", state, run.runID])
         #expect(broken.status == 1)
         #expect(broken.stdout.hasPrefix("\(run.journalPath):4:1: error: hash chain broken: line 4 records prev="))
 
-        let missing = try runbook(["status", "--state-dir", state, "nope"])
+        let missing = try CLI.run(["status", "--state-dir", state, "nope"])
         #expect(missing.status == 2)
         #expect(missing.stderr.hasPrefix("error: no run 'nope' in \(state)/runs"))
     }
 
     @Test("a secret param value appears in no file of the run directory")
     func noSecretOnDisk() async throws {
-        let (state, run) = try await makeRun()
-        defer { try? FileManager.default.removeItem(atPath: state) }
+        let (scratch, _, run) = try await makeRun()
+        defer { scratch.remove() }
         let files = FileManager.default.enumerator(atPath: run.path)?.compactMap { $0 as? String } ?? []
         #expect(files.contains("journal.jsonl"))
         #expect(files.contains("output/login.1.run.stdout"))

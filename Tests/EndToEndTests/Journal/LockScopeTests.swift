@@ -13,7 +13,7 @@ struct LockScopeTests {
 
     @Test("two concurrent runs on one lock scope: exactly one proceeds, the other exits 5 naming the holder")
     func concurrent() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let holder = try s.write("holder.yaml", """
             runbook: holder
@@ -35,8 +35,8 @@ struct LockScopeTests {
         s.touch("go")
         let held = await first.wait()
 
-        #expect(held.code == 0, "\(held.output)")
-        #expect(second.code == 5)
+        #expect(held.status == 0, "\(held.output)")
+        #expect(second.status == 5)
         let holderRun = try #require(s.runs().first { $0.contains("holder") })
         #expect(second.stderr.hasPrefix(
             "error: lock scope 'cluster' is locked by run \(holderRun) (pid \(first.process.processIdentifier) on \(Self.hostName()), since "),
@@ -48,7 +48,7 @@ struct LockScopeTests {
 
     @Test("a stale holder is reported with the --break-lock hint; --break-lock proceeds and is journaled")
     func stale() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         // A holder record naming a process that is gone, while something else keeps the flock
         // (as a leaked descriptor would).
@@ -76,7 +76,7 @@ struct LockScopeTests {
                 run: "echo act >> \(s.path("ledger"))"
             """)
         let refused = try await s.runbook(["run", file])
-        #expect(refused.code == 5)
+        #expect(refused.status == 5)
         #expect(refused.stderr.hasPrefix(
             "error: lock scope 'cluster' is held by run 20260101-000000-old-0000 (pid \(pid) on \(Self.hostName()), since 2026-01-01T00:00:00.000Z), whose process is gone"),
                 "\(refused.stderr)")
@@ -85,7 +85,7 @@ struct LockScopeTests {
         #expect(s.runs().isEmpty)
 
         let broken = try await s.runbook(["run", file, "--break-lock"])
-        #expect(broken.code == 0, "\(broken.output)")
+        #expect(broken.status == 0, "\(broken.output)")
         #expect(s.lines("ledger") == ["act"])
         let run = try #require(s.runs().first)
         let audit = try await s.runbook(["audit", run, "--output", "json"])

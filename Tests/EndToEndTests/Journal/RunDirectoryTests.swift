@@ -21,7 +21,7 @@ struct RunDirectoryTests {
 
     @Test("a secret param echoed to stdout and stderr and used in a failing command appears in no file and no output; resume asks again")
     func secrets() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", """
             runbook: secretive
@@ -35,7 +35,7 @@ struct RunDirectoryTests {
                 on_failure: stop
             """)
         let first = try await s.runbook(["run", file, "--param", "token=\(Self.secret)"])
-        #expect(first.code == 1, "\(first.output)")
+        #expect(first.status == 1, "\(first.output)")
         #expect(!first.output.contains(Self.secret), "\(first.output)")
         #expect(first.output.contains("***"), "\(first.output)")
         let run = try #require(s.runs().first)
@@ -49,8 +49,8 @@ struct RunDirectoryTests {
         for (name, text) in written { #expect(!text.contains(Self.secret), "secret in \(name)") }
 
         // Without the variable and without a terminal (a new session has none to ask on).
-        let asked = try await CLIProcess.run(["resume", run, "--state-dir", s.state], in: s.dir, withoutTerminal: true)
-        #expect(asked.code == 2)
+        let asked = try await CLI.start(["resume", run, "--state-dir", s.state], launch: .withoutTerminal).wait()
+        #expect(asked.status == 2)
         #expect(asked.stderr == """
             error: secret param 'token' has no value
               hint: set RUNBOOK_SECRET_TOKEN or run from a terminal to be asked
@@ -60,7 +60,7 @@ struct RunDirectoryTests {
 
         s.touch("ok")
         let resumed = try await s.runbook(["resume", run, "--output", "json"], environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(!resumed.output.contains(Self.secret))
         for (name, text) in files(under: directory) { #expect(!text.contains(Self.secret), "secret in \(name) after resume") }
         let audit = try await s.runbook(["audit", run])
@@ -70,7 +70,7 @@ struct RunDirectoryTests {
 
     @Test("the run directory is 0700 and every file in it 0600 (outputs and snapshots too)")
     func modes() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         try "a=1\n".write(toFile: s.path("config"), atomically: true, encoding: .utf8)
         let file = try s.write("rb.yaml", """
@@ -85,7 +85,7 @@ struct RunDirectoryTests {
                     - ensure_line: 'b=2'
             """)
         let outcome = try await s.runbook(["run", file])
-        #expect(outcome.code == 0, "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.output)")
         let run = try #require(s.runs().first)
         let root = "\(s.state)/runs/\(run)"
         var entries = ["."] + (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
@@ -102,12 +102,12 @@ struct RunDirectoryTests {
 
     @Test("--audit-log: two runs append to one file; every journal line of each is in it")
     func auditLog() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let log = s.path("audit.log")
         for name in ["one", "two"] {
             let file = try s.write("\(name).yaml", "runbook: \(name)\nsteps:\n  - id: a\n    run: \"echo \(name)\"\n")
-            #expect(try await s.runbook(["run", file, "--audit-log", log]).code == 0)
+            #expect(try await s.runbook(["run", file, "--audit-log", log]).status == 0)
         }
         let shared = Set(s.lines("audit.log"))
         let runs = s.runs()

@@ -23,14 +23,14 @@ struct PlanSimDryRunTests {
     @Test func planLeavesEverySimulatedFileByteIdentical() throws {
         let h = try EngineHarness()
         let sim = h.path("sim")
-        let initial = RunbookBinary.run(["sim", "init", sim])
-        try #require(initial.code == 0, "sim init failed: \(initial.output)")
+        let initial = try CLI.run(["sim", "init", sim])
+        try #require(initial.status == 0, "sim init failed: \(initial.output)")
         let before = try Self.digest(of: sim)
         #expect(before.count > 50, "the simulated cluster should have many files")
         for plan in Self.plans {
             let args = ["plan", "\(Self.root)/runbooks/\(plan.file).yaml", "--sim", sim] + plan.params.flatMap { ["--param", $0] }
-            let result = RunbookBinary.run(args)
-            #expect(result.code == 0, "\(plan.file): \(result.output)")
+            let result = try CLI.run(args)
+            #expect(result.status == 0, "\(plan.file): \(result.output)")
             #expect(result.output.contains("nothing has run"), "\(plan.file) printed no plan")
             #expect(try Self.digest(of: sim) == before, "plan of \(plan.file) changed the simulated cluster")
         }

@@ -1,83 +1,6 @@
 import Foundation
 import TestSupport
 
-/// The built `runbook` binary as a child process whose stdout and stderr go to files (so a
-/// test can kill it at any moment without a pipe filling up), with its own environment.
-struct CLIProcess {
-    /// How a finished process ended.
-    struct Outcome {
-        var code: Int32
-        /// True when a signal ended it (then `code` is the signal number).
-        var signaled: Bool
-        var stdout: String
-        var stderr: String
-        var output: String { stdout + stderr }
-    }
-
-    let process: Process
-    let stdoutPath: String
-    let stderrPath: String
-
-    /// Starts `runbook ARGS` with the test's environment plus `environment`, stdin from /dev/null.
-    /// With `withoutTerminal`, the process runs in a new session (`setsid -w`): no /dev/tty to prompt on.
-    static func start(_ arguments: [String], in directory: TemporaryDirectory,
-                      environment: [String: String] = [:], withoutTerminal: Bool = false) throws -> CLIProcess {
-        let name = UUID().uuidString
-        let stdoutPath = directory.file("\(name).stdout")
-        let stderrPath = directory.file("\(name).stderr")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let process = Process()
-        if withoutTerminal {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-            process.arguments = ["-w", RunbookBinary.path] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: RunbookBinary.path)
-            process.arguments = arguments
-        }
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("RUNBOOK_") }
-        env["NO_COLOR"] = "1"
-        process.environment = env.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        try process.run()
-        return CLIProcess(process: process, stdoutPath: stdoutPath, stderrPath: stderrPath)
-    }
-
-    /// Runs `runbook ARGS` to the end.
-    static func run(_ arguments: [String], in directory: TemporaryDirectory,
-                    environment: [String: String] = [:], withoutTerminal: Bool = false) async throws -> Outcome {
-        let child = try start(arguments, in: directory, environment: environment, withoutTerminal: withoutTerminal)
-        return await child.wait()
-    }
-
-    /// Waits for the process to end and reads what it printed. Polls rather than blocking in
-    /// `waitUntilExit`: a blocked thread of the (2-thread) cooperative pool would starve every
-    /// other test running in parallel.
-    func wait() async -> Outcome {
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(2)) }
-        process.waitUntilExit()
-        let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        return Outcome(code: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                       stdout: out, stderr: err)
-    }
-
-    /// Sends `signal` to the process.
-    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
-}
-
-/// Waits (polling every 10 ms) until `condition` holds; false after `seconds`.
-func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
-
 /// Live (non-zombie) processes whose command line contains `text`.
 func processes(mentioning text: String) -> [Int32] {
     let me = getpid()
@@ -112,11 +35,13 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// One end-to-end scenario: a temporary directory with runbooks, a ledger and a state directory.
 struct Scenario {
-    let dir = TemporaryDirectory(prefix: "runbook-e2e")
-    var state: String { dir.file("state") }
+    let dir: Scratch
+    var state: String { dir.path("state") }
+
+    init() throws { dir = try Scratch(prefix: "runbook-e2e") }
 
     /// `dir/name`.
-    func path(_ name: String) -> String { dir.file(name) }
+    func path(_ name: String) -> String { dir.path(name) }
 
     /// Writes `text` to `dir/name` and returns the path.
     func write(_ name: String, _ text: String) throws -> String {
@@ -125,13 +50,13 @@ struct Scenario {
     }
 
     /// Runs `runbook ARGS --state-dir STATE` to the end.
-    func runbook(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIProcess.Outcome {
-        try await CLIProcess.run(arguments + ["--state-dir", state], in: dir, environment: environment)
+    func runbook(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLI.Outcome {
+        try await start(arguments, environment: environment).wait()
     }
 
     /// Starts `runbook ARGS --state-dir STATE`.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIProcess {
-        try CLIProcess.start(arguments + ["--state-dir", state], in: dir, environment: environment)
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCLI {
+        try CLI.start(arguments + ["--state-dir", state], environment: environment)
     }
 
     /// The lines of `dir/name` (empty when missing).

@@ -22,24 +22,24 @@ struct ResumeCommandTests {
         #expect(await s.waitFor("mark"))
         child.send(SIGINT)
         let outcome = await child.wait()
-        #expect(outcome.code == 4)
+        #expect(outcome.status == 4)
         return try #require(s.runs().first)
     }
 
     func decisions(_ s: Scenario, _ run: String) async throws -> [String] {
         let audit = try await s.runbook(["audit", run, "--output", "json"])
-        #expect(audit.code == 0)
+        #expect(audit.status == 0)
         return audit.stdout.split(separator: "\n").filter { $0.contains("\"operatorDecision\"") }.map(String.init)
     }
 
     @Test("an in-flight step without verify or idempotent: exit 2 naming --rerun/--skip; --rerun runs it again, journaled")
     func rerunInFlight() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let run = try await interruptedInWork(s)
 
         let refused = try await s.runbook(["resume", run])
-        #expect(refused.code == 2)
+        #expect(refused.status == 2)
         #expect(refused.stderr == """
             error: cannot tell whether these were done when the run stopped: work
               hint: check by hand, then resume with --rerun work or --skip work (a step without `idempotent: true` or `verify:` is never re-run silently)
@@ -49,7 +49,7 @@ struct ResumeCommandTests {
         #expect(s.lines("ledger") == ["prep", "work"])
 
         let rerun = try await s.runbook(["resume", run, "--rerun", "work"])
-        #expect(rerun.code == 0, "\(rerun.output)")
+        #expect(rerun.status == 0, "\(rerun.output)")
         #expect(s.lines("ledger") == ["prep", "work", "work", "after"])
         let recorded = try await decisions(s, run)
         #expect(recorded.count == 1)
@@ -58,12 +58,12 @@ struct ResumeCommandTests {
 
     @Test("--skip: the in-flight step is not run again, is journaled, and stays skipped")
     func skipInFlight() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let run = try await interruptedInWork(s)
 
         let skipped = try await s.runbook(["resume", run, "--skip", "work"])
-        #expect(skipped.code == 0, "\(skipped.output)")
+        #expect(skipped.status == 0, "\(skipped.output)")
         #expect(s.lines("ledger") == ["prep", "work", "after"])
         let recorded = try await decisions(s, run)
         #expect(recorded.count == 1)
@@ -87,26 +87,26 @@ struct ResumeCommandTests {
                 on_failure: stop
             """)
         let first = try await s.runbook(["run", file])
-        #expect(first.code == 1, "\(first.output)")
+        #expect(first.status == 1, "\(first.output)")
         #expect(first.stderr.contains("can be resumed: runbook resume"))
         return (file, try #require(s.runs().first))
     }
 
     @Test("--from STEP re-runs that step and every later one, not the earlier ones")
     func from() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (_, run) = try await stoppedAtC(s)
         s.touch("ok")
         let resumed = try await s.runbook(["resume", run, "--from", "b"])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "b", "c"])
         #expect(try await decisions(s, run).contains { $0.contains("from: --from b") })
     }
 
     @Test("a changed runbook: resume shows the difference and exits 2; --use-current goes on with it")
     func changedRunbook() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (file, run) = try await stoppedAtC(s)
         let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -114,19 +114,19 @@ struct ResumeCommandTests {
         s.touch("ok")
 
         let refused = try await s.runbook(["resume", run])
-        #expect(refused.code == 2)
+        #expect(refused.status == 2)
         #expect(refused.stderr.contains("echo c2 >>"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--use-current"), "\(refused.stderr)")
         #expect(s.lines("ledger") == ["a", "b"])
 
         let current = try await s.runbook(["resume", run, "--use-current"])
-        #expect(current.code == 0, "\(current.output)")
+        #expect(current.status == 0, "\(current.output)")
         #expect(s.lines("ledger") == ["a", "b", "c2"])
     }
 
     @Test("a run interrupted during rollback: resume continues it; done rollbacks are not repeated")
     func interruptedRollback() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let ledger = s.path("ledger")
         let file = try s.write("rb.yaml", """
@@ -148,26 +148,26 @@ struct ResumeCommandTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("undoing"))
         child.send(SIGINT)
-        #expect(await child.wait().code == 4)
+        #expect(await child.wait().status == 4)
         #expect(s.lines("ledger") == ["a", "b", "c", "undo-c"])
         let run = try #require(s.runs().first)
 
         s.touch("go")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 1, "\(resumed.output)")
+        #expect(resumed.status == 1, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "c", "undo-c", "undo-b", "undo-a"])
-        #expect(try await s.runbook(["audit", "verify", run]).code == 0)
+        #expect(try await s.runbook(["audit", "verify", run]).status == 0)
     }
 
     @Test("resuming a finished run: exit 2, says it ended")
     func finished() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", "runbook: done\nsteps:\n  - id: a\n    run: \"true\"\n")
-        #expect(try await s.runbook(["run", file]).code == 0)
+        #expect(try await s.runbook(["run", file]).status == 0)
         let run = try #require(s.runs().first)
         let again = try await s.runbook(["resume", run])
-        #expect(again.code == 2)
+        #expect(again.status == 2)
         #expect(again.stderr == """
             error: run \(run) already ended (succeeded); there is nothing to resume
               hint: see what it did with: runbook audit \(run)
@@ -178,7 +178,7 @@ struct ResumeCommandTests {
 
     @Test("SIGINT mid-step: exit 4, the step's process tree is gone, status shows it in flight, resume continues")
     func sigintThenResume() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", """
             runbook: long
@@ -194,7 +194,7 @@ struct ResumeCommandTests {
         #expect(await eventually { !s.lines("pid").isEmpty })
         child.send(SIGINT)
         let outcome = await child.wait()
-        #expect(outcome.code == 4)
+        #expect(outcome.status == 4)
         let pid = try #require(s.lines("pid").first.flatMap { Int32($0) })
         #expect(!processIsRunning(pid))
         let run = try #require(s.runs().first)
@@ -204,7 +204,7 @@ struct ResumeCommandTests {
 
         s.touch("go")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["long", "after"])
     }
 }
@@ -214,7 +214,7 @@ struct ResumeCommandTests {
 struct ResumeSubRunbookTests {
     @Test("interrupted inside a `use`: resume asks nothing about the parent step, skips done sub-steps")
     func interruptedInsideUse() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let ledger = s.path("ledger")
         _ = try s.write("sub.yaml", """
@@ -239,11 +239,11 @@ struct ResumeSubRunbookTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("waiting"))
         child.send(SIGINT)
-        #expect(await child.wait().code == 4)
+        #expect(await child.wait().status == 4)
         let run = try #require(s.runs().first)
         s.touch("go")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["first", "one", "two", "last"])
     }
 }

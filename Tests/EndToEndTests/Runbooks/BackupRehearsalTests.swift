@@ -17,7 +17,7 @@ struct BackupRehearsalTests {
         defer { sim.remove() }
         let host = "master-1.example.com"
         let result = sim.run("backup-master-host", ["host": host])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         let files = Self.listing(sim, host, "/backup/\(host)")
         let date = try #require(files.first)
         #expect(date.count == 8 && date.allSatisfy(\.isNumber), "\(files)")
@@ -37,7 +37,7 @@ struct BackupRehearsalTests {
         #expect(listing.contains("etc/sysconfig/docker-storage-setup"), "\(listing)")
         let packages = try String(contentsOfFile: "\(base)/packages.txt", encoding: .utf8)
         #expect(packages.contains("etcd-3.2.22-1.el7.x86_64"))
-        #expect(sim.verify(try MasterSim.runID(result.output)).code == 0)
+        #expect(sim.verify(try MasterSim.runID(result.output)).status == 0)
     }
 
     @Test("backup-etcd: /etc/etcd copied to /backup/etcd-config-DATE and the snapshot to /backup/etcd-data-DATE")
@@ -46,7 +46,7 @@ struct BackupRehearsalTests {
         defer { sim.remove() }
         let host = "master-0.example.com"
         let result = sim.run("backup-etcd", ["host": host])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         let files = Self.listing(sim, host, "/backup")
         let config = try #require(files.first { $0.hasPrefix("etcd-config-") && !$0.contains("/") })
         let data = try #require(files.first { $0.hasPrefix("etcd-data-") && !$0.contains("/") })
@@ -56,7 +56,7 @@ struct BackupRehearsalTests {
         #expect(files.contains("\(data)/snapshot.db"), "\(files)")
         #expect(sim.exists(host, "/var/lib/etcd/snapshot.db"))
         #expect(sim.file(host, "/backup/\(data)/snapshot.db") == sim.file(host, "/var/lib/etcd/snapshot.db"))
-        #expect(sim.verify(try MasterSim.runID(result.output)).code == 0)
+        #expect(sim.verify(try MasterSim.runID(result.output)).status == 0)
     }
 
     @Test("backup-etcd refuses while a member is unhealthy: exit 1 at endpoints-healthy, no backup written")
@@ -65,7 +65,7 @@ struct BackupRehearsalTests {
         defer { sim.remove() }
         try sim.fault("unhealthy-etcd", "master-2.example.com")
         let result = sim.run("backup-etcd", ["host": "master-0.example.com"])
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(Self.listing(sim, "master-0.example.com", "/backup").isEmpty)
         let run = try MasterSim.runID(result.output)
         #expect(sim.events(run, "stepFailed").map { $0.step.split(separator: "@").first.map(String.init) } == ["endpoints-healthy"])
@@ -79,7 +79,7 @@ struct BackupRehearsalTests {
         let before = try sim.comparableState()
         let files = sim.hostFiles()
         let result = sim.run("backup-master-host", ["host": host])
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(result.output.contains("failed at list-packages@\(host): check failed: exit 1: rpm: simulated failure (fault command-fails)"),
                 "\(result.output)")
         let run = try MasterSim.runID(result.output)
@@ -93,7 +93,7 @@ struct BackupRehearsalTests {
         expected.removeValue(forKey: "faults")
         #expect(after as NSDictionary == expected as NSDictionary)
         #expect(sim.hostFiles() == files)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("kill -9 mid-way, resume: the same backup files as an uninterrupted run", arguments: ["backup-master-host", "backup-etcd"])
@@ -101,7 +101,7 @@ struct BackupRehearsalTests {
         let params = ["host": "master-0.example.com"]
         let reference = try MasterSim()
         defer { reference.remove() }
-        #expect(reference.run(runbook, params).code == 0)
+        #expect(reference.run(runbook, params).status == 0)
 
         let sim = try MasterSim()
         defer { sim.remove() }
@@ -109,13 +109,13 @@ struct BackupRehearsalTests {
         let (step, tool, match) = runbook == "backup-etcd" ? ("snapshot", "etcdctl3", "snapshot") : ("list-packages", "rpm", "qa")
         try sim.fault("command-hangs", tool, match)
         let run = try await sim.runAndKill(runbook, params, at: step)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
         #expect(sim.journal(run).last?["step"] as? String == "\(step)@master-0.example.com")
         try sim.fault("--clear")
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(try sim.comparableState() == reference.comparableState())
         MasterSim.expectSameFiles(sim, reference)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 }

@@ -16,7 +16,7 @@ struct DecommissionMasterRehearsalTests {
         let sim = try MasterSim()
         defer { sim.remove() }
         let result = sim.run("decommission-master", Self.params("master-1.example.com"))
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
         // Not the first master: the CA files are not handed over.
         #expect(!sim.exists("master-2.example.com", "/etc/origin/master/ca.serial.txt"))
@@ -26,7 +26,7 @@ struct DecommissionMasterRehearsalTests {
         let healthy = lines.firstIndex { $0["event"] as? String == "stepSucceeded" && $0["step"] as? String == "etcd-survivors-healthy@master-0.example.com" }
         let removal = lines.firstIndex { $0["event"] as? String == "stepStarted" && $0["step"] as? String == "etcd-member-remove@master-0.example.com" }
         #expect(healthy != nil && removal != nil && healthy! < removal!)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("removing master-0 (the inventory's first): ca.serial.txt and the etcd CA directories copied to the others")
@@ -36,7 +36,7 @@ struct DecommissionMasterRehearsalTests {
         let serial = try #require(sim.file("master-0.example.com", "/etc/origin/master/ca.serial.txt"))
         let caKey = try #require(sim.file("master-0.example.com", "/etc/etcd/ca/ca.key"))
         let result = sim.run("decommission-master", Self.params("master-0.example.com"))
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         try Self.expectDecommissioned(sim, "master-0.example.com", ip: "192.168.55.8")
         for other in ["master-1.example.com", "master-2.example.com"] {
             #expect(sim.file(other, "/etc/origin/master/ca.serial.txt") == serial)
@@ -44,7 +44,7 @@ struct DecommissionMasterRehearsalTests {
             #expect(sim.exists(other, "/etc/etcd/ca/openssl.cnf"))
             #expect(sim.exists(other, "/etc/etcd/generated_certs"))
         }
-        #expect(sim.verify(try MasterSim.runID(result.output)).code == 0)
+        #expect(sim.verify(try MasterSim.runID(result.output)).status == 0)
     }
 
     @Test("3 masters: leaving 2 is refused without allow_unsafe_count (exit 1, message, nothing changed)")
@@ -54,7 +54,7 @@ struct DecommissionMasterRehearsalTests {
         let before = try sim.comparableState()
         let files = sim.hostFiles()
         let result = sim.run("decommission-master", ["master": "master-2.example.com"])
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(result.output.contains(
             "failed at master-count@master-0.example.com: check failed: exit 1: refusing: 2 masters would remain (need an odd number, at least 3); set allow_unsafe_count=true to override"),
             "\(result.output)")
@@ -63,7 +63,7 @@ struct DecommissionMasterRehearsalTests {
         let run = try MasterSim.runID(result.output)
         #expect(sim.events(run, "stepFailed").map(\.step) == ["master-count@master-0.example.com"])
         #expect(sim.events(run, "stepStarted").allSatisfy { ["is-master", "master-count@master-0.example.com"].contains($0.step) })
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("4 masters: leaving 3 passes both count checks without the override; master-3 is gone")
@@ -87,7 +87,7 @@ struct DecommissionMasterRehearsalTests {
         let sim = try MasterSim(cluster: cluster)
         defer { sim.remove() }
         let result = sim.run("decommission-master", ["master": "master-3.example.com"])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         let run = try MasterSim.runID(result.output)
         let succeeded = sim.events(run, "stepSucceeded").map(\.step)
         #expect(succeeded.contains("master-count@master-0.example.com"))
@@ -98,7 +98,7 @@ struct DecommissionMasterRehearsalTests {
         let lb = (state["hosts"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "lb.example.com" }
         #expect((lb?["haproxyBackends"] as? [String] ?? []).count == 3)
         #expect(!(sim.file("master-0.example.com", "/etc/ansible/hosts") ?? "").contains("master-3"))
-        #expect(RunbookBinary.run(["sim", "state", sim.sim]).output.contains("etcd members (quorum: yes, 3/3 up)"))
+        #expect(try CLI.run(["sim", "state", sim.sim]).output.contains("etcd members (quorum: yes, 3/3 up)"))
     }
 
     /// Backups are kept on purpose when a run rolls back (backup-etcd: "the backups are not
@@ -116,7 +116,7 @@ struct DecommissionMasterRehearsalTests {
         let before = try sim.comparableState()
         let files = sim.hostFiles { Self.notBackup($0) }
         let result = sim.run("decommission-master", Self.params("master-1.example.com"))
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(result.output.contains("unable to evict pods from node master-1.example.com (simulated fault drain-fails)"))
         #expect(result.output.contains("completed steps were rolled back"))
         let after = try sim.comparableState()
@@ -132,7 +132,7 @@ struct DecommissionMasterRehearsalTests {
             #expect(rolledBack.contains(step), "\(rolledBack.sorted())")
         }
         #expect(sim.events(run, "stepStarted").allSatisfy { !$0.step.hasPrefix("etcd-member-remove") })
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("a failure after the member removal (master-restart fails once): stops with exit 1, resumable; resume finishes")
@@ -141,7 +141,7 @@ struct DecommissionMasterRehearsalTests {
         defer { sim.remove() }
         try sim.fault("command-fails", "master-restart", "api", "1")
         let result = sim.run("decommission-master", Self.params("master-1.example.com"))
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(result.output.contains("nothing was rolled back (resumable)"), "\(result.output)")
         let run = try MasterSim.runID(result.output)
         #expect(result.output.contains("run \(run) can be resumed: runbook resume \(run)"))
@@ -152,29 +152,29 @@ struct DecommissionMasterRehearsalTests {
         let members = (try sim.stateJSON()["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(members == ["master-0.example.com", "master-2.example.com"])
         #expect(!(sim.file("master-0.example.com", "/etc/etcd/etcd.conf") ?? "").contains("master-1.example.com="))
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
 
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("kill -9 during the drain (held by drain-hangs), resume: the same final state as an uninterrupted run")
     func killAndResume() async throws {
         let reference = try MasterSim()
         defer { reference.remove() }
-        #expect(reference.run("decommission-master", Self.params("master-1.example.com")).code == 0)
+        #expect(reference.run("decommission-master", Self.params("master-1.example.com")).status == 0)
 
         let sim = try MasterSim()
         defer { sim.remove() }
         try sim.fault("drain-hangs", "master-1.example.com")
         let run = try await sim.runAndKill("decommission-master", Self.params("master-1.example.com"),
                                            at: "decommission-node/drain/drain")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
         try sim.fault("--clear")
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         // The in-flight sub-runbooks are entered again; their completed steps are not re-run.
         let restarted = sim.events(run, "stepStarted").map(\.step)
         #expect(restarted.filter { $0 == "decommission-node/drain/cordon@master-0.example.com" }.count == 1)
@@ -182,33 +182,33 @@ struct DecommissionMasterRehearsalTests {
         try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
         #expect(try sim.comparableState() == reference.comparableState())
         MasterSim.expectSameFiles(sim, reference)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("kill -9 in restart-masters (held by command-hangs): resume asks for --rerun/--skip, then --rerun finishes like an uninterrupted run")
     func killInUnverifiableStep() async throws {
         let reference = try MasterSim()
         defer { reference.remove() }
-        #expect(reference.run("decommission-master", Self.params("master-1.example.com")).code == 0)
+        #expect(reference.run("decommission-master", Self.params("master-1.example.com")).status == 0)
 
         let sim = try MasterSim()
         defer { sim.remove() }
         try sim.fault("command-hangs", "master-restart", "api")
         let run = try await sim.runAndKill("decommission-master", Self.params("master-1.example.com"), at: "restart-masters")
         try sim.fault("--clear")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
         let asked = sim.resume(run)
-        #expect(asked.code == 2)
+        #expect(asked.status == 2)
         #expect(asked.output.contains(
             "error: cannot tell whether these were done when the run stopped: restart-masters@master-0.example.com"), "\(asked.output)")
         #expect(asked.output.contains("hint: check by hand, then resume with --rerun restart-masters or --skip restart-masters"))
         let resumed = sim.resume(run, ["--rerun", "restart-masters"])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(sim.events(run, "operatorDecision").map(\.message).contains("rerun: --rerun restart-masters"))
         try Self.expectDecommissioned(sim, "master-1.example.com", ip: "192.168.55.12")
         #expect(try sim.comparableState() == reference.comparableState())
         MasterSim.expectSameFiles(sim, reference)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     /// The final state after decommissioning `master` (`ip`), asserted from the sim and host files.
@@ -230,7 +230,7 @@ struct DecommissionMasterRehearsalTests {
 
         let survivor = remaining[0]
         let endpoints = sim.tool(survivor, "oc", "get", "endpoints", "kubernetes", "-n", "default", "--no-headers")
-        #expect(endpoints.code == 0)
+        #expect(endpoints.status == 0)
         #expect(!endpoints.output.contains("\(ip):8443"))
         for other in remaining { #expect(endpoints.output.contains("\(address(of: other, in: hosts)):8443")) }
         let inventory = sim.file("master-0.example.com", "/etc/ansible/hosts") ?? ""

@@ -11,7 +11,7 @@ struct DecommissionNodeRehearsalTests {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("decommission-node", ["node": Self.node])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("confirm-delete: approved by --yes"))
         let after = try sim.stateJSON()
         #expect(ClusterComparison.node(after, Self.node) == nil)
@@ -36,7 +36,7 @@ struct DecommissionNodeRehearsalTests {
         try sim.fault("command-fails", "oc", "delete node", "1")
         let before = try sim.stateJSON()
         let result = sim.run("decommission-node", ["node": Self.node])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("↶ stop-node-service@\(Self.node) rolled back"))
         #expect(result.output.contains("↶ drain/cordon@master-0.example.com rolled back"))
         let after = try sim.stateJSON()
@@ -50,7 +50,7 @@ struct DecommissionNodeRehearsalTests {
     @Test("kill -9 during the drain, then resume: same cluster as an uninterrupted decommission")
     func killAndResume() throws {
         let reference = try NodeRehearsal()
-        #expect(reference.run("decommission-node", ["node": Self.node]).code == 0)
+        #expect(reference.run("decommission-node", ["node": Self.node]).status == 0)
 
         let sim = try NodeRehearsal()
         try sim.fault("command-fails", "oc", "adm drain", "1")
@@ -59,7 +59,7 @@ struct DecommissionNodeRehearsalTests {
         }
         sim.expectAuditIntact(run)
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("✔ delete-node@master-0.example.com"))
         sim.expectAuditIntact(run)
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(try reference.stateJSON()))

@@ -11,7 +11,7 @@ struct DrainNodeRehearsalTests {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("drain-node", ["node": Self.node])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("✔ done"))
         let after = try sim.stateJSON()
 
@@ -34,7 +34,7 @@ struct DrainNodeRehearsalTests {
         let sim = try NodeRehearsal()
         let node = "infra-node-1.example.com"
         let result = sim.run("drain-node", ["node": node, "delete_local_data": "true", "force": "true"])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("confirm-force: approved by --yes"))
         let after = try sim.stateJSON()
         #expect(ClusterComparison.node(after, node)?["schedulable"] as? Bool == false)
@@ -55,9 +55,9 @@ struct DrainNodeRehearsalTests {
     func planAgainstSimulator() throws {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
-        let plan = RunbookBinary.run(["plan", "\(NodeRehearsal.runbooks)/drain-node.yaml", "--sim", sim.sim,
+        let plan = try CLI.run(["plan", "\(NodeRehearsal.runbooks)/drain-node.yaml", "--sim", sim.sim,
                                       "--param", "node=\(Self.node)"])
-        #expect(plan.code == 0, "\(plan.output)")
+        #expect(plan.status == 0, "\(plan.output)")
         #expect(plan.output.contains("inventory: \(sim.sim)/inventory.yaml"))
         #expect(plan.output.contains("[master-0.example.com] $ oc adm manage-node \(Self.node) --schedulable=false"))
         #expect(plan.output.contains("7 steps, 2 change state; nothing has run."))
@@ -71,7 +71,7 @@ struct DrainNodeRehearsalTests {
         try sim.fault("drain-fails", Self.node)
         let before = try sim.stateJSON()
         let result = sim.run("drain-node", ["node": Self.node])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("unable to evict pods from node \(Self.node) (simulated fault drain-fails)"))
         #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"))
         #expect(result.output.contains("completed steps were rolled back"))
@@ -88,7 +88,7 @@ struct DrainNodeRehearsalTests {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("drain-node", ["node": "infra-node-1.example.com", "delete_local_data": "true"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("debug-pod"))
         #expect(result.output.contains("--force"))
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
@@ -98,7 +98,7 @@ struct DrainNodeRehearsalTests {
     @Test("kill -9 while the drain waits to retry, then resume: same cluster as an uninterrupted drain")
     func killAndResume() throws {
         let reference = try NodeRehearsal()
-        #expect(reference.run("drain-node", ["node": Self.node]).code == 0)
+        #expect(reference.run("drain-node", ["node": Self.node]).status == 0)
 
         let sim = try NodeRehearsal()
         // The first `oc adm drain` fails; the step waits 5 s before its second attempt: kill then.
@@ -111,7 +111,7 @@ struct DrainNodeRehearsalTests {
 
         // drain is idempotent: resume runs it again without asking.
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("✔ drain@master-0.example.com"), "\(resumed.output)")
         #expect(!resumed.output.contains("node-exists@"), "completed steps are not run again")
         sim.expectAuditIntact(run)

@@ -21,7 +21,7 @@ struct GrowDockerStorageRehearsalTests {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         let after = try sim.stateJSON()
         #expect(ClusterComparison.vgSizeMiB(before, Self.node) == 20476)
         #expect(ClusterComparison.vgSizeMiB(after, Self.node) == 20476 + 40956)
@@ -43,7 +43,7 @@ struct GrowDockerStorageRehearsalTests {
         let before = try sim.stateJSON()
         let result = sim.run("grow-docker-storage",
                              ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("✔ pods-aside@\(Self.master)"))
         #expect(result.output.contains("✔ etcd-healthy-after@master-0.example.com"))
         let after = try sim.stateJSON()
@@ -67,7 +67,7 @@ struct GrowDockerStorageRehearsalTests {
         let manifestsBefore = Self.manifests.map { sim.file(Self.master, "/etc/origin/node/pods/\($0)") }
         let result = sim.run("grow-docker-storage",
                              ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ lvextend@\(Self.master)"))
         #expect(result.output.contains("↶ pods-aside@\(Self.master) rolled back"))
         #expect(result.output.contains("completed steps were rolled back"))
@@ -89,7 +89,7 @@ struct GrowDockerStorageRehearsalTests {
         let before = try sim.stateJSON()
         let result = sim.run("grow-docker-storage",
                              ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ failed at vg-grew@\(Self.master)"))
         // Most recent first: the sub-runbooks' steps are undone in order with the parent's.
         let order = ["uncordon/uncordon@master-0.example.com", "pods-restore@\(Self.master)", "stop-node-service@\(Self.master)",
@@ -122,7 +122,7 @@ struct GrowDockerStorageRehearsalTests {
         let before = try sim.stateJSON()
         let devsBefore = sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")
         let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("↶ add-disk-devs@\(Self.node) rolled back"))
         let after = try sim.stateJSON()
         #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)
@@ -143,7 +143,7 @@ struct GrowDockerStorageRehearsalTests {
     func killAndResume() throws {
         let params = ["node": Self.node, "device": "/dev/vdc"]
         let reference = try NodeRehearsal()
-        #expect(reference.run("grow-docker-storage", params).code == 0)
+        #expect(reference.run("grow-docker-storage", params).status == 0)
 
         let sim = try NodeRehearsal()
         try sim.fault("command-fails", "oc", "adm drain", "1")
@@ -152,7 +152,7 @@ struct GrowDockerStorageRehearsalTests {
         }
         sim.expectAuditIntact(run)
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("✔ vg-grew@\(Self.node)"))
         sim.expectAuditIntact(run)
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(try reference.stateJSON()))
@@ -163,15 +163,15 @@ struct GrowDockerStorageRehearsalTests {
     func killInNonIdempotentStep() throws {
         let params = ["node": Self.node, "device": "/dev/vdc"]
         let reference = try NodeRehearsal()
-        #expect(reference.run("grow-docker-storage", params).code == 0)
+        #expect(reference.run("grow-docker-storage", params).status == 0)
 
         let sim = try NodeRehearsal()
         let held = try sim.hold("docker-storage-setup")
-        let process = RunbookBinary.start(sim.runArguments("grow-docker-storage", params))
+        let child = try CLI.start(sim.runArguments("grow-docker-storage", params))
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, !FileManager.default.fileExists(atPath: held.pidFile), process.isRunning { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        while Date() < deadline, !FileManager.default.fileExists(atPath: held.pidFile), child.isRunning { usleep(20_000) }
+        child.send(SIGKILL)
+        _ = child.waitUntilExit()
         held.release()
         let run = try sim.onlyRun()
         sim.expectAuditIntact(run)
@@ -180,14 +180,14 @@ struct GrowDockerStorageRehearsalTests {
 
         // docker-storage-setup is neither idempotent nor verifiable: resume will not guess.
         let asked = sim.resume(run)
-        #expect(asked.code == 2, "\(asked.output)")
+        #expect(asked.status == 2, "\(asked.output)")
         #expect(asked.output.contains("error: cannot tell whether these were done when the run stopped: add-disk-setup@\(Self.node)"))
         #expect(asked.output.contains("hint: check by hand, then resume with --rerun add-disk-setup or --skip add-disk-setup"))
         sim.expectAuditIntact(run)
 
         // It never ran (the held tool was killed before doing anything): run it again.
         let resumed = sim.resume(run, ["--rerun", "add-disk-setup"])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("✔ add-disk-setup@\(Self.node)"))
         #expect(!resumed.output.contains("▶ stop-docker@"), "completed steps are not run again")
         sim.expectAuditIntact(run)

@@ -4,33 +4,33 @@ import Testing
 /// One rehearsal of the master/etcd runbooks: a fresh simulated cluster and state directory in
 /// a temporary directory, driven through the built `runbook` binary.
 struct MasterSim {
+    let scratch: Scratch
     let root: URL
     var sim: String { root.appendingPathComponent("sim").path }
     var state: String { root.appendingPathComponent("state").path }
 
-    /// The repository's runbooks/ directory (three levels up from this file).
-    static let runbooks: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("runbooks").path
+    /// The repository's runbooks/ directory.
+    static let runbooks = CLI.runbooks
 
     /// Creates the temporary directory and `runbook sim init`s the default cluster (or `cluster`).
     init(cluster: String? = nil) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("master-sim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        scratch = try Scratch(prefix: "master-sim")
+        root = scratch.url
         var args = ["sim", "init", sim]
         if let cluster {
             let file = root.appendingPathComponent("cluster.yaml").path
             try cluster.write(toFile: file, atomically: true, encoding: .utf8)
             args += ["--cluster", file]
         }
-        let result = RunbookBinary.run(args)
-        guard result.code == 0 else { throw SimError.command(args, result.output) }
+        let result = try CLI.run(args)
+        guard result.status == 0 else { throw SimError.command(args, result.output) }
     }
 
     enum SimError: Error { case command([String], String), noRunID(String) }
 
     /// `runbook run runbooks/NAME.yaml --sim … --yes --state-dir …` with `k=v` params.
-    func run(_ name: String, _ params: [String: String], yes: Bool = true) -> (code: Int32, output: String) {
-        RunbookBinary.run(runArguments(name, params, yes: yes))
+    func run(_ name: String, _ params: [String: String], yes: Bool = true) -> CLI.Outcome {
+        CLI.outcome(runArguments(name, params, yes: yes))
     }
 
     func runArguments(_ name: String, _ params: [String: String], yes: Bool = true) -> [String] {
@@ -40,25 +40,25 @@ struct MasterSim {
     }
 
     /// `runbook resume RUN --state-dir … --yes` plus `extra`.
-    func resume(_ run: String, _ extra: [String] = []) -> (code: Int32, output: String) {
-        RunbookBinary.run(["resume", run, "--state-dir", state, "--yes"] + extra)
+    func resume(_ run: String, _ extra: [String] = []) -> CLI.Outcome {
+        CLI.outcome(["resume", run, "--state-dir", state, "--yes"] + extra)
     }
 
     /// `runbook audit verify RUN`.
-    func verify(_ run: String) -> (code: Int32, output: String) {
-        RunbookBinary.run(["audit", "verify", run, "--state-dir", state])
+    func verify(_ run: String) -> CLI.Outcome {
+        CLI.outcome(["audit", "verify", run, "--state-dir", state])
     }
 
     /// `runbook sim fault DIR ARGS…`; throws when it fails.
     func fault(_ args: String...) throws {
-        let result = RunbookBinary.run(["sim", "fault", sim] + args)
-        guard result.code == 0 else { throw SimError.command(args, result.output) }
+        let result = try CLI.run(["sim", "fault", sim] + args)
+        guard result.status == 0 else { throw SimError.command(args, result.output) }
     }
 
     /// `runbook sim state DIR --output json`, parsed.
     func stateJSON() throws -> [String: Any] {
-        let result = RunbookBinary.run(["sim", "state", sim, "--output", "json"])
-        guard result.code == 0, let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        let result = try CLI.run(["sim", "state", sim, "--output", "json"])
+        guard result.status == 0, let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         else { throw SimError.command(["sim", "state"], result.output) }
         return object
     }
@@ -137,9 +137,7 @@ struct MasterSim {
     /// Starts a run, waits until the journal shows `stepStarted` for `step` (a step key or its
     /// prefix before `@`), then SIGKILLs the runbook process. Returns the run id.
     func runAndKill(_ name: String, _ params: [String: String], at step: String, seconds: Double = 60) async throws -> String {
-        let log = root.appendingPathComponent("killed-run.log").path
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let process = RunbookBinary.start(runArguments(name, params), output: FileHandle(forWritingAtPath: log))
+        let child = try CLI.start(runArguments(name, params))
         let deadline = Date().addingTimeInterval(seconds)
         var run: String?
         while Date() < deadline {
@@ -148,34 +146,21 @@ struct MasterSim {
                 $0["event"] as? String == "stepStarted"
                     && (($0["step"] as? String) == step || ($0["step"] as? String)?.hasPrefix(step + "@") == true)
             }) {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                child.send(SIGKILL)
+                _ = await child.wait()
                 return run
             }
-            if !process.isRunning { break }
+            if !child.isRunning { break }
             try await Task.sleep(for: .milliseconds(5))
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        throw SimError.noRunID("step \(step) never started (run \(run ?? "none")): \(output)")
+        if child.isRunning { child.send(SIGKILL) }
+        let outcome = await child.wait()
+        throw SimError.noRunID("step \(step) never started (run \(run ?? "none")): \(outcome.output)")
     }
 
-    /// Runs one of the simulator's tools (`bin/TOOL`) as if on `host`; returns exit code and stdout+stderr.
-    func tool(_ host: String, _ tool: String, _ args: String...) -> (code: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(sim)/bin/\(tool)")
-        process.arguments = args
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return (-1, "\(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs one of the simulator's tools (`bin/TOOL`) as if on `host`.
+    func tool(_ host: String, _ tool: String, _ args: String...) -> CLI.Outcome {
+        CLI.outcome(args, environment: ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host], program: .executable("\(sim)/bin/\(tool)"))
     }
 
     /// Host files of two sims that ran the same runbook: the same paths, the same contents,
@@ -189,5 +174,5 @@ struct MasterSim {
         #expect(differing == [], sourceLocation: sourceLocation)
     }
 
-    func remove() { try? FileManager.default.removeItem(at: root) }
+    func remove() { scratch.remove() }
 }

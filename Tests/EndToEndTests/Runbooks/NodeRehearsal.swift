@@ -4,35 +4,31 @@ import Testing
 /// One rehearsal of the node runbooks (drain-node, uncordon-node, grow-docker-storage,
 /// decommission-node): a fresh simulated cluster and state directory in a temporary directory,
 /// driven through the built `runbook` binary exactly as an operator would. The directory is
-/// removed when the rehearsal goes away (set RUNBOOK_KEEP_REHEARSALS=1 to keep it for a look).
+/// removed when the rehearsal goes away (set RUNBOOK_KEEP_SCRATCH=1 to keep it for a look).
 final class NodeRehearsal: Sendable {
+    let scratch: Scratch
     let root: URL
     var sim: String { root.appendingPathComponent("sim").path }
     var state: String { root.appendingPathComponent("state").path }
 
-    /// The repository's runbooks/ directory (package root is three levels above this folder).
-    static let runbooks: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("runbooks").path
+    /// The repository's runbooks/ directory.
+    static let runbooks = CLI.runbooks
 
     enum Failure: Error { case command([String], String), noRun(String), timeout(String) }
 
     /// Creates the temporary directory and `runbook sim init`s the default cluster.
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("node-rehearsal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        scratch = try Scratch(prefix: "node-rehearsal")
+        root = scratch.url
         try check(["sim", "init", sim])
-    }
-
-    deinit {
-        if ProcessInfo.processInfo.environment["RUNBOOK_KEEP_REHEARSALS"] == nil { try? FileManager.default.removeItem(at: root) }
     }
 
     /// Runs the binary and throws (with its output) when it does not exit 0.
     @discardableResult
     func check(_ args: [String]) throws -> String {
-        let result = RunbookBinary.run(args)
-        guard result.code == 0 else { throw Failure.command(args, result.output) }
-        return result.output
+        let result = try CLI.run(args)
+        guard result.status == 0 else { throw Failure.command(args, result.output) }
+        return result.stdout
     }
 
     /// `runbook run runbooks/NAME.yaml --sim … --state-dir … --yes` with `k=v` params.
@@ -42,21 +38,21 @@ final class NodeRehearsal: Sendable {
         return args
     }
 
-    func run(_ name: String, _ params: [String: String]) -> (code: Int32, output: String) {
-        RunbookBinary.run(runArguments(name, params))
+    func run(_ name: String, _ params: [String: String]) -> CLI.Outcome {
+        CLI.outcome(runArguments(name, params))
     }
 
     /// `runbook resume RUN --state-dir … --yes` plus `extra`.
-    func resume(_ run: String, _ extra: [String] = []) -> (code: Int32, output: String) {
-        RunbookBinary.run(["resume", run, "--state-dir", state, "--yes"] + extra)
+    func resume(_ run: String, _ extra: [String] = []) -> CLI.Outcome {
+        CLI.outcome(["resume", run, "--state-dir", state, "--yes"] + extra)
     }
 
     /// `runbook audit verify RUN` must exit 0 and report an intact chain.
     func expectAuditIntact(_ run: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let result = RunbookBinary.run(["audit", "verify", run, "--state-dir", state])
-        #expect(result.code == 0, "\(result.output)", sourceLocation: sourceLocation)
-        #expect(result.output.hasPrefix("ok: "), "\(result.output)", sourceLocation: sourceLocation)
-        #expect(result.output.contains("chain intact"), sourceLocation: sourceLocation)
+        let result = CLI.outcome(["audit", "verify", run, "--state-dir", state])
+        #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stdout.hasPrefix("ok: "), "\(result)", sourceLocation: sourceLocation)
+        #expect(result.stdout.contains("chain intact"), sourceLocation: sourceLocation)
     }
 
     /// The id of the only run in the state directory.
@@ -78,19 +74,9 @@ final class NodeRehearsal: Sendable {
     /// setup step an operator would have done by hand.
     @discardableResult
     func tool(_ name: String, _ args: [String], host: String = "master-0.example.com") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(sim)/bin/\(name)")
-        process.arguments = args
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure.command([name] + args, "exit \(process.terminationStatus)") }
-        return output
+        let result = try CLI.run(args, environment: ["RUNBOOK_SIM_DIR": sim, "RUNBOOK_SIM_HOST": host], program: .executable("\(sim)/bin/\(name)"))
+        guard result.status == 0 else { throw Failure.command([name] + args, "\(result)") }
+        return result.stdout
     }
 
     /// `runbook sim state DIR --output json`, parsed.
@@ -135,17 +121,16 @@ final class NodeRehearsal: Sendable {
     /// tests' blocking process waits and wake too late, past the window it aims for.
     func runAndKill(_ name: String, _ params: [String: String], at event: String, step: String,
                     where extra: (([String: Any]) -> Bool)? = nil) throws -> String {
-        let process = RunbookBinary.start(runArguments(name, params))
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        let child = try CLI.start(runArguments(name, params))
+        defer { if child.isRunning { child.send(SIGKILL); _ = child.waitUntilExit() } }
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let run = runs().first, journal(run).contains(where: { line in
                 line["event"] as? String == event && (line["step"] as? String)?.hasPrefix(step) == true
                     && (extra?(line) ?? true)
             }) {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
+                child.send(SIGKILL)
+                #expect(child.waitUntilExit().signal == SIGKILL)
                 // The kill must have landed inside the window: the step has not ended yet.
                 let ended = journal(run).contains { line in
                     ["stepSucceeded", "stepFailed"].contains(line["event"] as? String ?? "")
@@ -154,7 +139,7 @@ final class NodeRehearsal: Sendable {
                 #expect(!ended, "the step ended before the kill")
                 return run
             }
-            if !process.isRunning { throw Failure.command([name], "ended (exit \(process.terminationStatus)) before \(event) \(step)") }
+            if !child.isRunning { throw Failure.command([name], "ended before \(event) \(step): \(child.waitUntilExit())") }
             usleep(20_000)
         }
         throw Failure.timeout("no \(event) of \(step) in the journal within 20 s")

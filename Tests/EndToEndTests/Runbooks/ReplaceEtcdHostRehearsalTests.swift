@@ -24,11 +24,11 @@ struct ReplaceEtcdHostRehearsalTests {
         #expect(members.compactMap { $0["name"] as? String } == ["master-0.example.com", "master-1.example.com", new])
         #expect(members.allSatisfy { $0["started"] as? Bool == true })
         #expect(members.last?["peerURL"] as? String == "https://192.168.55.20:2380")
-        let text = RunbookBinary.run(["sim", "state", sim.sim]).output
+        let text = try CLI.run(["sim", "state", sim.sim]).output
         #expect(text.contains("etcd members (quorum: yes, 3/3 up)"))
         #expect(!text.contains("unhealthy"))
         let health = sim.tool("master-0.example.com", "etcdctl3", "endpoint", "health", "--endpoints=https://\(new):2379")
-        #expect(health.code == 0, "\(health.output)")
+        #expect(health.status == 0, "\(health.output)")
 
         let expectedInitial = "ETCD_INITIAL_CLUSTER=master-0.example.com=https://192.168.55.8:2380,"
             + "master-1.example.com=https://192.168.55.12:2380,\(new)=https://192.168.55.20:2380"
@@ -69,12 +69,12 @@ struct ReplaceEtcdHostRehearsalTests {
         let sim = try MasterSim()
         defer { sim.remove() }
         let result = sim.run("replace-etcd-host", Self.params(method))
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         try Self.expectReplaced(sim)
         let run = try MasterSim.runID(result.output)
         Self.expectQuorumChecks(sim, run, add: method == "scaleup" ? "scaleup-playbook" : "manual-member-add",
                                 precondition: method == "scaleup" ? "quorum-before-add" : "manual-quorum-before-add")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
     /// Backups are kept on purpose (backup-etcd: "the backups are not removed on rollback").
     static func notBackup(_ path: String) -> Bool {
@@ -110,13 +110,13 @@ struct ReplaceEtcdHostRehearsalTests {
         let before = try sim.comparableState()
         let files = sim.hostFiles()
         let result = sim.run("replace-etcd-host", Self.params("scaleup"))
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(result.output.contains("failed at backup/endpoints-healthy@master-0.example.com"), "\(result.output)")
         #expect(try sim.comparableState() == before)
         #expect(sim.hostFiles() == files)
         let run = try MasterSim.runID(result.output)
         #expect(!sim.events(run, "stepStarted").contains { $0.step.hasPrefix("scaleup-") || $0.step.hasPrefix("new-member-guard") })
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("master-restart fails once (before the removal): exit 1, rolled back to the state before", arguments: ["scaleup", "manual"])
@@ -127,7 +127,7 @@ struct ReplaceEtcdHostRehearsalTests {
         let before = try sim.comparableState()
         let files = sim.hostFiles { Self.notBackup($0) }
         let result = sim.run("replace-etcd-host", Self.params(method))
-        #expect(result.code == 1)
+        #expect(result.status == 1)
         #expect(result.output.contains("failed at restart-masters@master-0.example.com: exit 1: master-restart: simulated failure"))
         #expect(result.output.contains("completed steps were rolled back"))
         let after = try sim.comparableState()
@@ -154,7 +154,7 @@ struct ReplaceEtcdHostRehearsalTests {
         #expect(order.lastIndex(of: "master-config-etcd-urls").map { $0 < restart } == true, "\(order)")
         if method == "scaleup" { #expect(order.lastIndex(of: "scaleup-master-config-copy").map { $0 < restart } == true, "\(order)") }
         #expect(order.last == "new-member-guard", "\(order)")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("a failure after the old member's removal (new host unreachable): stops with exit 1, resumable; resume finishes")
@@ -162,12 +162,12 @@ struct ReplaceEtcdHostRehearsalTests {
         let sim = try MasterSim()
         defer { sim.remove() }
         let first = sim.run("replace-etcd-host", Self.params("scaleup"), yes: false)
-        #expect(first.code == 4)
+        #expect(first.status == 4)
         #expect(first.output.contains("stopped at confirm-remove: confirmation no answer: no terminal to ask on (use --yes for unattended runs)"))
         let run = try MasterSim.runID(first.output)
         try sim.fault("unreachable", Self.new)
         let stopped = sim.resume(run)
-        #expect(stopped.code == 1)
+        #expect(stopped.status == 1)
         #expect(stopped.output.contains("failed at etcd-conf-new@\(Self.new): edit: \(Self.new): ssh: connect to host 192.168.55.20 port 22: No route to host; nothing was rolled back (resumable)"),
                 "\(stopped.output)")
         // Exactly what is left: the old member is gone (quorum kept: 2 of 3 up while the new
@@ -175,23 +175,23 @@ struct ReplaceEtcdHostRehearsalTests {
         let state = try sim.stateJSON()
         let members = (state["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(members == ["master-0.example.com", "master-1.example.com", Self.new])
-        #expect(RunbookBinary.run(["sim", "state", sim.sim]).output.contains("etcd members (quorum: yes, 2/3 up)"))
+        #expect(try CLI.run(["sim", "state", sim.sim]).output.contains("etcd members (quorum: yes, 2/3 up)"))
         #expect(!(sim.file("master-0.example.com", "/etc/etcd/etcd.conf") ?? "").contains("master-2.example.com="))
         #expect(sim.events(run, "rollbackStarted").isEmpty)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
 
         try sim.fault("--clear")
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         try Self.expectReplaced(sim)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("kill -9 while waiting for the new member to be healthy, resume: the same final state as an uninterrupted run", arguments: ["scaleup", "manual"])
     func killAndResume(method: String) async throws {
         let reference = try MasterSim()
         defer { reference.remove() }
-        #expect(reference.run("replace-etcd-host", Self.params(method)).code == 0)
+        #expect(reference.run("replace-etcd-host", Self.params(method)).status == 0)
 
         let sim = try MasterSim()
         defer { sim.remove() }
@@ -199,32 +199,32 @@ struct ReplaceEtcdHostRehearsalTests {
         // keeps waiting (read-only), so the kill lands in it and nowhere else.
         try sim.fault("unhealthy-etcd", Self.new)
         let run = try await sim.runAndKill("replace-etcd-host", Self.params(method), at: "new-member-healthy")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
         let journal = sim.journal(run)
         #expect(journal.last?["step"] as? String == "new-member-healthy@master-0.example.com")
         #expect(!journal.contains { $0["step"] as? String == "member-remove@master-0.example.com" })
         try sim.fault("--clear")
         let resumed = sim.resume(run)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         try Self.expectReplaced(sim)
         #expect(try sim.comparableState() == reference.comparableState())
         MasterSim.expectSameFiles(sim, reference)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
     @Test("kill -9 in the scaleup playbook (held by command-hangs): resume asks for --rerun/--skip; --rerun finishes like an uninterrupted run")
     func killInPlaybook() async throws {
         let reference = try MasterSim()
         defer { reference.remove() }
-        #expect(reference.run("replace-etcd-host", Self.params("scaleup")).code == 0)
+        #expect(reference.run("replace-etcd-host", Self.params("scaleup")).status == 0)
 
         let sim = try MasterSim()
         defer { sim.remove() }
         try sim.fault("command-hangs", "ansible-playbook", "scaleup.yml")
         let run = try await sim.runAndKill("replace-etcd-host", Self.params("scaleup"), at: "scaleup-playbook")
         try sim.fault("--clear")
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
         let asked = sim.resume(run)
-        #expect(asked.code == 2)
+        #expect(asked.status == 2)
         #expect(asked.output.contains(
             "error: cannot tell whether these were done when the run stopped: scaleup-playbook@master-0.example.com"), "\(asked.output)")
         #expect(asked.output.contains("hint: check by hand, then resume with --rerun scaleup-playbook or --skip scaleup-playbook"))
@@ -232,10 +232,10 @@ struct ReplaceEtcdHostRehearsalTests {
         let members = (try sim.stateJSON()["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(!members.contains(Self.new))
         let resumed = sim.resume(run, ["--rerun", "scaleup-playbook"])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         try Self.expectReplaced(sim)
         #expect(try sim.comparableState() == reference.comparableState())
         MasterSim.expectSameFiles(sim, reference)
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 }

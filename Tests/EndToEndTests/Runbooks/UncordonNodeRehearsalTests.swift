@@ -10,7 +10,7 @@ struct UncordonNodeRehearsalTests {
     func drained() throws -> NodeRehearsal {
         let sim = try NodeRehearsal()
         let drain = sim.run("drain-node", ["node": Self.node])
-        guard drain.code == 0 else { throw NodeRehearsal.Failure.command(["drain-node"], drain.output) }
+        guard drain.status == 0 else { throw NodeRehearsal.Failure.command(["drain-node"], drain.output) }
         return sim
     }
 
@@ -20,7 +20,7 @@ struct UncordonNodeRehearsalTests {
         let before = try sim.stateJSON()
         #expect(ClusterComparison.node(before, Self.node)?["schedulable"] as? Bool == false)
         let result = sim.run("uncordon-node", ["node": Self.node])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         let after = try sim.stateJSON()
         #expect(ClusterComparison.node(after, Self.node)?["schedulable"] as? Bool == true)
         // Only the flag changed: uncordoning does not move pods back.
@@ -34,7 +34,7 @@ struct UncordonNodeRehearsalTests {
         try sim.fault("command-fails", "oc", "schedulable=true", "1")
         let before = try sim.stateJSON()
         let result = sim.run("uncordon-node", ["node": Self.node])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ failed at uncordon@master-0.example.com: exit 1: oc: simulated failure (fault command-fails)"))
         let after = try sim.stateJSON()
         #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
@@ -45,14 +45,14 @@ struct UncordonNodeRehearsalTests {
     @Test("kill -9 while waiting for the node to be Ready, then resume: same cluster as an uninterrupted run")
     func killAndResume() throws {
         let reference = try drained()
-        #expect(reference.run("uncordon-node", ["node": Self.node]).code == 0)
+        #expect(reference.run("uncordon-node", ["node": Self.node]).status == 0)
 
         let sim = try drained()
         let drainRun = try #require(sim.runs().first)
         // The first poll of the wait fails; the next is 5 s later: kill in between.
         try sim.fault("command-fails", "oc", "\(Self.node) --no-headers", "1")
         let uncordonArguments = sim.runArguments("uncordon-node", ["node": Self.node])
-        let process = RunbookBinary.start(uncordonArguments)
+        let child = try CLI.start(uncordonArguments)
         let deadline = Date().addingTimeInterval(20)
         var run: String?
         while Date() < deadline, run == nil {
@@ -62,15 +62,15 @@ struct UncordonNodeRehearsalTests {
                        && ($0["step"] as? String)?.hasPrefix("ready-and-schedulable@") == true
                }) { run = candidate } else { usleep(20_000) }
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        child.send(SIGKILL)
+        _ = child.waitUntilExit()
         let killed = try #require(run)
         sim.expectAuditIntact(killed)
         #expect(!sim.journal(killed).contains { $0["event"] as? String == "stepSucceeded"
             && ($0["step"] as? String)?.hasPrefix("ready-and-schedulable@") == true })
 
         let resumed = sim.resume(killed)
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.output.contains("✔ ready-and-schedulable@master-0.example.com"))
         sim.expectAuditIntact(killed)
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(try reference.stateJSON()))

@@ -29,47 +29,34 @@ import Glibc
         ]
     }
 
-    @Test func everyHostileInputExitsTwoWithAShortMessage() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let binary = root.appendingPathComponent(".build/debug/runbook")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the runbook product first")
+    @Test func everyHostileInputExitsTwoWithAShortMessage() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "install 'time' (scripts/install-deps --test)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch(prefix: "hostile")
 
         for c in Self.cases() {
-            let file = dir.appendingPathComponent("\(c.name).yaml")
-            try Data(c.bytes).write(to: file)
-            let process = Process()
+            let file = try dir.write("\(c.name).yaml", "")
+            try Data(c.bytes).write(to: URL(fileURLWithPath: file))
             // /usr/bin/time reports this child's own peak RSS (RUSAGE_CHILDREN would mix in the
             // children of every other test running in parallel in this process).
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-            process.arguments = ["-f", "maxrss-kb=%M", binary.path, "validate", file.path]
-            let err = Pipe()
-            process.standardError = err
-            process.standardOutput = FileHandle.nullDevice
-            let finished = DispatchSemaphore(value: 0)
-            process.terminationHandler = { _ in finished.signal() }
-            try process.run()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            if finished.wait(timeout: .now() + 60) == .timedOut {
-                process.terminate()
+            let child = try CLI.start(["validate", file], launch: .wrapped(["/usr/bin/time", "-f", "maxrss-kb=%M"]))
+            if !(await eventually(seconds: 60) { !child.isRunning }) {
+                child.send(SIGKILL)
+                _ = await child.wait()
                 Issue.record("\(c.name): still running after 60 s")
                 continue
             }
-            var lines = String(decoding: stderr, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            let outcome = await child.wait()
+            var lines = outcome.stderr.split(separator: "\n", omittingEmptySubsequences: false)
             while lines.last == "" { lines.removeLast() }
             let peak = lines.last.flatMap { $0.hasPrefix("maxrss-kb=") ? Int($0.dropFirst(10)) : nil }
             if peak != nil { lines.removeLast() }
             let text = lines.joined(separator: "\n")
             // The 64 MiB file must not be read whole: every case stays far below that.
             #expect((peak ?? Int.max) < 200 * 1024, "\(c.name) peaked at \(peak.map { "\($0) KB" } ?? "an unknown size")")
-            #expect(process.terminationReason == .exit, "\(c.name) crashed")
-            #expect(process.terminationStatus == 2, "\(c.name) exited \(process.terminationStatus)")
+            #expect(outcome.signal == nil, "\(c.name) crashed")
+            #expect(outcome.status == 2, "\(c.name) exited \(outcome.status)")
             #expect(text.contains(c.message), "\(c.name): \(text)")
-            #expect(text.hasPrefix(file.path + ":"), "\(c.name) has no position: \(text)")
+            #expect(text.hasPrefix(file + ":"), "\(c.name) has no position: \(text)")
             #expect(text.split(separator: "\n").count <= 10, "\(c.name) printed more than a screen")
         }
     }

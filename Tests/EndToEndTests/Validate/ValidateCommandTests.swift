@@ -3,33 +3,11 @@ import Testing
 
 /// `runbook validate` as a user runs it: the built binary, its streams and exit status.
 @Suite struct ValidateCommandTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = CLI.root
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    func validate(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let binary = Self.root.appendingPathComponent(".build/debug/runbook")
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the runbook product first")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["validate"] + arguments
-        process.currentDirectoryURL = Self.root.appendingPathComponent("Tests/Fixtures")
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+    /// `runbook validate ARGUMENTS` run in Tests/Fixtures.
+    func validate(_ arguments: [String], environment: [String: String] = [:]) throws -> CLI.Outcome {
+        try CLI.run(["validate"] + arguments, in: Self.root.appendingPathComponent("Tests/Fixtures"), environment: environment)
     }
 
     @Test func validFilesPrintOkAndExitZero() throws {
@@ -85,24 +63,11 @@ import Testing
     /// On a terminal (a pty from util-linux `script`) diagnostics are coloured, unless NO_COLOR is set.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func colourOnlyOnATerminalWithoutNoColor() throws {
-        let command = "../../.build/debug/runbook validate invalid/02-unknown-step-key.yaml"
         func onTerminal(_ environment: [String: String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-            process.arguments = ["-qec", command, "/dev/null"]
-            process.currentDirectoryURL = Self.root.appendingPathComponent("Tests/Fixtures")
-            var env = ProcessInfo.processInfo.environment
-            env["NO_COLOR"] = nil
-            process.environment = env.merging(environment) { $1 }
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            try CLI.run(["validate", "invalid/02-unknown-step-key.yaml"], in: Self.root.appendingPathComponent("Tests/Fixtures"),
+                        environment: environment, launch: .onTerminal).stdout
         }
-        let coloured = try onTerminal([:])
+        let coloured = try onTerminal(["NO_COLOR": ""])
         #expect(coloured.contains("\u{1B}[1;31merror\u{1B}[0m"))
         let plain = try onTerminal(["NO_COLOR": "1"])
         #expect(!plain.contains("\u{1B}["))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
@@ -8,8 +9,9 @@ import Testing
 struct AuditVerifierTests {
     /// A 8-line journal, its lines, and a function that verifies edited lines.
     private func withJournal(_ body: (_ lines: [String], _ verify: ([String]) throws -> AuditVerifier.Report) throws -> Void) async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir)
         let lines = try JournalFixtures.lines(path)
         try body(lines) { edited in
@@ -110,8 +112,9 @@ struct AuditVerifierTests {
     @Test("a torn last line is a note, not tampering")
     func tornLastLine() async throws {
         try await withJournal { lines, verify in
-            let dir = JournalFixtures.temporaryDirectory()
-            defer { JournalFixtures.remove(dir) }
+            let scratch = try Scratch(prefix: "runbook-journal")
+            defer { scratch.remove() }
+            let dir: String = scratch.path
             let path = "\(dir)/j"
             let text = lines.joined(separator: "\n") + "\n" + String(lines[7].prefix(30))
             try text.write(toFile: path, atomically: false, encoding: .utf8)

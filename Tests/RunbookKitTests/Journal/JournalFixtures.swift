@@ -4,20 +4,8 @@ import Foundation
 @testable import RunbookCore
 @testable import RunbookEngine
 
-/// Temporary directories and journal helpers for the journal tests.
+/// Journal helpers for the journal tests (temporary directories: `Scratch` in TestSupport).
 enum JournalFixtures {
-    /// A fresh directory under /tmp, removed by the caller's `defer`.
-    static func temporaryDirectory() -> String {
-        var template = Array("/tmp/runbook-journal-XXXXXX".utf8CString)
-        let path = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let base = buffer.baseAddress else { return nil }
-            return mkdtemp(base).map { String(cString: $0) }
-        }
-        return path ?? "/tmp/runbook-journal-fallback-\(UUID().uuidString)"
-    }
-
-    static func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
-
     /// A fixed clock: 2026-11-27T20:00:00.000Z plus one millisecond a call.
     static func clock() -> @Sendable () -> Int64 {
         let counter = Counter()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
@@ -7,8 +8,9 @@ import Testing
 @Suite("Journal reader")
 struct JournalReaderTests {
     private func journalLines() async throws -> [String] {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         return try JournalFixtures.lines(try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir))
     }
 

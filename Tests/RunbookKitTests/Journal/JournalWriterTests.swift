@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
@@ -8,8 +9,9 @@ import Testing
 struct JournalWriterTests {
     @Test("lines are chained: seq from 1, prev is the SHA-256 of the previous line, 64 zeros first")
     func chain() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir)
         let lines = try JournalFixtures.lines(path)
         #expect(lines.count == 8)
@@ -23,8 +25,9 @@ struct JournalWriterTests {
 
     @Test("every record round-trips through the reader")
     func roundTrip() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(JournalFixtures.successfulRun, in: dir)
         let contents = try JournalReader.read(path)
         #expect(contents.records.map(\.event) == JournalFixtures.successfulRun)
@@ -34,8 +37,9 @@ struct JournalWriterTests {
 
     @Test("a second reader sees each event as soon as record returns")
     func readableWhileWriting() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let path = "\(dir)/journal.jsonl"
         let writer = try JournalWriter(path: path, run: "R1", operatorName: "op", clock: JournalFixtures.clock())
         for (i, event) in JournalFixtures.successfulRun.prefix(3).enumerated() {
@@ -49,8 +53,9 @@ struct JournalWriterTests {
 
     @Test("reopening continues the chain and cuts a torn last line")
     func reopen() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let path = try await JournalFixtures.journal(Array(JournalFixtures.successfulRun.prefix(3)), in: dir)
         let handle = try #require(FileHandle(forWritingAtPath: path))
         handle.seekToEndOfFile()
@@ -69,8 +74,9 @@ struct JournalWriterTests {
 
     @Test("secrets are scrubbed from every string field, clear and shell-quoted")
     func scrubsSecrets() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let scrubber = SecretScrubber(secrets: ["s3cr'et"])
         let path = try await JournalFixtures.journal([
             RunEvent(.attemptStarted, step: "login", command: "login --password 's3cr'\\''et'"),
@@ -86,8 +92,9 @@ struct JournalWriterTests {
 
     @Test("--audit-log mirrors every line byte for byte")
     func auditLogMirror() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let log = "\(dir)/audit.log"
         for run in ["A", "B"] {
             let writer = try JournalWriter(path: "\(dir)/\(run).jsonl", run: run, operatorName: "op",
@@ -103,8 +110,9 @@ struct JournalWriterTests {
 
     @Test("the journal file is created 0600")
     func mode() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let old = umask(0)
         defer { umask(old) }
         let path = try await JournalFixtures.journal([RunEvent(.runStarted)], in: dir)

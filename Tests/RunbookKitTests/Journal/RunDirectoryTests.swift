@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
@@ -13,8 +14,9 @@ struct RunDirectoryTests {
 
     @Test("layout, run id, pinned runbooks and modes 0700/0600 whatever the umask")
     func create() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let old = umask(0o022)
         defer { umask(old) }
         let run = try RunDirectory.create(stateDirectory: "\(dir)/state", runbook: "drain node", file: "runbooks/drain.yaml",
@@ -46,8 +48,9 @@ struct RunDirectoryTests {
 
     @Test("runbook names that leave the run directory are refused")
     func unsafeNames() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "r", file: "r.yaml", runbookText: [], operatorName: "op")
         for name in ["../x.yaml", "/etc/passwd", "a/../../b"] {
             #expect(throws: JournalError.unsafeName(name)) { try run.pinRunbook([], relativeName: name) }
@@ -56,8 +59,9 @@ struct RunDirectoryTests {
 
     @Test("open by id, unique prefix or path; list newest first")
     func openAndList() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let older = try RunDirectory.create(stateDirectory: dir, runbook: "a", file: "a.yaml", runbookText: [],
                                             operatorName: "op", clock: { 1_795_809_600_000 })
         let newer = try RunDirectory.create(stateDirectory: dir, runbook: "b", file: "b.yaml", runbookText: [],
@@ -76,8 +80,9 @@ struct RunDirectoryTests {
 
     @Test("a run report replays the journal and lists steps not started from the pinned runbook")
     func report() async throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let yaml = "runbook: drain\nsteps:\n  - id: cordon\n    run: x\n  - id: drain\n    run: y\n  - id: uncordon\n    run: z\n"
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "drain", file: "drain.yaml",
                                           runbookText: Array(yaml.utf8), operatorName: "op")
@@ -101,8 +106,9 @@ struct RunDirectoryTests {
 struct PinnedRunbookTests {
     @Test("an identical runbook passes; a changed one names the first different line")
     func compare() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "r", file: "runbooks/r.yaml",
                                           runbookText: Array("runbook: r\nsteps:\n  - id: a\n".utf8), operatorName: "op")
         #expect(try run.pinnedRunbookChange(current: Array("runbook: r\nsteps:\n  - id: a\n".utf8)) == nil)

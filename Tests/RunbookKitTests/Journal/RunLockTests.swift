@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import RunbookYAML
 @testable import RunbookCore
 @testable import RunbookEngine
@@ -8,8 +9,9 @@ import Testing
 struct RunLockTests {
     @Test("a second lock on one scope is busy and names the holder run and pid")
     func busy() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let first = try RunLock.lockScope("cluster", stateDirectory: dir, holder: .current(run: "run-A"))
         let error = try #require(throws: LockBusy.self) {
             try RunLock.lockScope("cluster", stateDirectory: dir, holder: .current(run: "run-B"))
@@ -29,8 +31,9 @@ struct RunLockTests {
 
     @Test("a holder whose process is gone is stale; --break-lock takes the lock and reports whom it broke")
     func stale() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let dead = try deadPID()
         let ghost = LockHolder(pid: dead, host: LockHolder.localHostName(), run: "run-ghost", since: "2026-11-27T20:00:00.000Z")
         let held = try RunLock.lockScope("etcd", stateDirectory: dir, holder: ghost)
@@ -54,8 +57,9 @@ struct RunLockTests {
 
     @Test("one process per run directory; the lock file is 0600 in a 0700 locks directory")
     func runLockAndModes() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         let run = try RunDirectory.create(stateDirectory: dir, runbook: "drain", file: "drain.yaml", runbookText: [],
                                           operatorName: "op")
         let lock = try RunLock.lockRun(run, holder: .current(run: run.runID))
@@ -86,8 +90,9 @@ struct RunLockTests {
 struct RunLockProcessTests {
     @Test("a lock held by another process is busy, and free again once that process is killed -9")
     func killNine() throws {
-        let dir = JournalFixtures.temporaryDirectory()
-        defer { JournalFixtures.remove(dir) }
+        let scratch = try Scratch(prefix: "runbook-journal")
+        defer { scratch.remove() }
+        let dir: String = scratch.path
         try FileManager.default.createDirectory(atPath: "\(dir)/locks", withIntermediateDirectories: true)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")

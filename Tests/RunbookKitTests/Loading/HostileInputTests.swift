@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import RunbookYAML
 import RunbookCore
+import TestSupport
 
 /// Input meant to hurt (or just badly broken): every case is refused with one short positioned
 /// message, without a crash, and without reading or building more than the limits allow.
@@ -92,8 +93,9 @@ import RunbookCore
     }
 
     @Test func oversizedFileStopsReadingAtTheLimit() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).yaml")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let scratch = try Scratch(prefix: "hostile")
+        defer { scratch.remove() }
+        let url = scratch.url.appendingPathComponent("hostile.yaml")
         var data = Data("runbook: x\ndescription: \"".utf8)
         data.append(Data(repeating: 0x61, count: 64 << 20))
         try data.write(to: url)

@@ -72,9 +72,9 @@ import TestSupport
     }
 
     @Test func paramsFileErrorsArePositioned() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("params-\(UUID().uuidString).yaml").path
-        try "node: n1\ncount: '3'\nforse: true\npassword: x\n".write(toFile: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        let scratch = try Scratch(prefix: "params")
+        defer { scratch.remove() }
+        let file = try scratch.write("params.yaml", "node: n1\ncount: '3'\nforse: true\npassword: x\n")
         do {
             _ = try ParamResolver(environment: [:]).resolve(runbook, paramsFile: file)
             Issue.record("expected errors")

@@ -6,11 +6,11 @@ import TestSupport
 
 /// The CLI's road from file to plan, with a fake loader standing in for the YAML loader.
 @Suite struct PlanPipelineTests {
-    func temp(_ name: String, _ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    let scratch: Scratch
+
+    init() throws { scratch = try Scratch(prefix: "plan-pipeline") }
+
+    func temp(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
 
     let runbook = TestRunbook.make("drain-node", params: [
         TestRunbook.param("node", required: true), TestRunbook.param("delete_local_data", .bool, default: .bool(false)),

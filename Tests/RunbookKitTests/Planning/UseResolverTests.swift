@@ -6,9 +6,9 @@ import TestSupport
 
 @Suite struct UseResolverTests {
     /// A directory with empty files standing for runbooks; `load` returns the model for each path.
-    func fixture(_ runbooks: [String: (URL) -> Runbook]) throws -> (URL, UseResolver.Load) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("use-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    func fixture(_ runbooks: [String: (URL) -> Runbook]) throws -> (Scratch, UseResolver.Load) {
+        let scratch = try Scratch(prefix: "use")
+        let dir = scratch.url
         var models: [String: Runbook] = [:]
         for (name, make) in runbooks {
             let url = dir.appendingPathComponent("\(name).yaml")
@@ -20,7 +20,7 @@ import TestSupport
             guard let rb = snapshot[path] else { throw DiagnosticError(.error("no fixture \(path)", at: nil)) }
             return rb
         }
-        return (dir, load)
+        return (scratch, load)
     }
 
     func useStep(_ id: String, _ ref: String, with: [(String, String)] = [], line: Int, file: String) -> Step {
@@ -30,14 +30,14 @@ import TestSupport
     }
 
     @Test func findsSubRunbooksAndChecksWith() throws {
-        let (dir, load) = try fixture([
+        let (scratch, load) = try fixture([
             "parent": { url in TestRunbook.make("parent", steps: [
                 self.useStep("backup", "backup-etcd", with: [("hots", "m1")], line: 3, file: url.path),
             ], file: url.path) },
             "backup-etcd": { url in TestRunbook.make("backup-etcd", params: [TestRunbook.param("host", required: true)],
                                                      steps: [TestRunbook.run("save", "true", line: 1)], file: url.path) },
         ])
-        let parentPath = dir.appendingPathComponent("parent.yaml").path
+        let parentPath = scratch.url.appendingPathComponent("parent.yaml").path
         let parent = try load(parentPath)
         do {
             _ = try UseResolver(load: load).resolve(parent)
@@ -49,16 +49,16 @@ import TestSupport
         var fixed = parent
         fixed.steps = [useStep("backup", "./backup-etcd.yaml", with: [("host", "m1")], line: 3, file: parentPath)]
         let subs = try UseResolver(load: load).resolve(fixed)
-        #expect(subs.keys.sorted() == [dir.appendingPathComponent("backup-etcd.yaml").standardizedFileURL.path])
+        #expect(subs.keys.sorted() == [scratch.url.appendingPathComponent("backup-etcd.yaml").standardizedFileURL.path])
         #expect(UseResolver.path(of: "backup-etcd", from: "runbooks/parent.yaml") == "runbooks/backup-etcd.yaml")
     }
 
     @Test func refusesRecursionWithTheChain() throws {
-        let (dir, load) = try fixture([
+        let (scratch, load) = try fixture([
             "a": { url in TestRunbook.make("a", steps: [self.useStep("to-b", "b", line: 2, file: url.path)], file: url.path) },
             "b": { url in TestRunbook.make("b", steps: [self.useStep("to-a", "a", line: 4, file: url.path)], file: url.path) },
         ])
-        let a = try load(dir.appendingPathComponent("a.yaml").path)
+        let a = try load(scratch.url.appendingPathComponent("a.yaml").path)
         do {
             _ = try UseResolver(load: load).resolve(a)
             Issue.record("expected a recursion error")
@@ -69,10 +69,10 @@ import TestSupport
     }
 
     @Test func missingRunbookIsPositioned() throws {
-        let (dir, load) = try fixture([
+        let (scratch, load) = try fixture([
             "a": { url in TestRunbook.make("a", steps: [self.useStep("x", "nope", line: 2, file: url.path)], file: url.path) },
         ])
-        let a = try load(dir.appendingPathComponent("a.yaml").path)
+        let a = try load(scratch.url.appendingPathComponent("a.yaml").path)
         #expect(throws: DiagnosticError.self) { try UseResolver(load: load).resolve(a) }
         do { _ = try UseResolver(load: load).resolve(a) } catch {
             #expect(error.diagnostics.first?.message.hasPrefix("step 'x' uses 'nope', but ") == true)

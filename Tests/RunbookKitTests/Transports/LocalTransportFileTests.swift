@@ -12,15 +12,15 @@ import TestSupport
     let transport = LocalTransport()
 
     @Test func readMissingFileIsNil() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        #expect(try await transport.readFile(dir.file("absent")) == nil)
+        #expect(try await transport.readFile(dir.path("absent")) == nil)
     }
 
     @Test func writeThenReadRoundTrips() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let path = dir.file("a.conf")
+        let path = dir.path("a.conf")
         try await transport.writeFile(path, contents: Array("one\n".utf8), mode: nil)
         #expect(try await transport.readFile(path) == Array("one\n".utf8))
         #expect(mode(of: path) == 0o644)
@@ -29,9 +29,9 @@ import TestSupport
     }
 
     @Test func newFileGetsRequestedModeAndExistingKeepsItsOwn() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let path = dir.file("secret")
+        let path = dir.path("secret")
         try await transport.writeFile(path, contents: Array("x".utf8), mode: 0o600)
         #expect(mode(of: path) == 0o600)
         chmod(path, 0o751)
@@ -41,16 +41,16 @@ import TestSupport
     }
 
     @Test func atomicWriteLeavesNoTemporaryFiles() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        try await transport.writeFile(dir.file("f"), contents: Array("x".utf8), mode: nil)
+        try await transport.writeFile(dir.path("f"), contents: Array("x".utf8), mode: nil)
         #expect(entries(of: dir.path) == ["f"])
     }
 
     @Test func writeIntoMissingDirectoryFailsClearly() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let path = dir.file("nope/f")
+        let path = dir.path("nope/f")
         let error = await #expect(throws: TransportError.self) {
             try await transport.writeFile(path, contents: [], mode: nil)
         }
@@ -59,29 +59,29 @@ import TestSupport
     }
 
     @Test func moveRenamesAndRefusesMissingDirectory() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        try await transport.writeFile(dir.file("a"), contents: Array("x".utf8), mode: nil)
-        try await transport.moveFile(from: dir.file("a"), to: dir.file("b"))
-        #expect(try await transport.readFile(dir.file("a")) == nil)
-        #expect(try await transport.readFile(dir.file("b")) == Array("x".utf8))
+        try await transport.writeFile(dir.path("a"), contents: Array("x".utf8), mode: nil)
+        try await transport.moveFile(from: dir.path("a"), to: dir.path("b"))
+        #expect(try await transport.readFile(dir.path("a")) == nil)
+        #expect(try await transport.readFile(dir.path("b")) == Array("x".utf8))
         let error = await #expect(throws: TransportError.self) {
-            try await transport.moveFile(from: dir.file("b"), to: dir.file("missing/c"))
+            try await transport.moveFile(from: dir.path("b"), to: dir.path("missing/c"))
         }
-        #expect(error?.message == "cannot move '\(dir.file("b"))' to '\(dir.file("missing/c"))': No such file or directory")
+        #expect(error?.message == "cannot move '\(dir.path("b"))' to '\(dir.path("missing/c"))': No such file or directory")
     }
 
     @Test func removeIsIdempotent() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        try await transport.writeFile(dir.file("a"), contents: [], mode: nil)
-        try await transport.removeFile(dir.file("a"))
-        try await transport.removeFile(dir.file("a"))
-        #expect(try await transport.readFile(dir.file("a")) == nil)
+        try await transport.writeFile(dir.path("a"), contents: [], mode: nil)
+        try await transport.removeFile(dir.path("a"))
+        try await transport.removeFile(dir.path("a"))
+        #expect(try await transport.readFile(dir.path("a")) == nil)
     }
 
     @Test func readingADirectoryIsAnError() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
         let error = await #expect(throws: TransportError.self) { try await transport.readFile(dir.path) }
         #expect(error?.message == "cannot read '\(dir.path)': it is a directory")
@@ -108,9 +108,9 @@ import TestSupport
 @Suite struct LocalTransportOwnerTests {
     @Test(.enabled(if: geteuid() == 0, "giving a file to another user needs root"))
     func rewriteKeepsTheOwner() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let path = dir.file("owned")
+        let path = dir.path("owned")
         try await LocalTransport().writeFile(path, contents: Array("a".utf8), mode: nil)
         chown(path, 65534, 65534)
         try await LocalTransport().writeFile(path, contents: Array("b".utf8), mode: nil)

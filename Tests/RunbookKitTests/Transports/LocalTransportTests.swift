@@ -59,9 +59,9 @@ import TestSupport
     }
 
     @Test func timeoutKillsTheWholeTree() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let pidFile = dir.file("grandchild")
+        let pidFile = dir.path("grandchild")
         let (result, _) = try await run("sleep 1000 & echo $! > \(pidFile); wait",
                                          timeout: TimeSpan(milliseconds: 1000), grace: .seconds(2))
         #expect(result.status == .timedOut)
@@ -70,9 +70,9 @@ import TestSupport
     }
 
     @Test func grandchildIgnoringSIGTERMIsKilledAfterGrace() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let pidFile = dir.file("stubborn")
+        let pidFile = dir.path("stubborn")
         // The grandchild ignores SIGTERM and the shell exits at once on it: only the group sweep
         // after the grace period can end it.
         let (result, _) = try await run(
@@ -85,9 +85,9 @@ import TestSupport
     }
 
     @Test func cancellationInterruptsAndEndsTheTree() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let pidFile = dir.file("grandchild")
+        let pidFile = dir.path("grandchild")
         let transport = self.transport
         let task = Task {
             try await transport.run(CommandRequest(command: "sleep 1000 & echo $! > \(pidFile); wait",
@@ -140,9 +140,9 @@ extension String {
 
 @Suite struct LocalTransportCancelledTests {
     @Test func anAlreadyInterruptedRunStartsNothing() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        let marker = dir.file("ran")
+        let marker = dir.path("ran")
         let task = Task {
             while !Task.isCancelled { await Task.yield() }
             return try await LocalTransport().run(CommandRequest(command: "touch \(marker)"), sink: RecordingOutputSink())

@@ -27,28 +27,28 @@ import TestSupport
     }
 
     @Test func killBeforeTheWrapperStartsMeansTheCommandNeverRuns() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
         let token = RemoteShell.newToken()
         let local = LocalTransport()
         let kill = RemoteShell.killGroup(token: token, knownGroup: nil, grace: .seconds(1), become: false)
         #expect(try await local.run(CommandRequest(command: kill), sink: RecordingOutputSink()).status == .exited(0))
-        let wrapped = RemoteShell.wrap("touch \(dir.file("ran"))", environment: [:], become: false, token: token)
+        let wrapped = RemoteShell.wrap("touch \(dir.path("ran"))", environment: [:], become: false, token: token)
         #expect(try await local.run(CommandRequest(command: wrapped), sink: RecordingOutputSink()).status == .exited(143))
-        #expect(TextFile.read(dir.file("ran")) == nil)
+        #expect(TextFile.read(dir.path("ran")) == nil)
         #expect(TextFile.read("/tmp/runbook-\(token).cancel") == nil)
         #expect(TextFile.read("/tmp/runbook-\(token).pgid") == nil)
     }
 
     @Test func killAfterTheWrapperStartedEndsItsGroup() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
         let token = RemoteShell.newToken()
         let local = LocalTransport()
-        let wrapped = RemoteShell.wrap("sleep 1000 & echo $! > \(dir.file("pid")); wait", environment: [:],
+        let wrapped = RemoteShell.wrap("sleep 1000 & echo $! > \(dir.path("pid")); wait", environment: [:],
                                        become: false, token: token)
         let running = Task { try await local.run(CommandRequest(command: wrapped), sink: RecordingOutputSink()) }
-        let pid = try #require(await waitForPID(dir.file("pid")))
+        let pid = try #require(await waitForPID(dir.path("pid")))
         let kill = RemoteShell.killGroup(token: token, knownGroup: nil, grace: .seconds(1), become: false)
         #expect(try await local.run(CommandRequest(command: kill), sink: RecordingOutputSink()).status == .exited(0))
         #expect(try await running.value.status == .signaled(15))
@@ -126,10 +126,10 @@ import TestSupport
     }
 
     @Test func controlDirectoryMustBePrivate() async throws {
-        let dir = TemporaryDirectory()
+        let dir = try Scratch()
         defer { dir.remove() }
-        #expect(try ControlDirectory.prepare(dir.file("cm"), host: "h") == dir.file("cm"))
-        let open = dir.file("open")
+        #expect(try ControlDirectory.prepare(dir.path("cm"), host: "h") == dir.path("cm"))
+        let open = dir.path("open")
         _ = try await LocalTransport().run(CommandRequest(command: "mkdir -m 755 \(open)"), sink: RecordingOutputSink())
         let error = #expect(throws: TransportError.self) { try ControlDirectory.prepare(open, host: "h") }
         #expect(error?.message == "refusing ssh control directory '\(open)': others can use it (mode 755); it must be 0700")

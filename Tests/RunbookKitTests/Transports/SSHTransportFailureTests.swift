@@ -25,18 +25,18 @@ import TestSupport
     @Test func unknownKeyIsAnAuthenticationFailure() async throws {
         let sshd = try await TestSSHD.start()
         defer { sshd.stop() }
-        try await shellOK("ssh-keygen -q -t ed25519 -N '' -f \(sshd.directory.file("stranger"))")
-        let error = await attempt(sshd.transport(sshd.host(identity: sshd.directory.file("stranger"))))
+        try await shellOK("ssh-keygen -q -t ed25519 -N '' -f \(sshd.directory.path("stranger"))")
+        let error = await attempt(sshd.transport(sshd.host(identity: sshd.directory.path("stranger"))))
         #expect(error?.kind == .authentication)
         #expect(error?.message.hasPrefix("authentication failed for runbook-test@127.0.0.1:\(sshd.port) (runbook-test@127.0.0.1: Permission denied (publickey).)") == true)
-        #expect(error?.message.contains("the key \(sshd.directory.file("stranger"))") == true)
+        #expect(error?.message.contains("the key \(sshd.directory.path("stranger"))") == true)
     }
 
     @Test func changedHostKeyIsRefused() async throws {
         let sshd = try await TestSSHD.start()
         defer { sshd.stop() }
-        let other = sshd.directory.file("other_host_key")
-        let knownHosts = sshd.directory.file("known_hosts_changed")
+        let other = sshd.directory.path("other_host_key")
+        let knownHosts = sshd.directory.path("known_hosts_changed")
         try await shellOK("""
             ssh-keygen -q -t ed25519 -N '' -f \(other) && \
             printf '[127.0.0.1]:\(sshd.port) %s\\n' "$(cut -d' ' -f1,2 \(other).pub)" > \(knownHosts)
@@ -50,7 +50,7 @@ import TestSupport
     @Test func unknownHostKeyIsRefusedInBatchMode() async throws {
         let sshd = try await TestSSHD.start()
         defer { sshd.stop() }
-        let empty = sshd.directory.file("known_hosts_empty")
+        let empty = sshd.directory.path("known_hosts_empty")
         try await shellOK(": > \(empty)")
         let error = await attempt(sshd.transport(sshd.host(knownHosts: empty)))
         #expect(error?.kind == .hostKeyMismatch)

@@ -9,7 +9,7 @@ struct DrainTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["adm", "drain", "infra-node-1.example.com", "--ignore-daemonsets", "--delete-local-data"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stdout == "node/infra-node-1.example.com cordoned\n")
         #expect(r.stderr == """
             error: unable to drain node "infra-node-1.example.com", aborting command...
@@ -23,7 +23,7 @@ struct DrainTests {
         #expect(s.node("infra-node-1.example.com")?.schedulable == false)
         #expect(s.pods.contains { $0.name == "debug-pod" && $0.node == "infra-node-1.example.com" })
         let forced = try f.run("oc", ["adm", "drain", "infra-node-1.example.com", "--ignore-daemonsets", "--delete-local-data", "--force"])
-        #expect(forced.code == 0)
+        #expect(forced.status == 0)
         #expect(forced.stderr.contains("Deleting pods not managed by ReplicationController, ReplicaSet, Job, DaemonSet or StatefulSet: debug-pod"))
         #expect(try f.state().pods.contains { $0.name == "debug-pod" } == false)
     }
@@ -33,12 +33,12 @@ struct DrainTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["adm", "drain", "infra-node-0.example.com", "--force"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.contains("DaemonSet-managed pods (use --ignore-daemonsets to ignore): sdn-"))
         #expect(r.stderr.contains("pods with local storage (use --delete-local-data to override): docker-registry-1-"))
         let ok = try f.run("oc", ["adm", "drain", "infra-node-0.example.com", "--ignore-daemonsets", "--delete-local-data",
                                   "--grace-period=30", "--timeout=60s"])
-        #expect(ok.code == 0)
+        #expect(ok.status == 0)
         #expect(ok.stdout.hasSuffix("node/infra-node-0.example.com drained\n"))
         let s = try f.state()
         #expect(s.pods.filter { $0.node == "infra-node-0.example.com" }.allSatisfy { $0.owner == .daemonSet("sdn") })
@@ -51,7 +51,7 @@ struct DrainTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["adm", "drain", "node-1.example.com", "--ignore-daemonsets"])
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         let s = try f.state()
         #expect(s.pods.filter { $0.owner == .replicationController("frontend-1") }.allSatisfy { $0.node.hasPrefix("node-") && $0.node != "node-1.example.com" })
         #expect(s.pods.filter { $0.owner == .replicationController("frontend-1") }.count == 3)
@@ -62,7 +62,7 @@ struct DrainTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["adm", "drain", "infra-node-0.example.com", "--ignore-daemonsets", "--delete-local-data"])
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         var routers = try f.state().pods.filter { $0.owner == .replicationController("router-1") }
         #expect(routers.filter { $0.node.isEmpty }.count == 1)
         let dc = try f.run("oc", ["get", "dc", "router", "-n", "default"])
@@ -77,7 +77,7 @@ struct DrainTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["adm", "drain", "node-2.example.com", "--grace-period=soon"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("Error: invalid argument \"soon\" for \"--grace-period\" flag"))
         #expect(try f.state().node("node-2.example.com")?.schedulable == true)
     }

@@ -28,15 +28,15 @@ struct EtcdTests {
         let f = try SimFixture()
         defer { f.remove() }
         let h = try f.run("etcdctl3", certs3 + [endpoints, "endpoint", "health"])
-        #expect(h.code == 0)
+        #expect(h.status == 0)
         #expect(h.stdout.contains("https://master-1.example.com:2379 is healthy: successfully committed proposal: took = "))
         try f.sim.inject(.unhealthyEtcd(host: "master-2.example.com"))
         let bad = try f.run("etcdctl3", certs3 + [endpoints, "endpoint", "health"])
-        #expect(bad.code == 1)
+        #expect(bad.status == 1)
         #expect(bad.stderr.contains("https://master-2.example.com:2379 is unhealthy: failed to commit proposal: context deadline exceeded"))
         #expect(bad.stderr.hasSuffix("Error: unhealthy cluster\n"))
         let v2 = try f.run("etcdctl2", ["cluster-health"])
-        #expect(v2.code == 5)
+        #expect(v2.status == 5)
         #expect(v2.stdout.contains("member 95dc17ffcce8ee29 is unhealthy: got unhealthy result from https://192.168.55.13:2379"))
         #expect(v2.stdout.hasSuffix("cluster is degraded\n"))
     }
@@ -46,14 +46,14 @@ struct EtcdTests {
         let f = try SimFixture()
         defer { f.remove() }
         try f.disable("etcd", on: "master-1.example.com")
-        #expect(try f.run("oc", ["get", "nodes"]).code == 0)
+        #expect(try f.run("oc", ["get", "nodes"]).status == 0)
         try f.disable("etcd", on: "master-2.example.com")
         #expect(try f.view().etcdQuorum == false)
         let health = try f.run("etcdctl2", ["cluster-health"])
         #expect(health.stdout.hasSuffix("cluster is unavailable\n"))
         #expect(health.stdout.contains("member 2a371dd20f21ca8d is unreachable: [https://192.168.55.12:2379] are all unreachable"))
         let oc = try f.run("oc", ["get", "nodes"])
-        #expect(oc.code == 1)
+        #expect(oc.status == 1)
         #expect(oc.stderr == "Error from server: etcdserver: request timed out\n")
         let remove = try f.run("etcdctl3", ["member", "remove", "2a371dd20f21ca8d"])
         #expect(remove.stderr == "Error: etcdserver: request timed out\n")
@@ -64,7 +64,7 @@ struct EtcdTests {
         let f = try SimFixture()
         defer { f.remove() }
         let add = try f.run("etcdctl3", certs3 + ["member", "add", "new-etcd-0.example.com", "--peer-urls=https://192.168.55.20:2380"])
-        #expect(add.code == 0)
+        #expect(add.status == 0)
         let id = try #require(f.state().etcdMembers.last?.id)
         #expect(add.stdout == """
             Member \(id) added to cluster 8c4281cc65c7b112
@@ -77,15 +77,15 @@ struct EtcdTests {
         #expect(try f.run("etcdctl3", ["member", "list"]).stdout.contains("\(id), unstarted, , https://192.168.55.20:2380, \n"))
         let host = "new-etcd-0.example.com"
         #expect(try f.run("systemctl", ["start", "etcd"], on: host).stderr == "Failed to start etcd.service: Unit not found.\n")
-        #expect(try f.run("yum", ["install", "-y", "etcd"], on: host).code == 0)
+        #expect(try f.run("yum", ["install", "-y", "etcd"], on: host).status == 0)
         let conf = EtcdConfFixture.text(name: host, ip: "192.168.55.20", cluster: add.stdout)
         try f.tree(host).write("/etc/etcd/etcd.conf", conf)
         let start = try f.run("systemctl", ["enable", "etcd", "--now"], on: host)
-        #expect(start.code == 0)
+        #expect(start.status == 0)
         #expect(try f.state().etcdMembers.last?.started == true)
         #expect(try f.view().etcdQuorum)
         let wrong = try f.run("etcdctl3", ["member", "remove", "1234567890abcdef"])
-        #expect(wrong.code == 1)
+        #expect(wrong.status == 1)
         #expect(wrong.stderr == "Error: etcdserver: member not found\n")
         let remove = try f.run("etcdctl3", ["member", "remove", "40bef1f6c79b3163"], on: "master-1.example.com")
         #expect(remove.stdout == "Member 40bef1f6c79b3163 removed from cluster 8c4281cc65c7b112\n")
@@ -98,7 +98,7 @@ struct EtcdTests {
         defer { f.remove() }
         try f.sim.inject(.unhealthyEtcd(host: "master-2.example.com"))
         let add = try f.run("etcdctl3", ["member", "add", "x", "--peer-urls=https://192.168.55.20:2380"])
-        #expect(add.code == 1)
+        #expect(add.status == 1)
         #expect(add.stderr == "Error: etcdserver: unhealthy cluster\n")
     }
 
@@ -108,7 +108,7 @@ struct EtcdTests {
         defer { f.remove() }
         let r = try f.run("ansible-playbook", ["-i", "/etc/ansible/hosts",
                                                "/usr/share/ansible/openshift-ansible/playbooks/openshift-etcd/scaleup.yml"])
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         #expect(r.stdout.contains("new-etcd-0.example.com     : ok=48   changed=12   unreachable=0    failed=0"))
         let m = try #require(f.state().etcdMembers.last)
         #expect(m.name == "new-etcd-0.example.com" && m.started)

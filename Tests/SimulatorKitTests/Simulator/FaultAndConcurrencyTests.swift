@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import SimulatorKit
 
@@ -10,7 +11,7 @@ struct FaultAndConcurrencyTests {
         defer { f.remove() }
         try f.sim.inject(.unreachable(host: "node-1.example.com"))
         let r = try f.run("systemctl", ["status", "docker"], on: "node-1.example.com")
-        #expect(r.code == 255)
+        #expect(r.status == 255)
         #expect(r.stderr == "ssh: connect to host 192.168.55.32 port 22: No route to host\n")
         #expect(try f.run("oc", ["get", "nodes", "node-1.example.com"]).stdout.contains("NotReady"))
     }
@@ -21,10 +22,10 @@ struct FaultAndConcurrencyTests {
         defer { f.remove() }
         try f.sim.inject(.commandFails(tool: "oc", match: "manage-node", times: 2))
         let args = ["adm", "manage-node", "node-0.example.com", "--list-pods"]
-        #expect(try f.run("oc", args).code == 1)
-        #expect(try f.run("oc", ["get", "nodes"]).code == 0)
+        #expect(try f.run("oc", args).status == 1)
+        #expect(try f.run("oc", ["get", "nodes"]).status == 0)
         #expect(try f.run("oc", args).stderr == "oc: simulated failure (fault command-fails)\n")
-        #expect(try f.run("oc", args).code == 0)
+        #expect(try f.run("oc", args).status == 0)
         #expect(try f.state().faults.isEmpty)
     }
 
@@ -34,12 +35,12 @@ struct FaultAndConcurrencyTests {
         defer { f.remove() }
         try f.sim.inject(.drainFails(node: "node-2.example.com"))
         let r = try f.run("oc", ["adm", "drain", "node-2.example.com", "--ignore-daemonsets", "--force", "--delete-local-data"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.contains("simulated fault drain-fails"))
         #expect(try f.state().pods.contains { $0.node == "node-2.example.com" && $0.owner == .replicationController("frontend-1") })
         try f.sim.inject(.noFreeExtents(host: "node-2.example.com"))
         let lv = try f.run("lvextend", ["-r", "-l", "+100%FREE", "/dev/docker-vg/docker-pool"], on: "node-2.example.com")
-        #expect(lv.code == 5)
+        #expect(lv.status == 5)
         #expect(try f.sim.summary().contains("Faults: drain-fails node-2.example.com; no-free-extents node-2.example.com"))
         try f.sim.clearFaults()
         #expect(try f.state().faults.isEmpty)
@@ -54,9 +55,8 @@ struct FaultAndConcurrencyTests {
         // Wait for the cordon to be committed (it happens before the hang).
         while try f.state().node("node-2.example.com")?.schedulable == true { try await Task.sleep(for: .milliseconds(20)) }
         #expect(p.isRunning)
-        p.terminate()
-        p.waitUntilExit()
-        #expect(p.terminationReason == .uncaughtSignal)
+        p.send(SIGTERM)
+        #expect(await p.wait().signal == SIGTERM)
         #expect(try f.state().pods.contains { $0.node == "node-2.example.com" && $0.owner == .replicationController("frontend-1") })
     }
 
@@ -66,7 +66,7 @@ struct FaultAndConcurrencyTests {
         defer { f.remove() }
         try f.sim.inject(.drainHangs(node: "node-2.example.com"))
         let r = try f.run("oc", ["adm", "drain", "node-2.example.com", "--ignore-daemonsets", "--timeout=100ms"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.hasSuffix("error: Drain did not complete within 100ms\n"))
         #expect(try f.state().node("node-2.example.com")?.schedulable == false)
     }
@@ -77,8 +77,8 @@ struct FaultAndConcurrencyTests {
         let f = try SimFixture(ClusterDescription(hosts: ClusterDescription.default.hosts("masters") + apps))
         defer { f.remove() }
         let processes = try apps.map { try f.start("oc", ["adm", "manage-node", $0.name, "--schedulable=false"]) }
-        for p in processes { p.waitUntilExit() }
-        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let outcomes = processes.map { $0.waitUntilExit() }
+        #expect(outcomes.allSatisfy { $0.status == 0 })
         let data = try #require(FileManager.default.contents(atPath: f.dir + "/state.json"))
         #expect((try? JSONSerialization.jsonObject(with: data)) != nil)
         let s = try f.state()

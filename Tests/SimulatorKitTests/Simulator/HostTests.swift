@@ -19,7 +19,7 @@ struct HostTests {
         try f.disable("api", on: "master-1.example.com")
         try f.disable("api", on: "master-2.example.com")
         let down = try f.run("oc", ["get", "nodes"])
-        #expect(down.code == 1)
+        #expect(down.status == 1)
         #expect(down.stderr.hasPrefix("The connection to the server master.example.com:8443 was refused"))
     }
 
@@ -34,11 +34,11 @@ struct HostTests {
                              cfg.replacingOccurrences(of: "    server master-0.example.com 192.168.55.8:8443 check\n", with: ""))
         #expect(try f.state().host(lb)?.haproxyBackends.count == 3)
         let r = try f.run("systemctl", ["restart", "haproxy"], on: lb)
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         #expect(try f.state().host(lb)?.haproxyBackends == ["master-1.example.com 192.168.55.12:8443",
                                                             "master-2.example.com 192.168.55.13:8443"])
         let missing = try f.run("systemctl", ["restart", "haproxy"], on: "node-0.example.com")
-        #expect(missing.code == 5)
+        #expect(missing.status == 5)
         #expect(missing.stderr == "Failed to restart haproxy.service: Unit not found.\n")
     }
 
@@ -47,13 +47,13 @@ struct HostTests {
         let f = try SimFixture()
         defer { f.remove() }
         let node = "node-2.example.com"
-        #expect(try f.run("systemctl", ["stop", "docker"], on: node).code == 0)
+        #expect(try f.run("systemctl", ["stop", "docker"], on: node).status == 0)
         let active = try f.run("systemctl", ["is-active", "docker"], on: node)
-        #expect(active.stdout == "inactive\n" && active.code == 3)
+        #expect(active.stdout == "inactive\n" && active.status == 3)
         #expect(try f.run("oc", ["get", "nodes", node]).stdout.contains("NotReady"))
         #expect(try f.run("docker", ["info"], on: node).stderr
             == "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
-        #expect(try f.run("systemctl", ["start", "docker.service"], on: node).code == 0)
+        #expect(try f.run("systemctl", ["start", "docker.service"], on: node).status == 0)
         #expect(try f.run("systemctl", ["status", "docker"], on: node).stdout.contains("Active: active (running)"))
     }
 
@@ -65,7 +65,7 @@ struct HostTests {
         #expect(try f.run("oc", ["delete", "node", node]).stdout == "node \"\(node)\" deleted\n")
         #expect(try f.run("oc", ["get", "node", node]).stderr == "Error from server (NotFound): nodes \"\(node)\" not found\n")
         #expect(try f.state().pods.contains { $0.node == node } == false)
-        #expect(try f.run("systemctl", ["restart", "atomic-openshift-node"], on: node).code == 0)
+        #expect(try f.run("systemctl", ["restart", "atomic-openshift-node"], on: node).status == 0)
         #expect(try f.state().node(node)?.roles == ["infra"])
         #expect(try f.state().pods.contains { $0.node == node && $0.owner == .daemonSet("sdn") })
     }
@@ -87,16 +87,16 @@ struct HostTests {
         #expect(dss.stdout.contains("INFO: Device /dev/vdb is already partitioned and is part of volume group docker-vg"))
         #expect(dss.stdout.contains("Volume group \"docker-vg\" successfully extended"))
         let lv = try f.run("lvextend", ["-r", "-l", "+100%FREE", "/dev/mapper/docker--vg-docker--pool"], on: node)
-        #expect(lv.code == 0)
+        #expect(lv.status == 0)
         #expect(lv.stdout.hasPrefix("  Size of logical volume docker-vg/docker-pool changed from 15.00 GiB (3840 extents) to "))
         let s = try #require(f.state().host(node)?.storage)
         #expect(s.vgFreeMiB == 0 && s.fsSizeMiB == s.lvSizeMiB && s.vgSizeMiB == 20476 + 40956)
-        #expect(try f.run("xfs_growfs", ["/dev/mapper/docker--vg-docker--pool"], on: node).code == 0)
+        #expect(try f.run("xfs_growfs", ["/dev/mapper/docker--vg-docker--pool"], on: node).status == 0)
         let again = try f.run("lvextend", ["-r", "-l", "+100%FREE", "/dev/mapper/docker--vg-docker--pool"], on: node)
-        #expect(again.code == 5)
+        #expect(again.status == 5)
         #expect(again.stderr == "  New size (15358 extents) matches existing size (15358 extents).\n")
         let wrong = try f.run("lvextend", ["-r", "-l", "+100%FREE", "/dev/mapper/docker_vol-dockerlv"], on: node)
-        #expect(wrong.code == 5)
+        #expect(wrong.status == 5)
     }
 
     @Test("vgs with --noheadings -o and units for scripts")

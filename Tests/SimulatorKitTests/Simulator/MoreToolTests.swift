@@ -22,13 +22,13 @@ struct MoreToolTests {
         let f = try SimFixture()
         defer { f.remove() }
         #expect(try f.run("master-restart", []).stderr == "A service name is required (api, controllers, etcd)\n")
-        #expect(try f.run("master-restart", ["api"], on: "master-2.example.com").code == 0)
+        #expect(try f.run("master-restart", ["api"], on: "master-2.example.com").status == 0)
         let t = f.tree("master-2.example.com")
         let config = try #require(t.read("/etc/origin/master/master-config.yaml"))
         try t.write("/etc/origin/master/master-config.yaml",
                     config.replacingOccurrences(of: "https://master-", with: "https://gone-"))
         let r = try f.run("master-restart", ["api"], on: "master-2.example.com")
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("api did not become ready: unable to reach etcd at https://gone-0.example.com:2379"))
         #expect(try f.view().servingMasters == ["master-0.example.com", "master-1.example.com"])
         try f.disable("controllers", on: "master-1.example.com")
@@ -39,12 +39,12 @@ struct MoreToolTests {
     func flanneld() throws {
         let f = try SimFixture()
         defer { f.remove() }
-        #expect(try f.run("systemctl", ["restart", "flanneld.service"], on: "node-0.example.com").code == 0)
+        #expect(try f.run("systemctl", ["restart", "flanneld.service"], on: "node-0.example.com").status == 0)
         try f.tree("node-0.example.com").write("/etc/sysconfig/flanneld", "FLANNEL_ETCD_ENDPOINTS=https://etcd0.example.com:2379\n")
         let r = try f.run("systemctl", ["restart", "flanneld.service"], on: "node-0.example.com")
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("Job for flanneld.service failed"))
-        #expect(try f.run("systemctl", ["is-active", "flanneld"], on: "node-0.example.com").code == 3)
+        #expect(try f.run("systemctl", ["is-active", "flanneld"], on: "node-0.example.com").status == 3)
     }
 
     @Test("openssl writes keys and certificates in the host tree; iptables rules show in iptables-save")
@@ -53,10 +53,10 @@ struct MoreToolTests {
         defer { f.remove() }
         let prefix = "/etc/etcd/generated_certs/etcd-new-etcd-0.example.com/"
         let r = try f.sh("mkdir -p \(prefix) && openssl req -new -config /etc/etcd/ca/openssl.cnf -keyout \(prefix)peer.key -out \(prefix)peer.csr -batch -nodes -subj /CN=new && openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out \(prefix)peer.crt -in \(prefix)peer.csr -batch")
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         #expect(f.tree("master-0.example.com").read(prefix + "peer.crt")?.hasPrefix("-----BEGIN CERTIFICATE-----") == true)
         let missing = try f.run("openssl", ["req", "-new", "-config", "/etc/etcd/ca/openssl.cnf"], on: "master-1.example.com")
-        #expect(missing.code == 1)
+        #expect(missing.status == 1)
         let host = "new-etcd-0.example.com"
         #expect(try f.sh("iptables -N OS_FIREWALL_ALLOW && iptables -A OS_FIREWALL_ALLOW -p tcp --dport 2379 -j ACCEPT && iptables-save", on: host)
             .stdout.contains("-A OS_FIREWALL_ALLOW -p tcp --dport 2379 -j ACCEPT\n"))
@@ -68,7 +68,7 @@ struct MoreToolTests {
         defer { f.remove() }
         let node = "node-2.example.com"
         #expect(try f.run("pvresize", ["/dev/vdb"], on: node).stdout.contains("Physical volume \"/dev/vdb1\" changed"))
-        #expect(try f.run("pvresize", ["/dev/vdz"], on: node).code == 5)
+        #expect(try f.run("pvresize", ["/dev/vdz"], on: node).status == 5)
         try f.sim.inject(.noFreeExtents(host: node))
         #expect(try f.run("vgs", ["--noheadings", "-o", "vg_free"], on: node).stdout == "  0 \n")
         let r = try f.run("lvextend", ["-l", "+100%FREE", "/dev/docker-vg/docker-pool"], on: node)
@@ -80,10 +80,10 @@ struct MoreToolTests {
         let f = try SimFixture()
         defer { f.remove() }
         let h = "node-0.example.com"
-        #expect(try f.run("systemctl", ["mask", "docker"], on: h).code == 0)
+        #expect(try f.run("systemctl", ["mask", "docker"], on: h).status == 0)
         #expect(try f.run("systemctl", ["restart", "docker"], on: h).stderr == "Failed to restart docker.service: Unit is masked.\n")
         #expect(try f.run("systemctl", ["frob", "docker"], on: h).stderr == "Unknown operation 'frob'.\n")
-        #expect(try f.run("systemctl", ["stop", "nosuch"], on: h).code == 5)
+        #expect(try f.run("systemctl", ["stop", "nosuch"], on: h).status == 5)
     }
 
     @Test("oc exec runs in the pod's node: the guide's etcd snapshot through the etcd pod")

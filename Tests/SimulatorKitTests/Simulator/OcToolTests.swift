@@ -9,7 +9,7 @@ struct OcToolTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["get", "nodes"])
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.first == "NAME                       STATUS    ROLES     AGE       VERSION")
         #expect(lines.count == 10)
@@ -25,11 +25,11 @@ struct OcToolTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["adm", "manage-node", "node-1.example.com", "--schedulable=false"])
-        #expect(r.code == 0)
+        #expect(r.status == 0)
         #expect(r.stdout == "NAME                 STATUS                     ROLES     AGE       VERSION\nnode-1.example.com   Ready,SchedulingDisabled   compute   3d        v1.11.0+d4cacc0\n")
         #expect(try f.state().node("node-1.example.com")?.schedulable == false)
         let back = try f.run("oc", ["adm", "manage-node", "node-1.example.com", "--schedulable=true"])
-        #expect(back.code == 0)
+        #expect(back.status == 0)
         #expect(try f.state().node("node-1.example.com")?.schedulable == true)
     }
 
@@ -42,7 +42,7 @@ struct OcToolTests {
         #expect(r.stdout.contains("router-1-"))
         #expect(r.stdout.contains("docker-registry-1-"))
         let bad = try f.run("oc", ["adm", "manage-node", "nosuch", "--list-pods"])
-        #expect(bad.code == 1)
+        #expect(bad.status == 1)
         #expect(bad.stderr == "Error from server (NotFound): nodes \"nosuch\" not found\n")
     }
 
@@ -58,7 +58,7 @@ struct OcToolTests {
         #expect(scale.stdout == "deploymentconfig \"router\" scaled\n")
         #expect(try f.state().pods.filter { $0.owner == .replicationController("router-1") }.count == 2)
         let missing = try f.run("oc", ["scale", "dc/router"])
-        #expect(missing.code == 1)
+        #expect(missing.status == 1)
     }
 
     @Test("-o json and -o jsonpath")
@@ -83,10 +83,10 @@ struct OcToolTests {
         let f = try SimFixture()
         defer { f.remove() }
         let r = try f.run("oc", ["get", "nodes", "--bogus"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("Error: unknown flag: --bogus"))
         let c = try f.run("oc", ["frobnicate"])
-        #expect(c.code == 1)
+        #expect(c.status == 1)
         #expect(c.stderr.hasPrefix("Error: unknown command \"frobnicate\" for \"oc\""))
     }
 }

@@ -23,7 +23,7 @@ struct ReadOnlyAndSummaryTests {
                              ("oc", ["adm", "manage-node", "node-0.example.com", "--list-pods"]),
                              ("etcdctl3", ["member", "list", "-w", "table"]), ("etcdctl2", ["cluster-health"]),
                              ("vgs", []), ("systemctl", ["status", "docker"]), ("rpm", ["-qa"])] {
-            #expect(try f.run(tool, args).code == 0)
+            #expect(try f.run(tool, args).status == 0)
         }
         #expect(Self.snapshot(f.dir) == before)
     }

@@ -1,74 +1,55 @@
 import Foundation
+import TestSupport
 @testable import SimulatorKit
 
 /// A fresh simulated cluster in a temporary directory, and a way to run its tools as real processes.
 struct SimFixture {
+    let scratch: Scratch
     let sim: SimCluster
     var dir: String { sim.directory }
 
-    /// The built runbook-sim next to the test bundle's package: `<package>/.build/debug/runbook-sim`.
-    static let toolPath: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/", !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url.appendingPathComponent(".build/debug/runbook-sim").path
-    }()
+    /// The built runbook-sim (`<package>/.build/debug/runbook-sim`).
+    static let toolPath: String = CLI.simBinary.path
 
     init(_ description: ClusterDescription = .default) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.toolPath) else {
-            throw SimError.io("\(Self.toolPath) is missing: build it first (swift build --product runbook-sim)")
-        }
-        let dir = NSTemporaryDirectory() + "sim-test-" + UUID().uuidString
-        sim = try SimCluster.create(at: dir, description: description, toolPath: Self.toolPath)
-    }
-
-    struct Output {
-        var stdout: String
-        var stderr: String
-        var code: Int32
+        guard FileManager.default.isExecutableFile(atPath: Self.toolPath) else { throw CLI.Missing(path: Self.toolPath) }
+        scratch = try Scratch(prefix: "sim-test")
+        sim = try SimCluster.create(at: scratch.path("sim"), description: description, toolPath: Self.toolPath)
     }
 
     /// Runs `tool args…` on `host` through the bin/ symlink, like a step would.
     @discardableResult
     func run(_ tool: String, _ args: [String], on host: String = "master-0.example.com",
-             env: [String: String] = [:]) throws -> Output {
-        let process = try start(tool, args, on: host, env: env)
-        let out = (process.standardOutput as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
-        let err = (process.standardError as? Pipe)?.fileHandleForReading.readDataToEndOfFile() ?? Data()
-        process.waitUntilExit()
-        return Output(stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-                      code: process.terminationStatus)
+             env: [String: String] = [:]) throws -> CLI.Outcome {
+        try start(tool, args, on: host, env: env).waitUntilExit()
     }
 
+    /// Starts `tool args…` on `host` (for tools that hang or run concurrently).
     func start(_ tool: String, _ args: [String], on host: String = "master-0.example.com",
-               env: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: dir + "/bin/" + tool)
-        process.arguments = args
-        process.environment = ["RUNBOOK_SIM_DIR": dir, "RUNBOOK_SIM_HOST": host,
-                               "PATH": dir + "/bin:/usr/bin:/bin"].merging(env) { $1 }
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        return process
+               env: [String: String] = [:]) throws -> RunningCLI {
+        try CLI.start(args, environment: toolEnvironment(host).merging(env) { $1 }, program: .executable(dir + "/bin/" + tool))
+    }
+
+    /// What a tool of `host` runs with: the simulator's directory and host, its bin/ first on PATH.
+    func toolEnvironment(_ host: String) -> [String: String] {
+        ["RUNBOOK_SIM_DIR": dir, "RUNBOOK_SIM_HOST": host, "PATH": dir + "/bin:/usr/bin:/bin"]
     }
 
     /// Shell text run on a host (for pipelines and the file tools).
     @discardableResult
-    func sh(_ command: String, on host: String = "master-0.example.com") throws -> Output {
+    func sh(_ command: String, on host: String = "master-0.example.com") throws -> CLI.Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
-        process.environment = ["RUNBOOK_SIM_DIR": dir, "RUNBOOK_SIM_HOST": host, "PATH": dir + "/bin:/usr/bin:/bin"]
+        process.environment = toolEnvironment(host)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-                      code: process.terminationStatus)
+        return CLI.Outcome(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                           stderr: String(decoding: e, as: UTF8.self))
     }
 
     func state() throws -> ClusterState { try sim.state() }
@@ -84,5 +65,5 @@ struct SimFixture {
                                          toPath: t.real("/etc/origin/node/pods-stopped/" + name))
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: dir) }
+    func remove() { scratch.remove() }
 }
