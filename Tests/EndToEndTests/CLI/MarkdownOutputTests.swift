@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `plan --output markdown` and `audit RUN --output markdown`, for change tickets, compared with
-/// reviewed golden files in Tests/Golden/markdown (record with RECORD_GOLDEN=1, like the plans).
+/// reviewed golden files in Tests/Golden/markdown (record with RUNBOOK_RECORD_GOLDEN=1, like every golden file).
 @Suite struct MarkdownOutputTests {
     static let goldenDirectory = CLI.root.appendingPathComponent("Tests/Golden/markdown")
 
@@ -51,15 +51,6 @@ import Testing
     }
 
     static func compare(_ actual: String, golden name: String) throws {
-        let file = goldenDirectory.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: goldenDirectory, withIntermediateDirectories: true)
-            try actual.write(to: file, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(file.path): review it, then run without RECORD_GOLDEN")
-            return
-        }
-        let expected = try #require(try? String(contentsOf: file, encoding: .utf8),
-                                    "no golden file \(file.path): record it with RECORD_GOLDEN=1 and review it")
-        #expect(actual == expected, "\(name): \(GoldenPlanTests.firstDifference(actual, expected))")
+        try Golden.check(actual, file: goldenDirectory.appendingPathComponent(name))
     }
 }

@@ -23,7 +23,7 @@ struct RunTrustTests {
                 on_failure: stop
             """)
         let first = try await s.runbook(["run", file])
-        #expect(first.code == 1, "\(first.output)")
+        #expect(first.status == 1, "\(first.output)")
         let run = try #require(s.runs().first)
         return (run, "\(s.state)/runs/\(run)")
     }
@@ -38,19 +38,19 @@ struct RunTrustTests {
 
     @Test("an intact run verifies: setup files, output files and the seal")
     func intact() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, dir) = try await stoppedRun(s)
         let lines = try journalLines(dir).count
         let ok = try await s.runbook(["audit", "verify", run])
-        #expect(ok.code == 0, "\(ok.output)")
+        #expect(ok.status == 0, "\(ok.output)")
         #expect(ok.stdout.hasPrefix("ok: \(lines) lines, chain intact, last line sha256 "), "\(ok.stdout)")
         #expect(ok.stdout.contains("; 5 setup files and 1 output files match; sealed at line \(lines)"), "\(ok.stdout)")
     }
 
     @Test("resume refuses a broken chain (exit 2, the line) and runs nothing; a flipped stepSucceeded is caught")
     func resumeRefusesBrokenChain() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, dir) = try await stoppedRun(s)
         var lines = try journalLines(dir)
@@ -60,7 +60,7 @@ struct RunTrustTests {
         s.touch("ok")
 
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 2, "\(resumed.output)")
+        #expect(resumed.status == 2, "\(resumed.output)")
         #expect(resumed.stderr.hasPrefix(
             "\(dir)/journal.jsonl:\(index + 2):1: error: hash chain broken: line \(index + 2) records prev="), "\(resumed.stderr)")
         #expect(s.lines("ledger") == ["a", "b"])
@@ -69,48 +69,48 @@ struct RunTrustTests {
 
     @Test("an empty or missing journal is not intact: audit verify exits 1 and resume refuses")
     func emptyJournal() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, dir) = try await stoppedRun(s)
         try writeJournal(dir, [])
         s.touch("ok")
 
         let verify = try await s.runbook(["audit", "verify", run])
-        #expect(verify.code == 1)
+        #expect(verify.status == 1)
         #expect(verify.stdout.contains("error: \(dir)/journal.jsonl is empty: it records nothing, not even the run's start"),
                 "\(verify.output)")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 2, "\(resumed.output)")
+        #expect(resumed.status == 2, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b"])
 
         try FileManager.default.removeItem(atPath: "\(dir)/journal.jsonl")
         let missing = try await s.runbook(["audit", "verify", run])
-        #expect(missing.code == 1)
+        #expect(missing.status == 1)
         #expect(missing.stdout.contains("error: \(dir)/journal.jsonl is missing: every run has a journal"), "\(missing.output)")
     }
 
     @Test("a journal cut short after the run ended is caught by the seal (verify exits 1, resume refuses)")
     func truncatedTail() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, dir) = try await stoppedRun(s)
         let lines = try journalLines(dir)
         try writeJournal(dir, Array(lines.dropLast(2)))
 
         let verify = try await s.runbook(["audit", "verify", run])
-        #expect(verify.code == 1)
+        #expect(verify.status == 1)
         #expect(verify.stdout.contains(
             "error: journal cut short: seal.json records \(lines.count) lines when the run last ended, the journal has \(lines.count - 2)"),
                 "\(verify.output)")
         s.touch("ok")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 2, "\(resumed.output)")
+        #expect(resumed.status == 2, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b"])
     }
 
     @Test("edited params.json, run.json, pinned runbook and output file are each named by audit verify")
     func editedFiles() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, dir) = try await stoppedRun(s)
         let outputs = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/output")
@@ -120,11 +120,11 @@ struct RunTrustTests {
             let original = try Data(contentsOf: URL(fileURLWithPath: path))
             try (original + Data("x".utf8)).write(to: URL(fileURLWithPath: path))
             let verify = try await s.runbook(["audit", "verify", run])
-            #expect(verify.code == 1, "\(name): \(verify.output)")
+            #expect(verify.status == 1, "\(name): \(verify.output)")
             #expect(verify.stdout.contains("error: \(name) changed since"), "\(name): \(verify.output)")
             try original.write(to: URL(fileURLWithPath: path))
         }
-        #expect(try await s.runbook(["audit", "verify", run]).code == 0)
+        #expect(try await s.runbook(["audit", "verify", run]).status == 0)
     }
 }
 
@@ -133,7 +133,7 @@ struct RunTrustTests {
 struct LiveRunTests {
     @Test("status says running (pid N) while a process drives the run; resume exits 5; after SIGINT: interrupted")
     func liveRun() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", """
             runbook: live
@@ -146,16 +146,16 @@ struct LiveRunTests {
         let run = try #require(s.runs().first)
 
         let status = try await s.runbook(["status", run])
-        #expect(status.code == 0)
+        #expect(status.status == 0)
         #expect(status.stdout.contains("status:   running (pid \(child.process.processIdentifier) on "), "\(status.stdout)")
         #expect(!status.stdout.contains("resumable"), "\(status.stdout)")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 5, "\(resumed.output)")
+        #expect(resumed.status == 5, "\(resumed.output)")
         #expect(resumed.stderr.hasPrefix("error: run \(run) is locked by run \(run) (pid \(child.process.processIdentifier) on "),
                 "\(resumed.stderr)")
 
         child.send(SIGINT)
-        #expect(await child.wait().code == 4)
+        #expect(await child.wait().status == 4)
         let after = try await s.runbook(["status", run])
         #expect(after.stdout.contains("status:   interrupted (resumable)"), "\(after.stdout)")
     }

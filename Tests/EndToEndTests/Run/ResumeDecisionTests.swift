@@ -19,7 +19,7 @@ struct ResumeDecisionTests {
 
     @Test("--skip marks the step done: a later failure rolls it back too, and the run says so truthfully")
     func skippedStepIsRolledBack() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let ledger = s.path("ledger")
         let file = try s.write("rb.yaml", """
@@ -37,11 +37,11 @@ struct ResumeDecisionTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("mark"))
         child.send(SIGINT)
-        #expect(await child.wait().code == 4)
+        #expect(await child.wait().status == 4)
         let run = try #require(s.runs().first)
 
         let resumed = try await s.runbook(["resume", run, "--skip", "work"])
-        #expect(resumed.code == 1, "\(resumed.output)")
+        #expect(resumed.status == 1, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "work", "c", "undo-work", "undo-a"])
         #expect(resumed.output.contains("completed steps were rolled back"), "\(resumed.output)")
         let status = try await s.runbook(["status", run])
@@ -65,26 +65,26 @@ struct ResumeDecisionTests {
         #expect(await s.waitFor("mark"))
         #expect(await journaled(s, "stepSucceeded", "fe[a]"))
         child.send(SIGINT)
-        #expect(await child.wait().code == 4)
+        #expect(await child.wait().status == 4)
         s.touch("go")
         return try #require(s.runs().first)
     }
 
     @Test("an undecidable instance is named by its key; --rerun 'fe[b]' re-runs exactly that instance, journaled")
     func rerunInstanceKey() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let run = try await interruptedInFe(s)
 
         let refused = try await s.runbook(["resume", run])
-        #expect(refused.code == 2)
+        #expect(refused.status == 2)
         #expect(refused.stderr.contains("cannot tell whether these were done when the run stopped: fe[b]"), "\(refused.stderr)")
         #expect(refused.stderr.contains(
             "hint: check by hand, then resume with --rerun fe or --skip fe (a step without `idempotent: true` or `verify:` is never re-run silently); to decide one instance, name its key: --rerun 'fe[b]'"),
                 "\(refused.stderr)")
 
         let resumed = try await s.runbook(["resume", run, "--rerun", "fe[b]"])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "b", "after"])
         let audit = try await s.runbook(["audit", run, "--output", "json"])
         #expect(audit.stdout.contains("\"event\":\"operatorDecision\",\"step\":\"fe[b]\",\"message\":\"rerun: --rerun fe[b]\""),
@@ -93,26 +93,26 @@ struct ResumeDecisionTests {
 
     @Test("--rerun of a finished instance is refused; a plain step id never re-runs its finished instances")
     func finishedInstanceIsNeverRerun() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let run = try await interruptedInFe(s)
 
         let refused = try await s.runbook(["resume", run, "--rerun", "fe[a]"])
-        #expect(refused.code == 2)
+        #expect(refused.status == 2)
         #expect(refused.stderr.contains("error: --rerun fe[a]: it already succeeded"), "\(refused.stderr)")
         #expect(refused.stderr.contains("hint: instances of 'fe' that need a decision: fe[b]"), "\(refused.stderr)")
         let unknown = try await s.runbook(["resume", run, "--skip", "fe[c]"])
-        #expect(unknown.code == 2)
+        #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("error: --skip fe[c]: the run has no such instance"), "\(unknown.stderr)")
 
         let resumed = try await s.runbook(["resume", run, "--rerun", "fe"])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "b", "after"])
     }
 
     @Test("resuming a run whose rollback failed retries that rollback")
     func failedRollbackIsRetried() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let ledger = s.path("ledger")
         let file = try s.write("rb.yaml", """
@@ -128,13 +128,13 @@ struct ResumeDecisionTests {
                 run: "exit 1"
             """)
         let first = try await s.runbook(["run", file])
-        #expect(first.code == 3, "\(first.output)")
+        #expect(first.status == 3, "\(first.output)")
         #expect(s.lines("ledger") == ["a", "b"])
         let run = try #require(s.runs().first)
 
         s.touch("fixed")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 1, "\(resumed.output)")
+        #expect(resumed.status == 1, "\(resumed.output)")
         #expect(s.lines("ledger") == ["a", "b", "undo-b", "undo-a"])
         let status = try await s.runbook(["status", run])
         #expect(status.stdout.contains("status:   failed and rolled back"), "\(status.stdout)")
@@ -142,7 +142,7 @@ struct ResumeDecisionTests {
 
     @Test("a step found done by its verify on resume has no captures: a later reference fails saying why")
     func probedStepCaptures() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", """
             runbook: probed
@@ -158,11 +158,11 @@ struct ResumeDecisionTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("mark"))
         child.send(SIGINT)
-        #expect(await child.wait().code == 4)
+        #expect(await child.wait().status == 4)
         let run = try #require(s.runs().first)
 
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 1, "\(resumed.output)")
+        #expect(resumed.status == 1, "\(resumed.output)")
         #expect(resumed.output.contains(
             "step 'make' has no value for output 'value': it was recorded as done on resume (its verify held, or --skip) without its command's output being read"),
                 "\(resumed.output)")
@@ -171,7 +171,7 @@ struct ResumeDecisionTests {
 
     @Test("a setup left by a killed process (runs/.<id>, lock free) is removed by the next run; a live one is kept")
     func abandonedSetupIsCleaned() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let runs = "\(s.state)/runs"
         let dead = "\(runs)/.20260101-000000-gone-0001"
@@ -190,7 +190,7 @@ struct ResumeDecisionTests {
 
         let file = try s.write("rb.yaml", "runbook: next\nsteps:\n  - id: a\n    run: \"true\"\n")
         let result = try await s.runbook(["run", file])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         #expect(!FileManager.default.fileExists(atPath: dead))
         #expect(FileManager.default.fileExists(atPath: live))
         #expect(FileManager.default.fileExists(atPath: fresh))

@@ -12,7 +12,7 @@ struct SecretLeakTests {
     /// byte the terminal received and the exit code.
     func underTerminal(_ arguments: [String], input: String, in s: Scenario,
                        environment: [String: String]) async throws -> (code: Int32, terminal: [UInt8]) {
-        let command = ([RunbookBinary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let command = ([CLI.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qfec", command, "/dev/null"]
@@ -45,7 +45,7 @@ struct SecretLeakTests {
 
     @Test("a run under a pseudo-terminal: zero occurrences of the secret on the terminal, in the state dir, in the audit log")
     func noLeakAnywhere() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let names = s.path("env-names")
         let file = try s.write("rb.yaml", """
@@ -88,7 +88,7 @@ struct SecretLeakTests {
 
     @Test("a secret param in lock: is refused at validate and at run (exit 2); nothing is written")
     func secretInLock() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("rb.yaml", """
             runbook: locked
@@ -99,12 +99,12 @@ struct SecretLeakTests {
               - id: a
                 run: "true"
             """)
-        let validate = try await CLIProcess.run(["validate", file], in: s.dir)
-        #expect(validate.code == 2)
+        let validate = try await CLI.start(["validate", file]).wait()
+        #expect(validate.status == 2)
         #expect(validate.output.contains("\(file):2:"), "\(validate.output)")
         #expect(validate.output.contains("error: lock: uses the secret param 'token'"), "\(validate.output)")
         let run = try await s.runbook(["run", file], environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
-        #expect(run.code == 2)
+        #expect(run.status == 2)
         #expect(!run.output.contains(Self.secret))
         #expect(s.runs().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: "\(s.state)/locks"))
