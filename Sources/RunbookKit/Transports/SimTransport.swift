@@ -61,14 +61,21 @@ public struct SimTransport: Transport {
         return simDirectory + "/hosts/" + (try reachableSimHost()) + "/root" + path
     }
 
-    /// Runs through `base` with the simulator on PATH. - Throws: `.unreachable` for hosts outside the cluster.
+    /// Runs through `base` with the simulator on PATH, confined to the host's tree (see
+    /// `SandboxCommand`). - Throws: `.unreachable` for hosts outside the cluster, `.launchFailed`
+    /// where the sandbox cannot run (a rehearsal never runs unconfined).
     public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {
         let name = try reachableSimHost()
+        if let reason = await SandboxCommand.unavailableReason() {
+            throw TransportError(.launchFailed, host: host.name, reason)
+        }
+        let directory = SandboxCommand.absolute(simDirectory)
         var simulated = request
         let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        simulated.environment["PATH"] = simDirectory + "/bin:" + path
+        simulated.environment["PATH"] = directory + "/bin:" + path
         simulated.environment["RUNBOOK_SIM_HOST"] = name
-        simulated.environment["RUNBOOK_SIM_DIR"] = simDirectory
+        simulated.environment["RUNBOOK_SIM_DIR"] = directory
+        simulated.command = await SandboxCommand.forHost(name, simDirectory: directory).wrap(request.command)
         return try await base.run(simulated, sink: sink)
     }
 
