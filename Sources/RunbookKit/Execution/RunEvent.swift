@@ -10,6 +10,10 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case stepStarted
         /// One try of a step instance's command (retries make several).
         case attemptStarted, attemptFinished
+        /// The local process of an attempt exists and waits to run the command (`process`
+        /// names it): written before the command runs anything, so a later run can find what a
+        /// killed `runbook` left running.
+        case attemptProcess
         case stepSucceeded, stepFailed, stepSkipped
         /// A file action saved the previous contents of a file before changing it.
         case fileSnapshot
@@ -41,11 +45,13 @@ public struct RunEvent: Sendable, Hashable, Codable {
     /// (nil snapshot means the file did not exist before).
     public var path: String?
     public var snapshot: String?
+    /// For `attemptProcess`: the process the attempt runs as.
+    public var process: ProcessIdentity?
 
     public init(_ kind: Kind, step: String? = nil, host: String? = nil, attempt: Int? = nil, command: String? = nil,
                 status: ExitStatus? = nil, durationMilliseconds: Int? = nil, stdout: OutputDigest? = nil,
                 stderr: OutputDigest? = nil, outputs: [String: Value]? = nil, message: String? = nil,
-                path: String? = nil, snapshot: String? = nil) {
+                path: String? = nil, snapshot: String? = nil, process: ProcessIdentity? = nil) {
         self.kind = kind
         self.step = step
         self.host = host
@@ -59,6 +65,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         self.message = message
         self.path = path
         self.snapshot = snapshot
+        self.process = process
     }
 }
 

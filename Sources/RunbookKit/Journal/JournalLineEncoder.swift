@@ -28,6 +28,7 @@ public enum JournalLineEncoder {
         if let v = e.message { out.field("message", string: v) }
         if let v = e.path { out.field("path", string: v) }
         if let v = e.snapshot { out.field("snapshot", string: v) }
+        if let v = e.process { out.key("process"); out.process(v) }
         out.field("prev", string: record.previousHash)
         out.end()
         return out.bytes
@@ -59,6 +60,16 @@ struct JSONWriter {
         field("bytes", int: d.bytes)
         field("sha256", string: d.sha256)
         if let f = d.file { field("file", string: f) }
+        end()
+    }
+
+    mutating func process(_ p: ProcessIdentity) {
+        begin()
+        field("pid", int: Int(p.pid))
+        field("group", int: Int(p.group))
+        field("start", string: String(p.startTime))
+        if let b = p.boot { field("boot", string: b) }
+        if let r = p.remoteGroupFile { field("remoteGroupFile", string: r) }
         end()
     }
 

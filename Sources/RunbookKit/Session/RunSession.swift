@@ -79,6 +79,13 @@ public enum RunSession {
                                        operatorName: settings.operatorName, scrubber: scrubber,
                                        auditLogPath: settings.auditLog)
             for lock in locks { if let event = lock.brokenLockEvent { try await writer.record(event) } }
+            // With the locks held: what a killed earlier holder left running ends before anything starts.
+            let earlier = [(id: directory.runID, journalPath: directory.journalPath)] + locks.compactMap { lock in
+                lock.previousHolder.flatMap { $0.run.contains("/") ? nil : $0 }.map { (id: $0.run, journalPath: RunDirectory(path: "\(settings.stateDirectory)/runs/\($0.run)", runID: $0.run).journalPath) }
+            }
+            for event in await OrphanGuard.settle(runs: earlier, inventory: inventory, settings: settings) {
+                try await writer.record(event)
+            }
             for event in decisions { try await writer.record(event) }
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)

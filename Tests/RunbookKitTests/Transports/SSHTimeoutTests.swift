@@ -1,0 +1,58 @@
+@testable import RunbookKit
+import Testing
+import TestSupport
+
+/// A host that accepts the TCP connection and then never speaks (a listener on loopback that
+/// never accepts): ssh's own timeouts and the step timeout must end the attempt.
+@Suite struct SSHTimeoutTests {
+    func silentHost(_ listener: SilentListener, vars: [String: Value] = [:]) -> InventoryHost {
+        InventoryHost(name: "silent", address: "127.0.0.1", user: "nobody", port: listener.port,
+                      vars: vars.merging(["ssh_options": .list([
+                          "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                      ].map(Value.string))]) { a, _ in a })
+    }
+
+    @Test func connectTimeoutAndServerAliveAreSetAndOverridable() throws {
+        let defaults = try SSHTransport(host: InventoryHost(name: "h"), multiplexing: false).arguments(remote: "true")
+        #expect(defaults.joined(separator: " ").contains(
+            "-o ConnectTimeout=10 -o ServerAliveInterval=15 -o ServerAliveCountMax=3 -- h true"))
+        let tuned = InventoryHost(name: "h", vars: ["ssh_connect_timeout": .int(3), "ssh_server_alive_interval": .string("none"),
+                                                    "ssh_server_alive_count_max": .string("5")])
+        let args = try SSHTransport(host: tuned, multiplexing: false).arguments(remote: "true").joined(separator: " ")
+        #expect(args.contains("-o ConnectTimeout=3 -o ServerAliveCountMax=5 -- h true"))
+        #expect(!args.contains("ServerAliveInterval"))
+        let bad = InventoryHost(name: "h", vars: ["ssh_connect_timeout": .string("soon")])
+        let error = #expect(throws: TransportError.self) { try SSHTransport(host: bad).arguments(remote: "true") }
+        #expect(error?.message == "ssh_connect_timeout must be a positive whole number or 'none', not 'soon'")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func connectTimeoutEndsAConnectionThatNeverSpeaks() async throws {
+        let listener = try SilentListener()
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let transport = SSHTransport(host: silentHost(listener, vars: ["ssh_connect_timeout": .int(1)]),
+                                     controlDirectory: dir.file("cm"))
+        let error = await #expect(throws: TransportError.self) {
+            try await transport.run(CommandRequest(command: "true"), sink: RecordingOutputSink())
+        }
+        #expect(error?.kind == .unreachable)
+        #expect(error?.message.hasPrefix("cannot reach nobody@127.0.0.1:\(listener.port): Connection timed out") == true)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func stepTimeoutBoundsTheConnectionSetup() async throws {
+        let listener = try SilentListener()
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // ssh's own connect timeout is longer than the step's: the step timeout must end it.
+        let transport = SSHTransport(host: silentHost(listener, vars: ["ssh_connect_timeout": .int(600)]),
+                                     controlDirectory: dir.file("cm"))
+        let sink = RecordingOutputSink()
+        let request = CommandRequest(command: "true", timeout: TimeSpan(milliseconds: 500), gracePeriod: .seconds(1))
+        let result = try await transport.run(request, sink: sink)
+        #expect(result.status == .timedOut)
+        #expect(await sink.stderrText.contains(
+            "runbook: timed out after 500ms while still connecting to nobody@127.0.0.1:\(listener.port); the command had not reported starting"))
+    }
+}
