@@ -18,6 +18,16 @@ enum OrphanGuard {
         var label: String { "pid \(process.pid) (step \(step)) from the killed run \(run)" }
     }
 
+    /// The run itself (a resume), and the runs that held `locks` last and died holding them
+    /// (their lock files still name them): each with its journal.
+    static func runsToCheck(_ directory: RunDirectory, locks: [RunLock],
+                            stateDirectory: String) -> [(id: String, journalPath: String)] {
+        let holders = locks.compactMap(\.previousHolder?.run).filter { !$0.contains("/") && !$0.hasPrefix(".") }
+        return [(directory.runID, directory.journalPath)] + holders.map { run in
+            (run, RunDirectory(path: "\(stateDirectory)/runs/\(run)", runID: run).journalPath)
+        }
+    }
+
     /// The attempts journaled in `journalPath` that started a process and never ended, and whose
     /// process group still runs on this machine.
     static func leftRunning(run: String, journalPath: String) -> [LeftRunning] {

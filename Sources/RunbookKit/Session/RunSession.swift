@@ -80,9 +80,7 @@ public enum RunSession {
                                        auditLogPath: settings.auditLog)
             for lock in locks { if let event = lock.brokenLockEvent { try await writer.record(event) } }
             // With the locks held: what a killed earlier holder left running ends before anything starts.
-            let earlier = [(id: directory.runID, journalPath: directory.journalPath)] + locks.compactMap { lock in
-                lock.previousHolder.flatMap { $0.run.contains("/") ? nil : $0 }.map { (id: $0.run, journalPath: RunDirectory(path: "\(settings.stateDirectory)/runs/\($0.run)", runID: $0.run).journalPath) }
-            }
+            let earlier = OrphanGuard.runsToCheck(directory, locks: locks, stateDirectory: settings.stateDirectory)
             for event in await OrphanGuard.settle(runs: earlier, inventory: inventory, settings: settings) {
                 try await writer.record(event)
             }

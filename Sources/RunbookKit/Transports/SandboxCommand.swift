@@ -4,11 +4,16 @@ import Foundation
 ///
 /// Without it, a rehearsal's shell builtins, redirections and any command the simulator does
 /// not shim reach the real machine (`echo x > /etc/marker` wrote the operator's `/etc`). Inside:
-/// `/` is the simulated host's tree (read-write), the system's `/usr` and the simulator's tools
-/// (and the libraries they load) are read-only, `/tmp` is private, there is no network but a
+/// `/` is the simulated host's tree (each of its top-level entries bound read-write onto
+/// bwrap's own root, so bwrap's mount points never land in the tree and parallel steps never
+/// race to create them), the system's `/usr` and the simulator's tools (and the libraries they
+/// load) are read-only, `/tmp` is the host's own (or an empty tmpfs), there is no network but a
 /// loopback of its own, and the sandbox dies with its parent. The simulator directory is bound
-/// at its own path, so the simulated tools find `state.json` and the host trees as before.
+/// at `mountPoint`, so the simulated tools find `state.json` and the host trees as before.
 struct SandboxCommand: Sendable {
+    /// Where the simulator directory appears inside the sandbox (`RUNBOOK_SIM_DIR`).
+    static let mountPoint = "/.runbook-sim"
+
     /// `<simdir>/hosts/<host>/root`.
     var hostRoot: String
     /// The simulator directory.
@@ -21,9 +26,19 @@ struct SandboxCommand: Sendable {
         (["exec", "bwrap"] + arguments + ["/bin/sh", "-c", command]).map(RemoteShell.quote).joined(separator: " ")
     }
 
+    /// The system's directories, never taken from the host's tree.
+    static let systemEntries: Set<String> = ["usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "proc", "dev",
+                                             String(mountPoint.dropFirst())]
+
     /// bwrap's options; order matters: later mounts go on top of earlier ones.
     var arguments: [String] {
-        var args = ["--bind", hostRoot, "/", "--ro-bind", "/usr", "/usr"]
+        var args: [String] = []
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: hostRoot)) ?? []).sorted()
+        for entry in entries where !Self.systemEntries.contains(entry) {
+            args += ["--bind", hostRoot + "/" + entry, "/" + entry]
+        }
+        if !entries.contains("tmp") { args += ["--tmpfs", "/tmp"] }
+        args += ["--ro-bind", "/usr", "/usr"]
         for top in ["bin", "sbin", "lib", "lib32", "lib64", "libx32"] {
             let path = "/" + top
             if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
@@ -32,9 +47,14 @@ struct SandboxCommand: Sendable {
                 args += ["--ro-bind", path, path]
             }
         }
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        // Debian's `/usr/bin/awk` and friends are links into the system's `/etc/alternatives`.
+        // (bwrap makes the empty mount point `etc/alternatives` in the host's tree.)
+        if FileManager.default.fileExists(atPath: "/etc/alternatives") {
+            args += ["--ro-bind", "/etc/alternatives", "/etc/alternatives"]
+        }
+        args += ["--proc", "/proc", "--dev", "/dev"]
         for directory in toolDirectories { args += ["--ro-bind", directory, directory] }
-        args += ["--bind", simDirectory, simDirectory]
+        args += ["--bind", simDirectory, Self.mountPoint]
         args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
                  "--chdir", "/", "--setenv", "HOME", "/root", "--setenv", "TMPDIR", "/tmp"]
         return args
@@ -55,9 +75,13 @@ struct SandboxCommand: Sendable {
     /// loads from outside `/usr` (a toolchain's Swift runtime, as `ldd` lists it).
     static func toolDirectories(simDirectory: String) async -> [String] {
         guard let recorded = try? String(contentsOfFile: simDirectory + "/tool-path", encoding: .utf8) else { return [] }
-        let tool = URL(fileURLWithPath: recorded.trimmingCharacters(in: .whitespacesAndNewlines)).resolvingSymlinksInPath().path
-        if let known = cache.withLock({ $0[tool] }) { return known }
+        // `bin/` links to the recorded path, which may itself go through a symlink (`.build/debug`).
+        let linked = recorded.trimmingCharacters(in: .whitespacesAndNewlines)
+        let tool = URL(fileURLWithPath: linked).resolvingSymlinksInPath().path
+        if let known = cache.withLock({ $0[linked] }) { return known }
         var directories = [(tool as NSString).deletingLastPathComponent]
+        let linkedDirectory = (linked as NSString).deletingLastPathComponent
+        if linkedDirectory != directories[0] { directories.append(linkedDirectory) }
         let ldd = ChildProcess(executable: "ldd", arguments: [tool], environment: [:], stdin: nil,
                                timeout: .seconds(30), gracePeriod: .seconds(1))
         let output = OutputCollector()
@@ -71,7 +95,7 @@ struct SandboxCommand: Sendable {
                 if !directory.hasPrefix("/usr/"), !directories.contains(directory) { directories.append(directory) }
             }
         }
-        cache.withLock { $0[tool] = directories }
+        cache.withLock { $0[linked] = directories }
         return directories
     }
 

@@ -69,13 +69,13 @@ public struct SimTransport: Transport {
         if let reason = await SandboxCommand.unavailableReason() {
             throw TransportError(.launchFailed, host: host.name, reason)
         }
-        let directory = SandboxCommand.absolute(simDirectory)
         var simulated = request
         let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        simulated.environment["PATH"] = directory + "/bin:" + path
+        simulated.environment["PATH"] = SandboxCommand.mountPoint + "/bin:" + path
         simulated.environment["RUNBOOK_SIM_HOST"] = name
-        simulated.environment["RUNBOOK_SIM_DIR"] = directory
-        simulated.command = await SandboxCommand.forHost(name, simDirectory: directory).wrap(request.command)
+        simulated.environment["RUNBOOK_SIM_DIR"] = SandboxCommand.mountPoint
+        simulated.command = await SandboxCommand.forHost(name, simDirectory: SandboxCommand.absolute(simDirectory))
+            .wrap(request.command)
         return try await base.run(simulated, sink: sink)
     }
 

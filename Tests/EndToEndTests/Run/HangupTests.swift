@@ -15,7 +15,7 @@ struct HangupTests {
             steps:
               - id: long
                 idempotent: true
-                run: "[ -e \(s.path("marker")) ] || { sleep 1000 & echo $! > \(s.path("pid")); wait; }"
+                run: "[ -e \(s.path("marker")) ] || { sleep 1000 & echo $! > \(s.path("pid.tmp")); mv \(s.path("pid.tmp")) \(s.path("pid")); wait; }"
               - id: after
                 run: "echo after >> \(s.path("after"))"
             """)

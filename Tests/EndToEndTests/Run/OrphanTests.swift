@@ -14,7 +14,7 @@ struct OrphanTests {
         lock: orphan-scope
         steps:
           - id: long
-            run: "if [ -e \(s.path("rerun-ok")) ]; then echo rerun >> \(s.path("runs")); exit 0; fi; echo $$ > \(s.path("pid")); echo first >> \(s.path("runs")); while [ ! -e \(s.path("marker")) ]; do sleep 0.05; done; echo done >> \(s.path("done"))"
+            run: "if [ -e \(s.path("rerun-ok")) ]; then echo rerun >> \(s.path("runs")); exit 0; fi; echo first >> \(s.path("runs")); echo $$ > \(s.path("pid.tmp")); mv \(s.path("pid.tmp")) \(s.path("pid")); while [ ! -e \(s.path("marker")) ]; do sleep 0.05; done; echo done >> \(s.path("done"))"
         """
     }
 
