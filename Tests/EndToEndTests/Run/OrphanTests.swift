@@ -31,6 +31,11 @@ struct OrphanTests {
         return (try #require(s.runs().first), pid)
     }
 
+    /// Waits until `process` has written `text` on stderr.
+    static func says(_ process: CLIProcess, _ text: String) async -> Bool {
+        await eventually { ((try? String(contentsOfFile: process.stderrPath, encoding: .utf8)) ?? "").contains(text) }
+    }
+
     func journal(_ s: Scenario, _ run: String) -> String {
         (try? String(contentsOfFile: "\(s.state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? ""
     }
@@ -53,11 +58,8 @@ struct OrphanTests {
         let (run, pid) = try await Self.killedRun(s)
         s.touch("rerun-ok")
         let resume = try s.start(["resume", run, "--rerun", "long"])
-        let message = "waiting for pid \(pid) (step long) from the killed run \(run)"
-        let said = await eventually {
-            ((try? String(contentsOfFile: resume.stderrPath, encoding: .utf8)) ?? "").contains(message)
-        }
-        #expect(said, "resume did not say it waits")
+        #expect(await Self.says(resume, "waiting for pid \(pid) (step long) from the killed run \(run)"),
+                "resume did not say it waits")
         // While the old step lives, the new one has not started.
         #expect(resume.process.isRunning)
         #expect(s.lines("runs") == ["first"])
@@ -91,11 +93,8 @@ struct OrphanTests {
         let (run, pid) = try await Self.killedRun(s)
         s.touch("rerun-ok")
         let second = try s.start(["run", s.path("orphan.yaml")])
-        let said = await eventually {
-            ((try? String(contentsOfFile: second.stderrPath, encoding: .utf8)) ?? "")
-                .contains("waiting for pid \(pid) (step long) from the killed run \(run)")
-        }
-        #expect(said, "the second run did not say it waits")
+        #expect(await Self.says(second, "waiting for pid \(pid) (step long) from the killed run \(run)"),
+                "the second run did not say it waits")
         #expect(s.lines("runs") == ["first"])
         s.touch("marker")
         let outcome = await second.wait()

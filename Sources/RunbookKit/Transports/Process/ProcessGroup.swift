@@ -75,16 +75,21 @@ enum ProcessTable {
 
     /// The fields of `/proc/PID/stat` after the command name (state first); nil when it is gone.
     private static func statFields(of pid: pid_t) -> [Substring]? {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
-        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        guard let text = read("/proc/\(pid)/stat") else { return nil }
         // The command name is in parentheses and may itself contain spaces or parentheses.
         guard let close = text.lastIndex(of: ")") else { return nil }
         return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// The first KiB of a small `/proc` file, in one read; nil when it cannot be read.
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n], as: UTF8.self)
     }
 }
 #endif

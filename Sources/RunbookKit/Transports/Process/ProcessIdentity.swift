@@ -75,13 +75,11 @@ public struct ProcessIdentity: Sendable, Hashable, Codable {
 
     /// This boot's id; nil where the system does not say.
     static let currentBoot: String? = {
-        let fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
-        let text = String(decoding: buffer[0..<n], as: UTF8.self).filter { !$0.isWhitespace }
+        #if os(Linux)
+        let text = ProcessTable.read("/proc/sys/kernel/random/boot_id")?.filter { !$0.isWhitespace } ?? ""
         return text.isEmpty ? nil : text
+        #else
+        return nil
+        #endif
     }()
 }

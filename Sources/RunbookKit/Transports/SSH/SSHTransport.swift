@@ -87,18 +87,19 @@ public struct SSHTransport: Transport {
     /// `attemptProcess` journal line records: SIGTERM to its group, SIGKILL after `grace`.
     public func stopRemoteCommand(groupFile: String, grace: TimeSpan) async {
         guard let token = RemoteShell.token(ofGroupFile: groupFile) else { return }
-        await killRemoteCommand(token: token, knownGroup: nil, grace: grace)
+        await killRemoteCommand(token: token, knownGroup: nil, grace: grace, started: true)
     }
 
     /// Sends SIGTERM to the remote group, SIGKILL after `grace`, over a connection of its own.
     ///
     /// While the command has not reported its group, the connection may not exist at all (a
     /// blackholed host): the kill then gets the grace period in all, so a stop takes no longer
-    /// than the documented grace. A started command's kill gets the grace plus 15 s to connect.
-    private func killRemoteCommand(token: String, knownGroup: Int32?, grace: TimeSpan) async {
+    /// than the documented grace. A started command's kill (a reported group, or `started` for
+    /// a command a killed run left running) gets the grace plus 15 s to connect.
+    private func killRemoteCommand(token: String, knownGroup: Int32?, grace: TimeSpan, started: Bool = false) async {
         let script = RemoteShell.killGroup(token: token, knownGroup: knownGroup, grace: grace, become: target.become)
         let connect = max(1, grace.milliseconds / 1000)
-        let bounded = knownGroup == nil
+        let bounded = knownGroup == nil && !started
         guard let args = try? arguments(remote: script, extra: bounded ? ["-o", "ConnectTimeout=\(connect)"] : [])
         else { return }
         let limit = bounded ? grace.milliseconds : grace.milliseconds + 15_000
