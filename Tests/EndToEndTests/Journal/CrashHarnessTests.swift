@@ -41,7 +41,7 @@ struct CrashHarnessTests {
         var probedDone = 0
     }
 
-    @Test("kill -9 at random moments, resume until done: each step's effect exactly once, journal verifies")
+    @Test("kill -9 at random moments, resume until done: each step's effect exactly once, never two copies at once, journal verifies")
     func crashAndResume() async throws {
         let environment = ProcessInfo.processInfo.environment
         let target = environment["CRASH_KILLS"].flatMap(Int.init) ?? 50
