@@ -55,4 +55,46 @@ import TestSupport
         #expect(await sink.stderrText.contains(
             "runbook: timed out after 500ms while still connecting to nobody@127.0.0.1:\(listener.port); the command had not reported starting"))
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func interruptWhileConnectingStopsWithinTheGracePeriod() async throws {
+        let listener = try SilentListener()
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let transport = SSHTransport(host: silentHost(listener, vars: ["ssh_connect_timeout": .int(600)]),
+                                     controlDirectory: dir.file("cm"))
+        let sink = StartNotingSink()
+        let request = CommandRequest(command: "true", gracePeriod: .seconds(1))
+        let attempt = Task { try await transport.run(request, sink: sink) }
+        await sink.waitForStart()
+        attempt.cancel()
+        let result = try await attempt.value
+        #expect(result.status == .interrupted)
+        #expect(await sink.stderrText.contains(
+            "runbook: interrupted while still connecting to nobody@127.0.0.1:\(listener.port); the command had not reported starting"))
+    }
+}
+
+/// Keeps stderr and lets a test wait until the command's process exists.
+private actor StartNotingSink: OutputSink {
+    private var started = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private(set) var stderr: [UInt8] = []
+
+    var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+
+    func write(_ bytes: [UInt8], to stream: OutputStream) async {
+        if stream == .stderr { stderr += bytes }
+    }
+
+    func processStarted(_ identity: ProcessIdentity) async {
+        started = true
+        waiters.forEach { $0.resume() }
+        waiters = []
+    }
+
+    func waitForStart() async {
+        if started { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
 }
