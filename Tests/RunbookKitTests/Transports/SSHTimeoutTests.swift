@@ -5,11 +5,25 @@ import TestSupport
 /// A host that accepts the TCP connection and then never speaks (a listener on loopback that
 /// never accepts): ssh's own timeouts and the step timeout must end the attempt.
 @Suite struct SSHTimeoutTests {
-    func silentHost(_ listener: SilentListener, vars: [String: Value] = [:]) -> InventoryHost {
+    static func silentHost(_ listener: SilentListener, vars: [String: Value] = [:]) -> InventoryHost {
         InventoryHost(name: "silent", address: "127.0.0.1", user: "nobody", port: listener.port,
                       vars: vars.merging(["ssh_options": .list([
                           "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                       ].map(Value.string))]) { a, _ in a })
+    }
+
+    /// A host that never speaks, its listener (kept alive by the caller) and a private control directory.
+    struct Silent {
+        let listener: SilentListener
+        let dir = TemporaryDirectory()
+        let transport: SSHTransport
+        var address: String { "nobody@127.0.0.1:\(listener.port)" }
+
+        init(connectTimeout: Int) throws {
+            listener = try SilentListener()
+            transport = SSHTransport(host: SSHTimeoutTests.silentHost(listener, vars: ["ssh_connect_timeout": .int(connectTimeout)]),
+                                     controlDirectory: dir.file("cm"))
+        }
     }
 
     @Test func connectTimeoutAndServerAliveAreSetAndOverridable() throws {
@@ -28,50 +42,41 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(1)))
     func connectTimeoutEndsAConnectionThatNeverSpeaks() async throws {
-        let listener = try SilentListener()
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let transport = SSHTransport(host: silentHost(listener, vars: ["ssh_connect_timeout": .int(1)]),
-                                     controlDirectory: dir.file("cm"))
+        let silent = try Silent(connectTimeout: 1)
+        defer { silent.dir.remove() }
         let error = await #expect(throws: TransportError.self) {
-            try await transport.run(CommandRequest(command: "true"), sink: RecordingOutputSink())
+            try await silent.transport.run(CommandRequest(command: "true"), sink: RecordingOutputSink())
         }
         #expect(error?.kind == .unreachable)
-        #expect(error?.message.hasPrefix("cannot reach nobody@127.0.0.1:\(listener.port): Connection timed out") == true)
+        #expect(error?.message.hasPrefix("cannot reach \(silent.address): Connection timed out") == true)
     }
 
     @Test(.timeLimit(.minutes(1)))
     func stepTimeoutBoundsTheConnectionSetup() async throws {
-        let listener = try SilentListener()
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
         // ssh's own connect timeout is longer than the step's: the step timeout must end it.
-        let transport = SSHTransport(host: silentHost(listener, vars: ["ssh_connect_timeout": .int(600)]),
-                                     controlDirectory: dir.file("cm"))
+        let silent = try Silent(connectTimeout: 600)
+        defer { silent.dir.remove() }
         let sink = RecordingOutputSink()
         let request = CommandRequest(command: "true", timeout: TimeSpan(milliseconds: 500), gracePeriod: .seconds(1))
-        let result = try await transport.run(request, sink: sink)
+        let result = try await silent.transport.run(request, sink: sink)
         #expect(result.status == .timedOut)
         #expect(await sink.stderrText.contains(
-            "runbook: timed out after 500ms while still connecting to nobody@127.0.0.1:\(listener.port); the command had not reported starting"))
+            "runbook: timed out after 500ms while still connecting to \(silent.address); the command had not reported starting"))
     }
 
     @Test(.timeLimit(.minutes(1)))
     func interruptWhileConnectingStopsWithinTheGracePeriod() async throws {
-        let listener = try SilentListener()
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let transport = SSHTransport(host: silentHost(listener, vars: ["ssh_connect_timeout": .int(600)]),
-                                     controlDirectory: dir.file("cm"))
+        let silent = try Silent(connectTimeout: 600)
+        defer { silent.dir.remove() }
         let sink = StartNotingSink()
         let request = CommandRequest(command: "true", gracePeriod: .seconds(1))
-        let attempt = Task { try await transport.run(request, sink: sink) }
+        let attempt = Task { try await silent.transport.run(request, sink: sink) }
         await sink.waitForStart()
         attempt.cancel()
         let result = try await attempt.value
         #expect(result.status == .interrupted)
         #expect(await sink.stderrText.contains(
-            "runbook: interrupted while still connecting to nobody@127.0.0.1:\(listener.port); the command had not reported starting"))
+            "runbook: interrupted while still connecting to \(silent.address); the command had not reported starting"))
     }
 }
 
