@@ -1,6 +1,8 @@
 #!/bin/sh
 # Crash harness at scale: kill -9 the interpreter at random moments (default 500 times),
-# resume until done; every step's effect must happen exactly once and `runbook audit verify`
+# resume until done; every step's effect must happen exactly once, no two copies of any step
+# may run at the same moment (each step registers its id and pid under flock while it runs; the
+# killed run's commands go on, so each resume must wait for them), and `runbook audit verify`
 # must pass after every kill. The CI test (Tests/EndToEndTests/Journal/CrashHarnessTests.swift)
 # is the same harness with 50 kills.
 #

@@ -64,6 +64,9 @@ struct ResumeCommand: AsyncParsableCommand {
             }
             let secrets = try Self.secrets(stopped.invocation.secretNames)
             let sim = stopped.invocation.simDirectory.map { SimSetup(directory: $0) }
+            if sim != nil, let reason = await SimTransport.sandboxUnavailableReason() {
+                throw .invalid([.error("cannot rehearse: \(reason)", at: nil)])
+            }
             let settings = options.settings(transports: sim?.transports ?? TransportFactory())
             return try await RunSession.resume(stopped, checked: checked, inventory: inventory, secrets: secrets,
                                                choices: .init(rerun: Set(rerun), skip: Set(skip), from: from),

@@ -28,6 +28,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("break-lock"), help: "Take the runbook's lock scope even though a stale holder left it (journaled).")
     var breakLock = false
 
+    @Flag(name: .customLong("kill-orphans"), help: "Stop the step commands a killed earlier run of this run or lock scope left running, instead of waiting for them (journaled).")
+    var killOrphans = false
+
     @OptionGroup var state: StateDirectoryOptions
 
     func validate() throws {
@@ -41,7 +44,8 @@ struct RunOptions: ParsableArguments {
                     operatorName: OperatorName.resolve(operatorName, environment: ProcessInfo.processInfo.environment),
                     auditLog: auditLog, breakLock: breakLock,
                     engine: EngineOptions(parallel: parallel, assumeYes: yes), transports: transports,
-                    approver: TTYApprover(), reporter: reporter())
+                    approver: TTYApprover(), reporter: reporter(), killOrphans: killOrphans,
+                    notice: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
     }
 
     /// Live view on a terminal, plain lines elsewhere, JSON on request.

@@ -28,6 +28,13 @@ struct SimSetup {
         return SimSetup(directory: cluster.directory)
     }
 
+    /// Refuses (exit 2) a rehearsal where simulated steps cannot run in their sandbox.
+    static func requireSandbox() async throws {
+        if let reason = await SimTransport.sandboxUnavailableReason() {
+            throw CLIFailure(.error("cannot rehearse: \(reason)", at: nil), code: 2).report()
+        }
+    }
+
     /// The simulator's own inventory (every simulated host, `transport: sim`).
     var inventoryPath: String { SimLayout(directory: directory).inventoryPath }
 

@@ -86,6 +86,15 @@ public enum OutputStream: String, Sendable, Hashable, Codable { case stdout, std
 /// Receives a command's output as it arrives. Implementations must keep memory bounded.
 public protocol OutputSink: Sendable {
     func write(_ bytes: [UInt8], to stream: OutputStream) async
+
+    /// The command's local process exists and waits: it runs nothing until this returns, so
+    /// what is recorded here (the journal's `attemptProcess`) is written before it starts.
+    func processStarted(_ identity: ProcessIdentity) async
+}
+
+extension OutputSink {
+    /// Most sinks only want output.
+    public func processStarted(_ identity: ProcessIdentity) async {}
 }
 
 /// A failure to reach a host or use it, as opposed to a command that ran and failed.

@@ -50,7 +50,11 @@ struct CommandRunner: Sendable {
             await coordinator.emit(RunEvent(.attemptFinished, step: key, host: host, attempt: number, message: reason))
             return Attempt(output: .init(), failure: reason, halted: false)
         }
-        let tee = ProgressTee(sink: sink, reporter: env.reporter, step: key)
+        let tee = ProgressTee(sink: sink, reporter: env.reporter, step: key) { [key, host] identity in
+            // Written (not fsynced: a power cut ends the process too) before the command runs.
+            await coordinator.emit(RunEvent(.attemptProcess, step: key, host: host, attempt: number, message: label,
+                                            process: identity))
+        }
         let request = CommandRequest(command: command.text, timeout: timeout, gracePeriod: env.options.gracePeriod)
         var status: ExitStatus?
         var failure: String?
@@ -85,6 +89,12 @@ struct ProgressTee: OutputSink {
     var sink: any AttemptOutput
     var reporter: any ProgressReporter
     var step: String
+    /// Journals the attempt's process before it runs the command.
+    var started: @Sendable (ProcessIdentity) async -> Void
+
+    func processStarted(_ identity: ProcessIdentity) async {
+        await started(identity)
+    }
 
     func write(_ bytes: [UInt8], to stream: OutputStream) async {
         await sink.write(bytes, to: stream)

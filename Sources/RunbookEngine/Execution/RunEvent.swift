@@ -13,6 +13,10 @@ public struct RunEvent: Sendable, Hashable, Codable {
         case stepStarted
         /// One try of a step instance's command (retries make several).
         case attemptStarted, attemptFinished
+        /// The local process of an attempt exists and waits to run the command (`process`
+        /// names it): written before the command runs anything, so a later run can find what a
+        /// killed `runbook` left running.
+        case attemptProcess
         case stepSucceeded, stepFailed, stepSkipped
         /// A file action saved the previous contents of a file before changing it.
         case fileSnapshot
@@ -48,11 +52,14 @@ public struct RunEvent: Sendable, Hashable, Codable {
     /// `params.json`, the pinned runbooks …), by path relative to the run directory, so
     /// `audit verify` can tell whether they changed since.
     public var files: [String: String]?
+    /// For `attemptProcess`: the process the attempt runs as.
+    public var process: ProcessIdentity?
 
     public init(_ kind: Kind, step: String? = nil, host: String? = nil, attempt: Int? = nil, command: String? = nil,
                 status: ExitStatus? = nil, durationMilliseconds: Int? = nil, stdout: OutputDigest? = nil,
                 stderr: OutputDigest? = nil, outputs: [String: Value]? = nil, message: String? = nil,
-                path: String? = nil, snapshot: String? = nil, files: [String: String]? = nil) {
+                path: String? = nil, snapshot: String? = nil, files: [String: String]? = nil,
+                process: ProcessIdentity? = nil) {
         self.kind = kind
         self.step = step
         self.host = host
@@ -67,6 +74,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         self.path = path
         self.snapshot = snapshot
         self.files = files
+        self.process = process
     }
 }
 

@@ -44,7 +44,7 @@ struct JournalLineDecoder {
         }
         let event = RunEvent(kind, step: f.step, host: f.host, attempt: f.attempt, command: f.command, status: status,
                              durationMilliseconds: f.durationMs, stdout: f.stdout, stderr: f.stderr, outputs: f.outputs,
-                             message: f.message, path: f.path, snapshot: f.snapshot, files: f.files)
+                             message: f.message, path: f.path, snapshot: f.snapshot, files: f.files, process: f.process)
         return .success(JournalRecord(version: v, sequence: seq, timestamp: ts, run: run, operatorName: op,
                                       event: event, previousHash: prev))
     }
@@ -56,6 +56,7 @@ struct JournalLineDecoder {
         var stdout, stderr: OutputDigest?
         var outputs: [String: Value]?
         var files: [String: String]?
+        var process: ProcessIdentity?
 
         mutating func read(_ key: String, from s: inout JSONScanner) throws {
             switch key {
@@ -77,6 +78,7 @@ struct JournalLineDecoder {
             case "prev": prev = try text(&s)
             case "stdout": stdout = try digest(&s)
             case "stderr": stderr = try digest(&s)
+            case "process": process = try identity(&s)
             case "outputs":
                 guard case .map(let m) = try s.value() else { throw JSONScanner.Failure(reason: "wrong type") }
                 outputs = m
@@ -95,6 +97,24 @@ struct JournalLineDecoder {
         private func text(_ s: inout JSONScanner) throws -> String {
             guard case .string(let t) = try s.value() else { throw JSONScanner.Failure(reason: "wrong type") }
             return t
+        }
+
+        private func identity(_ s: inout JSONScanner) throws -> ProcessIdentity {
+            var pid, group: Int?
+            var start, boot, remote: String?
+            try s.object { inner, key in
+                switch key {
+                case "pid": pid = try inner.int()
+                case "group": group = try inner.int()
+                case "start": start = try text(&inner)
+                case "boot": boot = try text(&inner)
+                case "remoteGroupFile": remote = try text(&inner)
+                default: _ = try inner.value()
+                }
+            }
+            guard let pid, let group, let pid32 = Int32(exactly: pid), let group32 = Int32(exactly: group),
+                  let startTime = start.flatMap(UInt64.init) else { throw JSONScanner.Failure(reason: "wrong type") }
+            return ProcessIdentity(pid: pid32, group: group32, startTime: startTime, boot: boot, remoteGroupFile: remote)
         }
 
         private func digest(_ s: inout JSONScanner) throws -> OutputDigest {

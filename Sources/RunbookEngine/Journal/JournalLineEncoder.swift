@@ -49,6 +49,7 @@ public enum JournalLineEncoder {
         if let v = e.path { out.field("path", string: v) }
         if let v = e.snapshot { out.field("snapshot", string: v) }
         if let v = e.files { out.key("files"); out.value(.map(v.mapValues(Value.string))) }
+        if let v = e.process { out.key("process"); out.process(v) }
     }
 }
 
@@ -77,6 +78,16 @@ package struct JSONWriter {
         field("bytes", int: d.bytes)
         field("sha256", string: d.sha256)
         if let f = d.file { field("file", string: f) }
+        end()
+    }
+
+    package mutating func process(_ p: ProcessIdentity) {
+        begin()
+        field("pid", int: Int(p.pid))
+        field("group", int: Int(p.group))
+        field("start", string: String(p.startTime))
+        if let b = p.boot { field("boot", string: b) }
+        if let r = p.remoteGroupFile { field("remoteGroupFile", string: r) }
         end()
     }
 

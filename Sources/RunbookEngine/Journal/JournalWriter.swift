@@ -150,7 +150,7 @@ extension RunEvent.Kind {
              .rollbackStarted, .rollbackStepStarted, .rollbackStepSucceeded, .rollbackStepFailed, .rollbackFinished,
              .runFinished, .runInterrupted, .operatorDecision, .confirmAnswered:
             true
-        case .attemptStarted, .attemptFinished, .confirmAsked, .note:
+        case .attemptStarted, .attemptFinished, .attemptProcess, .confirmAsked, .note:
             false
         }
     }

@@ -63,7 +63,7 @@ extension RunState {
             status = event.message.flatMap(Status.init(rawValue:)) ?? inferredFinalStatus
         case .runInterrupted:
             status = .interrupted
-        case .attemptFinished, .confirmAsked, .confirmAnswered, .operatorDecision, .note:
+        case .attemptFinished, .attemptProcess, .confirmAsked, .confirmAnswered, .operatorDecision, .note:
             break
         }
     }

@@ -92,6 +92,11 @@ public enum RunSession {
                                                   operatorName: settings.operatorName, scrubber: scrubber,
                                                   auditLogPath: settings.auditLog)
             for lock in locks { if let event = lock.brokenLockEvent { try await writer.record(event) } }
+            // With the locks held: what a killed earlier holder left running ends before anything starts.
+            let earlier = OrphanGuard.runsToCheck(directory, locks: locks, stateDirectory: settings.stateDirectory)
+            for event in await OrphanGuard.settle(runs: earlier, inventory: inventory, settings: settings) {
+                try await writer.record(event)
+            }
             for event in decisions { try await writer.record(event) }
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)

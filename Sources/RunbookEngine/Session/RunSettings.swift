@@ -9,6 +9,10 @@ public struct RunSettings: Sendable {
     public var auditLog: String?
     /// `--break-lock`: take a lock scope whose holder is gone (journaled).
     public var breakLock: Bool
+    /// `--kill-orphans`: stop the commands a killed earlier run left running instead of waiting.
+    public var killOrphans: Bool
+    /// Tells the operator what the session waits for (the CLI prints it on stderr).
+    public var notice: @Sendable (String) -> Void
     public var engine: EngineOptions
     public var transports: any TransportProvider
     public var approver: any Approver
@@ -16,11 +20,14 @@ public struct RunSettings: Sendable {
 
     public init(stateDirectory: String, operatorName: String, auditLog: String? = nil, breakLock: Bool = false,
                 engine: EngineOptions = EngineOptions(), transports: any TransportProvider,
-                approver: any Approver, reporter: any ProgressReporter) {
+                approver: any Approver, reporter: any ProgressReporter, killOrphans: Bool = false,
+                notice: @escaping @Sendable (String) -> Void = { _ in }) {
         self.stateDirectory = stateDirectory
         self.operatorName = operatorName
         self.auditLog = auditLog
         self.breakLock = breakLock
+        self.killOrphans = killOrphans
+        self.notice = notice
         self.engine = engine
         self.transports = transports
         self.approver = approver

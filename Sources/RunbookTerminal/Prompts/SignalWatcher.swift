@@ -8,7 +8,11 @@ import Darwin
 #endif
 import RunbookCore
 
-/// Turns SIGINT/SIGTERM into a graceful stop, and a second SIGINT into an immediate kill.
+/// Turns SIGINT/SIGTERM/SIGHUP into a graceful stop, and a second SIGINT into an immediate kill.
+///
+/// SIGHUP is what an operator's lost terminal or ssh session sends: it stops the run like
+/// SIGTERM (journaled, children stopped, resumable), and first points standard input and output
+/// that are terminals at `/dev/null`, so nothing fails writing to a terminal that is gone.
 ///
 /// On Linux a `sigaction` handler writes the signal number to a pipe that a dispatch read
 /// source drains (the self-pipe trick): a dispatch signal source alone loses signals when the
@@ -22,10 +26,10 @@ public final class SignalWatcher: @unchecked Sendable {
     private var received = 0
     private let onInterrupt: @Sendable (Int32) -> Void
     private let onForceKill: @Sendable () -> Void
-    private let signals: [Int32] = [SIGINT, SIGTERM]
+    private let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// - Parameters:
-    ///   - onInterrupt: the first SIGINT or SIGTERM (e.g. `engine.interrupt()`).
+    ///   - onInterrupt: the first SIGINT, SIGTERM or SIGHUP (e.g. `engine.interrupt()`).
     ///   - onForceKill: a SIGINT after the first signal: kill everything now.
     public init(onInterrupt: @escaping @Sendable (Int32) -> Void,
                 onForceKill: @escaping @Sendable () -> Void = { SignalWatcher.killChildrenAndExit() }) {
@@ -103,6 +107,7 @@ public final class SignalWatcher: @unchecked Sendable {
 
     /// Handles one signal as if it had arrived.
     public func deliver(_ signalNumber: Int32) {
+        if signalNumber == SIGHUP { Self.detachFromTerminal() }
         let count = lock.withLock {
             received += 1
             return received
@@ -112,6 +117,19 @@ public final class SignalWatcher: @unchecked Sendable {
         } else if signalNumber == SIGINT {
             onForceKill()
         }
+    }
+
+    /// Points each of stdin, stdout and stderr that is a terminal at `/dev/null`: after a hangup,
+    /// writes to the terminal fail (EIO), and the run must still be able to stop cleanly.
+    static func detachFromTerminal() {
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        guard null >= 0 else { return }
+        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+            // A terminal that is already hung up answers EIO instead of saying it is one.
+            errno = 0
+            if isatty(fd) == 1 || errno == EIO { _ = dup2(null, fd) }
+        }
+        close(null)
     }
 
     /// SIGKILL to the process group of every direct child (each command leads its own group),

@@ -59,13 +59,20 @@ public struct SimTransport: Transport {
         return layout.tree(of: try reachableSimHost()).real(path)
     }
 
-    /// Runs through `base` with the simulator on PATH. - Throws: `.unreachable` for hosts outside the cluster.
+    /// Runs through `base` with the simulator on PATH, confined to the host's tree (see
+    /// `SandboxCommand`). - Throws: `.unreachable` for hosts outside the cluster, `.launchFailed`
+    /// where the sandbox cannot run (a rehearsal never runs unconfined).
     public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {
         let name = try reachableSimHost()
+        if let reason = await SandboxCommand.unavailableReason() {
+            throw TransportError(.launchFailed, host: host.name, reason)
+        }
         var simulated = request
         let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        simulated.environment["PATH"] = layout.binDirectory + ":" + path
-        simulated.environment.merge(layout.toolEnvironment(host: name)) { _, tool in tool }
+        simulated.environment["PATH"] = SandboxCommand.mountPoint + "/bin:" + path
+        simulated.environment.merge(SimLayout(directory: SandboxCommand.mountPoint).toolEnvironment(host: name)) { _, tool in tool }
+        simulated.command = await SandboxCommand.forHost(name, simDirectory: SandboxCommand.absolute(simDirectory))
+            .wrap(request.command)
         return try await base.run(simulated, sink: sink)
     }
 

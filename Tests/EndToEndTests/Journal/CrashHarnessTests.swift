@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// kill -9 the interpreter at random moments, resume until done: every step's effect happens
-/// exactly once and the journal verifies after every kill.
+/// exactly once, no two copies of a step ever run at once, and the journal verifies after every kill.
 ///
 /// `CRASH_KILLS` sets how many kills (default 50; bench/crash.sh runs 500) and `CRASH_SEED`
 /// replays a sequence (the seed is printed on failure).
@@ -13,7 +13,10 @@ struct CrashHarnessTests {
 
     /// 12 steps appending their id to the ledger, each with a verify; c and d (and h and i) run in
     /// parallel; short sleeps widen the window between the append and `stepSucceeded`. The lock
-    /// scope checks that a killed holder never blocks the resume.
+    /// scope checks that a killed holder never blocks the resume. Each step registers its id and
+    /// pid in `<ledger>.live` under `flock` while it runs and notes in `<ledger>.twice` any step
+    /// it finds registered already: the commands of a killed run go on, and the resume must wait
+    /// for them before it starts that step again.
     static let runbook: String = {
         var text = "runbook: crash-ledger\nlock: ledger\nparams:\n  ledger: { type: string, required: true }\nsteps:\n"
         let needs: [String: String] = ["c": "[b]", "d": "[b]", "e": "[c, d]", "h": "[g]", "i": "[g]", "j": "[h, i]"]
@@ -22,7 +25,11 @@ struct CrashHarnessTests {
             let after = n % 4 == 2 ? "; sleep 0.01" : ""
             text += "  - id: \(id)\n"
             if let need = needs[id] { text += "    needs: \(need)\n" }
-            text += "    run: \"\(pause)echo \(id) >> ${{ params.ledger }}\(after)\"\n"
+            let live = "${{ params.ledger }}.live"
+            let enter = "exec 9>>${{ params.ledger }}.lock; flock 9; grep -q '^\(id) ' \(live) && "
+                + "cat \(live) >> ${{ params.ledger }}.twice; echo \(id) $$ >> \(live); flock -u 9; "
+            let leave = "; flock 9; sed -i '/^\(id) /d' \(live); flock -u 9"
+            text += "    run: \"\(enter)\(pause)echo \(id) >> ${{ params.ledger }}\(after)\(leave)\"\n"
             text += "    verify: \"grep -qx \(id) ${{ params.ledger }}\"\n"
         }
         return text
@@ -34,7 +41,7 @@ struct CrashHarnessTests {
         var probedDone = 0
     }
 
-    @Test("kill -9 at random moments, resume until done: each step's effect exactly once, journal verifies")
+    @Test("kill -9 at random moments, resume until done: each step's effect exactly once, never two copies at once, journal verifies")
     func crashAndResume() async throws {
         let environment = ProcessInfo.processInfo.environment
         let target = environment["CRASH_KILLS"].flatMap(Int.init) ?? 50
@@ -106,8 +113,7 @@ struct CrashHarnessTests {
             if outcome.signal != nil {
                 result.kills += 1
                 // The killed interpreter's step commands run on (they are in their own process
-                // group, as on a remote host): a real operator's resume comes after they ended.
-                if !(await eventually { processes(mentioning: ledger).isEmpty }) { fail("step processes left running") }
+                // group, as on a remote host): the next resume must wait for them.
                 if let run = onlyRun(in: state) {
                     let verify = try await CLI.start(["audit", "verify", run, "--state-dir", state]).wait()
                     if verify.status != 0 { fail("audit verify after a kill exited \(verify.status): \(verify.output)") }
@@ -123,6 +129,9 @@ struct CrashHarnessTests {
             }
             let lines = ((try? String(contentsOfFile: ledger, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
             if lines.sorted() != Self.ids { fail("ledger is \(lines), expected each of \(Self.ids) once") }
+            if let twice = try? String(contentsOfFile: ledger + ".twice", encoding: .utf8), !twice.isEmpty {
+                fail("two copies of a step ran at once; registered then: \(twice)")
+            }
             guard let run = onlyRun(in: state) else {
                 fail("no run directory")
                 return result

@@ -175,7 +175,8 @@ struct GrowDockerStorageRehearsalTests {
         held.release()
         let run = try sim.onlyRun()
         sim.expectAuditIntact(run)
-        #expect(sim.journal(run).last?["event"] as? String == "attemptStarted")
+        // The attempt's process is journaled before the held tool starts.
+        #expect(sim.journal(run).last?["event"] as? String == "attemptProcess")
         #expect(sim.journal(run).last?["step"] as? String == "add-disk-setup@\(Self.node)")
 
         // docker-storage-setup is neither idempotent nor verifiable: resume will not guess.

@@ -58,7 +58,8 @@ struct EngineInterruptTests {
     func interruptMidStep() async throws {
         let h = try EngineHarness()
         let runbook = Runbook.test([
-            .run("long", "sleep 1000 & echo $! > \(h.path("pid")); wait"),
+            // Written whole, then renamed: the test reads it as soon as it exists.
+            .run("long", "sleep 1000 & echo $! > \(h.path("pid.tmp")); mv \(h.path("pid.tmp")) \(h.path("pid")); wait"),
             .run("after", "touch \(h.path("after"))"),
         ])
         let engine = h.engine(runbook)

@@ -119,7 +119,9 @@ import TestSupport
         let transport = SSHTransport(host: host, multiplexing: false)
         #expect(try transport.arguments(remote: "true") == [
             "-T", "-o", "BatchMode=yes", "-p", "2200", "-l", "ops", "-i", "/k",
-            "-o", "ServerAliveInterval=5", "-o", "Compression=yes", "--", "-oProxyCommand=evil", "true",
+            "-o", "ServerAliveInterval=5", "-o", "Compression=yes",
+            "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3",
+            "--", "-oProxyCommand=evil", "true",
         ])
         host.vars["ansible_ssh_common_args"] = .string(#"-o ProxyCommand="ssh -W %h:%p bastion""#)
         #expect(throws: TransportError.self) { try SSHTransport(host: host).arguments(remote: "true") }

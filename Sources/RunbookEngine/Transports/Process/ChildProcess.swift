@@ -23,6 +23,9 @@ struct ChildProcess: Sendable {
     var stdin: [UInt8]?
     var timeout: TimeSpan?
     var gracePeriod: TimeSpan
+    /// For ssh: the remote file that will hold the remote command's group (journaled with the
+    /// local process's identity).
+    var remoteGroupFile: String? = nil
 
     /// How the process ended, with what `run` learnt on the way.
     struct Outcome: Sendable {
@@ -46,6 +49,10 @@ struct ChildProcess: Sendable {
         let start = clock.now
         // An interrupted run starts nothing new.
         if Task.isCancelled { return Outcome(status: .interrupted, duration: TimeSpan(milliseconds: 0)) }
+        // The gate's shell would only say "not found" (exit 127) for a missing program.
+        guard isRunnable else {
+            throw TransportError(.launchFailed, host: host, "could not run \(executable): not found or not executable")
+        }
         let latch = StopLatch()
         let leader = GroupLeader()
         let launched = Task { try await launch(sink: sink, leader: leader) }
@@ -106,43 +113,51 @@ struct ChildProcess: Sendable {
         for (key, value) in environment where !key.hasPrefix(Self.secretPrefix) {
             overrides[Environment.Key(stringLiteral: key)] = value
         }
-        let program: Executable = executable.contains("/")
-            ? .path(.init(executable)) : .name(executable)
-        return Configuration(executable: program, arguments: Arguments(arguments),
+        // The child first waits for one line on stdin and only then execs the command:
+        // `launch` sends it once the process's identity is recorded, so a kill -9 of runbook
+        // can never leave a command running that the journal does not name. If runbook dies
+        // first, the pipe closes and the child exits without running anything.
+        return Configuration(executable: .path("/bin/sh"),
+                             arguments: Arguments(["-c", Self.gate, executable] + arguments),
                              environment: .inherit.updating(overrides), platformOptions: options)
     }
 
+    /// Whether `executable` names an executable file, directly or through `PATH`.
+    private var isRunnable: Bool {
+        if executable.contains("/") { return access(executable, X_OK) == 0 }
+        let path = environment["PATH"] ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { access("\($0)/\(executable)", X_OK) == 0 }
+    }
+
+    /// `sh -c GATE EXECUTABLE ARGS…`: `$0` is the executable (a path or a name found in `PATH`).
+    /// `read` takes exactly one line, so the command gets the rest of stdin untouched.
+    static let gate = #"IFS= read -r g && [ "$g" = go ] || exit 125; exec "$0" "$@""#
+
+    /// The line that opens the gate.
+    static let gateLine = Array("go\n".utf8)
+
     private func launch(sink: any OutputSink, leader: GroupLeader) async throws -> ExitStatus {
-        let result: TerminationStatus
-        if let bytes = stdin {
-            result = try await Subprocess.run(
-                configuration, input: .inputWriter, output: .sequence, error: .sequence
-            ) { execution in
-                await leader.set(ProcessGroup(id: execution.processIdentifier.value))
-                let writer = execution.standardInputWriter
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        // The command may exit without reading its input: that is its business.
-                        _ = try? await writer.write(bytes)
-                        try? await writer.finish()
-                    }
-                    group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }
-                    group.addTask { try await Self.forward(execution.standardError, to: sink, as: .stderr) }
-                    try await group.waitForAll()
+        let bytes = stdin
+        let result = try await Subprocess.run(
+            configuration, input: .inputWriter, output: .sequence, error: .sequence
+        ) { execution in
+            let pid = execution.processIdentifier.value
+            await leader.set(ProcessGroup(id: pid))
+            if let identity = ProcessIdentity.of(pid, remoteGroupFile: remoteGroupFile) {
+                await sink.processStarted(identity)
+            }
+            let writer = execution.standardInputWriter
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    // The command may exit without reading its input: that is its business.
+                    _ = try? await writer.write(Self.gateLine + (bytes ?? []))
+                    try? await writer.finish()
                 }
-            }.terminationStatus
-        } else {
-            result = try await Subprocess.run(
-                configuration, input: .none, output: .sequence, error: .sequence
-            ) { execution in
-                await leader.set(ProcessGroup(id: execution.processIdentifier.value))
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }
-                    group.addTask { try await Self.forward(execution.standardError, to: sink, as: .stderr) }
-                    try await group.waitForAll()
-                }
-            }.terminationStatus
-        }
+                group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }
+                group.addTask { try await Self.forward(execution.standardError, to: sink, as: .stderr) }
+                try await group.waitForAll()
+            }
+        }.terminationStatus
         switch result {
         case .exited(let code): return .exited(code)
         case .signaled(let signal): return .signaled(signal)

@@ -61,19 +61,35 @@ enum ProcessTable {
 
     /// State letter, parent and process group of `pid` from `/proc/PID/stat`; nil when it is gone.
     static func status(of pid: pid_t) -> (state: Character, parent: pid_t, group: pid_t)? {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard let fields = statFields(of: pid), fields.count >= 3, let state = fields[0].first,
+              let parent = pid_t(fields[1]), let group = pid_t(fields[2]) else { return nil }
+        return (state, parent, group)
+    }
+
+    /// When `pid` started, in clock ticks after boot (`/proc/PID/stat` field 22): with the pid,
+    /// it names one process even after the pid is reused. nil when it is gone.
+    static func startTime(of pid: pid_t) -> UInt64? {
+        guard let fields = statFields(of: pid), fields.count > 19 else { return nil }
+        return UInt64(fields[19])
+    }
+
+    /// The fields of `/proc/PID/stat` after the command name (state first); nil when it is gone.
+    private static func statFields(of pid: pid_t) -> [Substring]? {
+        guard let text = read("/proc/\(pid)/stat") else { return nil }
+        // The command name is in parentheses and may itself contain spaces or parentheses.
+        guard let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    /// The first KiB of a small `/proc` file, in one read; nil when it cannot be read.
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1024)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return nil }
-        let text = String(decoding: buffer[0..<n], as: UTF8.self)
-        // The command name is in parentheses and may itself contain spaces or parentheses.
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count >= 3, let state = fields[0].first,
-              let parent = pid_t(fields[1]), let group = pid_t(fields[2]) else { return nil }
-        return (state, parent, group)
+        return String(decoding: buffer[0..<n], as: UTF8.self)
     }
 }
 #endif

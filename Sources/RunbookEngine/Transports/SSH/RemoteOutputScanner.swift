@@ -28,6 +28,10 @@ actor RemoteOutputScanner: OutputSink {
         self.downstream = downstream
     }
 
+    func processStarted(_ identity: ProcessIdentity) async {
+        await downstream.processStarted(identity)
+    }
+
     func write(_ bytes: [UInt8], to stream: OutputStream) async {
         switch stream {
         case .stdout:

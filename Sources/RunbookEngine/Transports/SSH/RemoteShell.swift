@@ -59,6 +59,18 @@ enum RemoteShell {
         return "exec \(become ? "sudo -n " : "")/bin/sh -c \(quote(script))"
     }
 
+    /// The remote file holding the process group of the command started with `token`.
+    static func groupFile(token: String) -> String { "/tmp/runbook-\(token).pgid" }
+
+    /// The token in a name made by `groupFile(token:)`; nil for anything else (the name comes
+    /// from a journal and ends up in shell text: only the exact shape is accepted).
+    static func token(ofGroupFile file: String) -> String? {
+        guard file.hasPrefix("/tmp/runbook-"), file.hasSuffix(".pgid") else { return nil }
+        let token = file.dropFirst("/tmp/runbook-".count).dropLast(".pgid".count)
+        guard token.count == 32, token.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        return String(token)
+    }
+
     /// A fresh random token naming one remote command's files.
     static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()

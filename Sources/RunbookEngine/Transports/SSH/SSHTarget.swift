@@ -11,6 +11,8 @@ struct SSHTarget: Sendable, Hashable {
     /// Options from the host's `ssh_options` (a list, or a string split on spaces) and
     /// `ansible_ssh_common_args` (split on spaces).
     var extraOptions: [String]
+    /// `ConnectTimeout` and `ServerAlive*` (see `livenessOptions`).
+    var liveness: [String]
     /// Why the options could not be used, if they could not.
     var optionsProblem: String?
 
@@ -22,6 +24,9 @@ struct SSHTarget: Sendable, Hashable {
         identityFile = host.identityFile
         become = host.become
         extraOptions = Self.options(host.vars["ansible_ssh_common_args"]) + Self.options(host.vars["ssh_options"])
+        let liveness = Self.livenessOptions(host.vars)
+        self.liveness = liveness.options
+        optionsProblem = liveness.problem
         if case .string(let text)? = host.vars["ansible_ssh_common_args"], text.contains(where: { "'\"\\".contains($0) }) {
             optionsProblem = "ansible_ssh_common_args contains quotes, which runbook does not interpret; "
                 + "give the options as a list in the host variable ssh_options instead"

@@ -43,13 +43,21 @@ public struct SSHTransport: Transport {
         let scanner = RemoteOutputScanner(forwardingTo: sink)
         let child = try ChildProcess(
             executable: sshExecutable, arguments: arguments(remote: remote), environment: [:],
-            stdin: request.stdin, timeout: request.timeout, gracePeriod: request.gracePeriod)
+            stdin: request.stdin, timeout: request.timeout, gracePeriod: request.gracePeriod,
+            remoteGroupFile: RemoteShell.groupFile(token: token))
         let outcome = try await child.run(host: host.name, sink: scanner) { _ in
             // Stop the remote command first: ending the local ssh alone would leave it running.
             // Even before the wrapper reported its group: it may be starting right now.
             await killRemoteCommand(token: token, knownGroup: await scanner.remoteGroup, grace: request.gracePeriod)
         }
         await scanner.finish(status: outcome.status)
+        if outcome.status == .timedOut || outcome.status == .interrupted, await scanner.remoteGroup == nil {
+            // Said in the step's stderr: the reason a timeout shows, and what resume must know.
+            let what = outcome.status == .timedOut
+                ? "timed out after \(request.timeout.map(\.description) ?? "its timeout")" : "interrupted"
+            await sink.write(Array("runbook: \(what) while still connecting to \(target.display); the command had not reported starting\n".utf8),
+                             to: .stderr)
+        }
         if outcome.status == .exited(255),
            let failure = await SSHFailure.classify(
                stderr: scanner.stderrText, commandStarted: scanner.remoteGroup != nil,
@@ -73,16 +81,32 @@ public struct SSHTransport: Transport {
         if let port = target.port { args += ["-p", String(port)] }
         if let user = target.user { args += ["-l", user] }
         if let identity = target.identityFile { args += ["-i", identity] }
-        args += target.extraOptions + extra
+        args += target.extraOptions + extra + target.liveness
         return args + ["--", target.address, remote]
     }
 
+    /// Ends a remote command that a killed run left running, named by the group file its
+    /// `attemptProcess` journal line records: SIGTERM to its group, SIGKILL after `grace`.
+    public func stopRemoteCommand(groupFile: String, grace: TimeSpan) async {
+        guard let token = RemoteShell.token(ofGroupFile: groupFile) else { return }
+        await killRemoteCommand(token: token, knownGroup: nil, grace: grace, started: true)
+    }
+
     /// Sends SIGTERM to the remote group, SIGKILL after `grace`, over a connection of its own.
-    private func killRemoteCommand(token: String, knownGroup: Int32?, grace: TimeSpan) async {
+    ///
+    /// While the command has not reported its group, the connection may not exist at all (a
+    /// blackholed host): the kill then gets the grace period in all, so a stop takes no longer
+    /// than the documented grace. A started command's kill (a reported group, or `started` for
+    /// a command a killed run left running) gets the grace plus 15 s to connect.
+    private func killRemoteCommand(token: String, knownGroup: Int32?, grace: TimeSpan, started: Bool = false) async {
         let script = RemoteShell.killGroup(token: token, knownGroup: knownGroup, grace: grace, become: target.become)
-        guard let args = try? arguments(remote: script) else { return }
+        let connect = max(1, grace.milliseconds / 1000)
+        let bounded = knownGroup == nil && !started
+        guard let args = try? arguments(remote: script, extra: bounded ? ["-o", "ConnectTimeout=\(connect)"] : [])
+        else { return }
+        let limit = bounded ? grace.milliseconds : grace.milliseconds + 15_000
         let killer = ChildProcess(executable: sshExecutable, arguments: args, environment: [:], stdin: nil,
-                                  timeout: TimeSpan(milliseconds: grace.milliseconds + 15_000),
+                                  timeout: TimeSpan(milliseconds: limit),
                                   gracePeriod: TimeSpan(milliseconds: 500))
         _ = try? await killer.run(host: host.name, sink: DiscardingSink())
     }
