@@ -3,6 +3,7 @@ import Foundation
 import RunbookYAML
 import RunbookCore
 import RunbookEngine
+import SimulatorKit
 
 /// `runbook resume RUN`: continues a failed, interrupted or stopped run where it really was.
 struct ResumeCommand: AsyncParsableCommand {

@@ -1,3 +1,5 @@
+import RunbookCore
+
 /// Keeps "never two copies of one step at once" across a `kill -9` of `runbook`.
 ///
 /// Step commands run in their own process groups, so they outlive a killed `runbook`, while

@@ -1,4 +1,5 @@
 import Foundation
+import RunbookCore
 
 /// The bubblewrap (`bwrap`) command line that confines one simulated step to its host.
 ///
@@ -23,7 +24,7 @@ struct SandboxCommand: Sendable {
 
     /// The shell text that runs `command` (shell text) with `/bin/sh -c` inside the sandbox.
     func wrap(_ command: String) -> String {
-        (["exec", "bwrap"] + arguments + ["/bin/sh", "-c", command]).map(RemoteShell.quote).joined(separator: " ")
+        (["exec", "bwrap"] + arguments + ["/bin/sh", "-c", command]).map(ShellQuote.quoted).joined(separator: " ")
     }
 
     /// The system's directories, never taken from the host's tree.
@@ -82,12 +83,8 @@ struct SandboxCommand: Sendable {
         var directories = [(tool as NSString).deletingLastPathComponent]
         let linkedDirectory = (linked as NSString).deletingLastPathComponent
         if linkedDirectory != directories[0] { directories.append(linkedDirectory) }
-        let ldd = ChildProcess(executable: "ldd", arguments: [tool], environment: [:], stdin: nil,
-                               timeout: .seconds(30), gracePeriod: .seconds(1))
-        let output = OutputCollector()
-        if (try? await ldd.run(host: "local", sink: output))?.status == .exited(0) {
-            let text = String(decoding: await output.stdout, as: UTF8.self)
-            for line in text.split(separator: "\n") {
+        if let ldd = Self.capture(["ldd", tool]), ldd.status == 0 {
+            for line in ldd.output.split(separator: "\n") {
                 // `libX.so => /path/libX.so (0x…)` or `/lib64/ld-linux-x86-64.so.2 (0x…)`
                 guard let path = line.split(separator: " ").first(where: { $0.hasPrefix("/") }) else { continue }
                 let real = URL(fileURLWithPath: String(path)).resolvingSymlinksInPath().path
@@ -102,29 +99,39 @@ struct SandboxCommand: Sendable {
     /// Why simulated steps cannot be confined here, or nil when bubblewrap works. Checked once.
     static func unavailableReason() async -> String? {
         if let known = availability.withLock({ $0 }) { return known.reason }
-        let probe = ChildProcess(executable: "bwrap",
-                                 arguments: ["--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "--die-with-parent",
-                                             "/bin/true"],
-                                 environment: [:], stdin: nil, timeout: .seconds(30), gracePeriod: .seconds(1))
-        let output = OutputCollector()
         let reason: String?
-        do {
-            let outcome = try await probe.run(host: "local", sink: output)
-            if outcome.status == .exited(0) {
+        if let probe = Self.capture(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
+                                     "--die-with-parent", "/bin/true"]), probe.status != 127 {
+            if probe.status == 0 {
                 reason = nil
-            } else if outcome.status == .exited(127) {
-                reason = missing
             } else {
-                let said = String(decoding: await output.stderr, as: UTF8.self)
-                    .split(whereSeparator: \.isNewline).last.map(String.init) ?? "\(outcome.status)"
-                reason = "bubblewrap cannot create the rehearsal sandbox here (\(said)); it needs unprivileged user "
+                let last = probe.output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "exit \(probe.status)"
+                reason = "bubblewrap cannot create the rehearsal sandbox here (\(last)); it needs unprivileged user "
                     + "namespaces (sysctl kernel.unprivileged_userns_clone=1) or root. A rehearsal never runs unconfined."
             }
-        } catch {
+        } else {
             reason = missing
         }
         availability.withLock { $0 = Availability(reason: reason) }
         return reason
+    }
+
+    /// Runs a short probe (`bwrap … /bin/true`, `ldd`) to its end with Foundation's `Process`,
+    /// once per process: SimulatorKit stays free of the engine's process runner. Returns the
+    /// exit status and stdout and stderr together; nil when it cannot be started.
+    static func capture(_ arguments: [String]) -> (status: Int32, output: String)? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        // One pipe for both streams, drained before waiting: it can never fill up and block.
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
     private static let missing = "rehearsals run every simulated step in a bubblewrap sandbox, and `bwrap` is not "

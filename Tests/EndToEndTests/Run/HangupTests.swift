@@ -8,7 +8,7 @@ import TestSupport
 struct HangupTests {
     @Test("SIGHUP mid-step: exit 4, runInterrupted journaled, the step's process tree is gone, resume finishes")
     func hangupStopsResumably() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let file = try s.write("hup.yaml", """
             runbook: hup
@@ -24,8 +24,8 @@ struct HangupTests {
         child.send(SIGHUP)
         let outcome = await child.wait()
 
-        #expect(!outcome.signaled, "runbook died of the signal: \(outcome.output)")
-        #expect(outcome.code == 4, "\(outcome.output)")
+        #expect(outcome.signal == nil, "runbook died of the signal: \(outcome.output)")
+        #expect(outcome.status == 4, "\(outcome.output)")
         let pid = try #require(s.lines("pid").first.flatMap { Int32($0) })
         #expect(await eventually { !processIsRunning(pid) }, "sleep \(pid) survived SIGHUP")
         #expect(s.lines("after").isEmpty)
@@ -35,7 +35,7 @@ struct HangupTests {
 
         s.touch("marker")
         let resumed = try await s.runbook(["resume", run])
-        #expect(resumed.code == 0, "\(resumed.output)")
+        #expect(resumed.status == 0, "\(resumed.output)")
         #expect(s.lines("after") == ["after"])
     }
 }

@@ -8,7 +8,7 @@ import TestSupport
 struct HermeticRehearsalTests {
     @Test("writes to /etc, rm -rf of a real path and connections to a real listener stay in the simulated host")
     func simulatedStepsTouchOnlyTheirHost() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let marker = "/etc/runbook-hermetic-\(UUID().uuidString)"
         defer { unlink(marker) }
@@ -17,7 +17,7 @@ struct HermeticRehearsalTests {
         _ = try s.write("scratch/keep", "keep\n")
         let listener = try SilentListener()
         let sim = s.path("sim")
-        #expect(RunbookBinary.run(["sim", "init", sim]).code == 0)
+        #expect(try CLI.run(["sim", "init", sim]).status == 0)
         let file = try s.write("hermetic.yaml", """
             runbook: hermetic
             steps:
@@ -30,7 +30,7 @@ struct HermeticRehearsalTests {
                   /usr/bin/ssh -o BatchMode=yes -o ConnectTimeout=5 -p \(listener.port) 127.0.0.1 true || true
             """)
         let outcome = try await s.runbook(["run", file, "--sim", sim])
-        #expect(outcome.code == 0, "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.output)")
         #expect(!FileManager.default.fileExists(atPath: marker), "the rehearsal wrote the real \(marker)")
         #expect(FileManager.default.fileExists(atPath: scratch + "/keep"), "the rehearsal removed the real \(scratch)")
         #expect(!listener.acceptPending(), "the rehearsal connected to the real listener")
@@ -40,10 +40,10 @@ struct HermeticRehearsalTests {
 
     @Test("without bubblewrap, --sim refuses (exit 2) instead of running unconfined")
     func refusesWithoutSandbox() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let sim = s.path("sim")
-        #expect(RunbookBinary.run(["sim", "init", sim]).code == 0)
+        #expect(try CLI.run(["sim", "init", sim]).status == 0)
         let file = try s.write("plain.yaml", """
             runbook: plain
             steps:
@@ -53,7 +53,7 @@ struct HermeticRehearsalTests {
             """)
         // No `bwrap` on this PATH (the sandbox is looked up there, like every command).
         let outcome = try await s.runbook(["run", file, "--sim", sim], environment: ["PATH": s.path("empty-path")])
-        #expect(outcome.code == 2, "\(outcome.output)")
+        #expect(outcome.status == 2, "\(outcome.output)")
         #expect(outcome.stderr.contains("cannot rehearse: rehearsals run every simulated step in a bubblewrap sandbox, and `bwrap` is not installed"))
         #expect(!FileManager.default.fileExists(atPath: s.path("ran")))
     }

@@ -25,15 +25,15 @@ struct OrphanTests {
         let child = try s.start(["run", file])
         #expect(await s.waitFor("pid"))
         child.send(SIGKILL)
-        #expect(await child.wait().signaled)
+        #expect(await child.wait().signal != nil)
         let pid = try #require(s.lines("pid").first.flatMap { Int32($0) })
         #expect(processIsRunning(pid), "the step should outlive the killed runbook")
         return (try #require(s.runs().first), pid)
     }
 
     /// Waits until `process` has written `text` on stderr.
-    static func says(_ process: CLIProcess, _ text: String) async -> Bool {
-        await eventually { ((try? String(contentsOfFile: process.stderrPath, encoding: .utf8)) ?? "").contains(text) }
+    static func says(_ process: RunningCLI, _ text: String) async -> Bool {
+        await eventually { process.outputSoFar.contains(text) }
     }
 
     func journal(_ s: Scenario, _ run: String) -> String {
@@ -42,7 +42,7 @@ struct OrphanTests {
 
     @Test("the attempt's process is journaled before the command runs: pid, group, start time")
     func processJournaled() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, pid) = try await Self.killedRun(s)
         defer { s.touch("marker") }
@@ -53,7 +53,7 @@ struct OrphanTests {
 
     @Test("resume waits, with a message, while the killed run's step still runs; then runs it once")
     func resumeWaits() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, pid) = try await Self.killedRun(s)
         s.touch("rerun-ok")
@@ -65,7 +65,7 @@ struct OrphanTests {
         #expect(s.lines("runs") == ["first"])
         s.touch("marker")
         let outcome = await resume.wait()
-        #expect(outcome.code == 0, "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.output)")
         #expect(s.lines("runs") == ["first", "rerun"])
         #expect(s.lines("done") == ["done"])
         #expect(journal(s, run).contains("waited for pid \(pid) (step long) from the killed run \(run) to end"))
@@ -73,12 +73,12 @@ struct OrphanTests {
 
     @Test("resume --kill-orphans stops the killed run's step (journaled), then runs it once")
     func resumeKills() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, pid) = try await Self.killedRun(s)
         s.touch("rerun-ok")
         let outcome = try await s.runbook(["resume", run, "--rerun", "long", "--kill-orphans"])
-        #expect(outcome.code == 0, "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.output)")
         #expect(!processIsRunning(pid))
         #expect(s.lines("runs") == ["first", "rerun"])
         #expect(s.lines("done").isEmpty, "the old step went on after --kill-orphans")
@@ -88,7 +88,7 @@ struct OrphanTests {
 
     @Test("a new run of the same lock scope waits for what the killed holder left running")
     func sameScopeWaits() async throws {
-        let s = Scenario()
+        let s = try Scenario()
         defer { s.remove() }
         let (run, pid) = try await Self.killedRun(s)
         s.touch("rerun-ok")
@@ -98,7 +98,7 @@ struct OrphanTests {
         #expect(s.lines("runs") == ["first"])
         s.touch("marker")
         let outcome = await second.wait()
-        #expect(outcome.code == 0, "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.output)")
         #expect(s.lines("runs") == ["first", "rerun"])
     }
 }

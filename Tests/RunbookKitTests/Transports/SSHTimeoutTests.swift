@@ -1,4 +1,6 @@
-@testable import RunbookKit
+@testable import RunbookYAML
+@testable import RunbookCore
+@testable import RunbookEngine
 import Testing
 import TestSupport
 
@@ -15,14 +17,15 @@ import TestSupport
     /// A host that never speaks, its listener (kept alive by the caller) and a private control directory.
     struct Silent {
         let listener: SilentListener
-        let dir = TemporaryDirectory()
+        let dir: Scratch
         let transport: SSHTransport
         var address: String { "nobody@127.0.0.1:\(listener.port)" }
 
         init(connectTimeout: Int) throws {
             listener = try SilentListener()
+            dir = try Scratch()
             transport = SSHTransport(host: SSHTimeoutTests.silentHost(listener, vars: ["ssh_connect_timeout": .int(connectTimeout)]),
-                                     controlDirectory: dir.file("cm"))
+                                     controlDirectory: dir.path("cm"))
         }
     }
 

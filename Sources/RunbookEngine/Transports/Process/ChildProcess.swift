@@ -13,7 +13,7 @@ import enum RunbookCore.OutputStream
 /// streamed chunk by chunk, a timeout and interruption that end the whole process tree.
 ///
 /// Both transports use it: `LocalTransport` runs `/bin/sh -c`, `SSHTransport` runs `ssh`.
-struct ChildProcess: Sendable {
+package struct ChildProcess: Sendable {
     /// Absolute path, or a bare name looked up in `PATH`.
     var executable: String
     var arguments: [String]

@@ -2,7 +2,7 @@ import RunbookCore
 
 /// Builds the shell text `SSHTransport` sends: every value single-quoted, the user's command
 /// wrapped so the remote side reports the process group it runs in.
-enum RemoteShell {
+package enum RemoteShell {
     /// `'text'` with each `'` written as `'\''`: safe for any bytes in any POSIX shell.
     static func quote(_ text: String) -> String {
         var quoted = "'"

@@ -1,3 +1,5 @@
+import RunbookCore
+
 /// How long ssh may take to connect, and how it notices a peer that went silent: without these,
 /// a blackholed host holds a step (and a stop) for minutes.
 extension SSHTarget {
