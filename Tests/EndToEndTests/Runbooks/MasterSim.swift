@@ -86,6 +86,16 @@ struct MasterSim {
         try SimDisk.grow(sim: sim, host, device, toMiB: size)
     }
 
+    /// Expects the cluster state and every host file (but those `excluded`) to be as `before`
+    /// and `files` (taken with the same exclusion).
+    func expectUnchanged(since before: NSDictionary, files: [String: Data], excluding excluded: (String) -> Bool = { _ in false },
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try comparableState() == before, "the cluster changed", sourceLocation: sourceLocation)
+        let now = hostFiles(excluding: excluded)
+        #expect(now.keys.sorted() == files.keys.sorted(), sourceLocation: sourceLocation)
+        #expect(now.keys.filter { now[$0] != files[$0] }.sorted() == [], sourceLocation: sourceLocation)
+    }
+
     /// A file of a simulated host (nil when missing).
     func file(_ host: String, _ path: String) -> String? {
         try? String(contentsOfFile: "\(sim)/hosts/\(host)/root\(path)", encoding: .utf8)
