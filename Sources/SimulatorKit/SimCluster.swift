@@ -22,7 +22,8 @@ public struct SimCluster: Sendable {
     public static let toolNames = [
         "oc", "etcdctl", "etcdctl2", "etcdctl3", "systemctl", "master-restart", "docker-storage-setup", "lvextend",
         "xfs_growfs", "vgs", "lvs", "pvs", "yum", "rpm", "restorecon", "timedatectl", "ip", "update-ca-trust", "docker",
-        "ansible-playbook", "hostname", "pvresize", "openssl", "iptables", "iptables-save", "container-storage-setup",
+        "ansible-playbook", "hostname", "pvresize", "openssl", "iptables", "iptables-save", "container-storage-setup", "curl",
+        "growpart", "wipefs", "vgreduce", "pvremove", "df",
     ] + FileTool.names
 
     /// Creates a fresh cluster in `dir` (emptied first when it already holds a simulator).
@@ -72,7 +73,8 @@ public struct SimCluster: Sendable {
     public func inject(_ fault: Fault) throws(SimError) {
         let names = try state().hosts.map(\.name)
         switch fault {
-        case .unhealthyEtcd(let h), .drainHangs(let h), .drainFails(let h), .noFreeExtents(let h), .unreachable(let h):
+        case .unhealthyEtcd(let h), .drainHangs(let h), .drainFails(let h), .noFreeExtents(let h), .unreachable(let h),
+             .diskNotBlank(let h, _):
             guard names.contains(h) else { throw SimError.usage("no host '\(h)' in the simulated cluster") }
         case .commandFails, .commandHangs: break
         }

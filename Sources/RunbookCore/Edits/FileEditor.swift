@@ -24,23 +24,37 @@ public enum FileEditor {
     /// The content after `edits`, applied in order, line by line (a trailing newline is kept).
     /// - Throws: `Diagnostic` (unplaced) when a pattern is not a valid regular expression.
     public static func apply(_ edits: [RenderedFileEdit], to content: String) throws(Diagnostic) -> String {
+        try applyReporting(edits, to: content).content
+    }
+
+    /// The content after `edits`, and the indices of the edits that matched nothing: a
+    /// `replace` or `delete_lines` whose pattern matched no line, an `ensure_line` whose `after`
+    /// matched no line (and whose line was not there yet). `set` always applies (it adds the key).
+    /// - Throws: `Diagnostic` (unplaced) when a pattern is not a valid regular expression.
+    public static func applyReporting(_ edits: [RenderedFileEdit],
+                                      to content: String) throws(Diagnostic) -> (content: String, unmatched: [Int]) {
+        var unmatched: [Int] = []
         var lines = content.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let hadTrailingNewline = content.hasSuffix("\n")
         if hadTrailingNewline { lines.removeLast() }
         if content.isEmpty { lines = [] }
-        for edit in edits {
+        for (index, edit) in edits.enumerated() {
             switch edit {
             case .replace(let pattern, let with):
                 let regex = try compile(pattern)
+                if !lines.contains(where: { matches(regex, $0) }) { unmatched.append(index) }
                 lines = lines.map { regex.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: with) }
             case .deleteLines(let pattern):
                 let regex = try compile(pattern)
+                let before = lines.count
                 lines.removeAll { matches(regex, $0) }
+                if lines.count == before { unmatched.append(index) }
             case .ensureLine(let line, let after):
                 guard !lines.contains(line) else { continue }
                 if let after, let regex = Optional(try compile(after)), let i = lines.firstIndex(where: { matches(regex, $0) }) {
                     lines.insert(line, at: i + 1)
                 } else {
+                    if after != nil { unmatched.append(index) }
                     lines.append(line)
                 }
             case .setKey(let key, let value):
@@ -53,7 +67,7 @@ public enum FileEditor {
             }
         }
         let body = lines.joined(separator: "\n")
-        return lines.isEmpty ? "" : body + (hadTrailingNewline || content.isEmpty ? "\n" : "")
+        return (lines.isEmpty ? "" : body + (hadTrailingNewline || content.isEmpty ? "\n" : ""), unmatched)
     }
 
     private static func compile(_ pattern: String) throws(Diagnostic) -> NSRegularExpression {

@@ -7,10 +7,26 @@ package enum FileEdits {
         var description: String { "the file is not UTF-8 text; refusing to edit it line by line" }
     }
 
-    package static func apply(_ edits: [FileEdit], to bytes: [UInt8], context: EvaluationContext,
-                      renderer: TemplateRenderer) throws -> [UInt8] {
+    /// Changes that matched nothing and are not marked `optional: true`: the file is not what
+    /// the author expected, so the step fails before anything is written.
+    package struct Unmatched: Error, CustomStringConvertible {
+        var path: String
+        var changes: [String]
+        var description: String {
+            "\(path): \(changes.joined(separator: "; ")) matched nothing (mark the change `optional: true` when that is expected)"
+        }
+    }
+
+    package static func apply(_ edits: [FileEdit], optional: Set<Int> = [], path: String, to bytes: [UInt8],
+                      context: EvaluationContext, renderer: TemplateRenderer) throws -> [UInt8] {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw NotText() }
         let rendered = try RenderedFileEdit.render(edits, in: context)
-        return Array(try FileEditor.apply(rendered, to: text).utf8)
+        let result = try FileEditor.applyReporting(rendered, to: text)
+        let missed = result.unmatched.filter { !optional.contains($0) }
+        if !missed.isEmpty {
+            let shown = try RenderedFileEdit.render(edits, in: context, redacted: true)
+            throw Unmatched(path: path, changes: missed.map { shown[$0].summary })
+        }
+        return Array(result.content.utf8)
     }
 }

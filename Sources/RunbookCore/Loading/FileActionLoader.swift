@@ -10,9 +10,10 @@ extension RunbookDecoder {
         case "edit":
             guard let f = fields(node, of: "'edit'", allowed: ["path", "changes"], required: ["path", "changes"]) else { return nil }
             let path = f["path"].flatMap { template($0) }
-            let edits = f["changes"].flatMap { changes($0) }
-            guard let path, let edits else { return nil }
-            return .edit(path: path, edits: edits)
+            let items = f["changes"].flatMap { changes($0) }
+            guard let path, let items else { return nil }
+            let optional = Set(items.indices.filter { items[$0].optional })
+            return .edit(path: path, edits: items.map { $0.edit }, optional: optional)
         case "copy", "move":
             guard let f = fields(node, of: "'\(key.clipped)'", allowed: ["from", "to"], required: ["from", "to"]) else { return nil }
             let from = f["from"].flatMap { template($0) }
@@ -36,7 +37,7 @@ extension RunbookDecoder {
         }
     }
 
-    private mutating func changes(_ node: Node) -> [FileEdit]? {
+    private mutating func changes(_ node: Node) -> [(edit: FileEdit, optional: Bool)]? {
         guard let items = node.items, !items.isEmpty else {
             error("expected a non-empty list of changes for 'changes', found \(Self.found(node))", at: node.location,
                   hint: "each change is one of: \(Self.changeKeys.joined(separator: ", "))")
@@ -46,13 +47,24 @@ extension RunbookDecoder {
         return edits.count == items.count ? edits : nil
     }
 
-    private mutating func change(_ node: Node) -> FileEdit? {
-        guard let f = fields(node, of: "an edit change", allowed: Self.changeKeys) else { return nil }
-        guard f.keys.count == 1, let key = f.keys.first, let value = f[key] else {
-            if f.keys.count > 1 {
-                error("an edit change does one thing; found \(f.keys.map { "'\($0)'" }.joined(separator: " and "))", at: node.location,
+    /// One change and whether it is `optional: true` (may match nothing).
+    private mutating func change(_ node: Node) -> (edit: FileEdit, optional: Bool)? {
+        guard let f = fields(node, of: "an edit change", allowed: Self.changeKeys + ["optional"]) else { return nil }
+        var optional = false
+        if let flag = f["optional"] {
+            guard let b = bool(flag) else { return nil }
+            optional = b
+        }
+        return edit(f, node).map { ($0, optional) }
+    }
+
+    private mutating func edit(_ f: Fields, _ node: Node) -> FileEdit? {
+        let keys = f.keys.filter { $0 != "optional" }
+        guard keys.count == 1, let key = keys.first, let value = f[key] else {
+            if keys.count > 1 {
+                error("an edit change does one thing; found \(keys.map { "'\($0)'" }.joined(separator: " and "))", at: node.location,
                       hint: "write each change as its own list item")
-            } else if node.pairs?.isEmpty ?? true {
+            } else if keys.isEmpty, (node.pairs?.count ?? 0) == f.keys.count {
                 error("empty edit change", at: node.location, hint: "use one of: \(Self.changeKeys.joined(separator: ", "))")
             }
             return nil

@@ -1,8 +1,9 @@
 /// Built-in file actions. They run through the host's transport, snapshot every file they
 /// change (so their rollback is automatic) and show a unified diff in a dry-run.
 public enum FileAction: Sendable, Hashable {
-    /// Change a text file in place with one or more edits, applied in order.
-    case edit(path: Template, edits: [FileEdit])
+    /// Change a text file in place with one or more edits, applied in order. An edit that
+    /// matches nothing fails the action unless its index is in `optional`.
+    case edit(path: Template, edits: [FileEdit], optional: Set<Int> = [])
     /// Copy a file (the destination is snapshotted if it exists).
     case copy(from: Template, to: Template)
     /// Move (rename) a file; rollback moves it back.

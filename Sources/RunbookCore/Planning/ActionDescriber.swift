@@ -70,17 +70,23 @@ struct ActionDescriber {
 
     private func describe(_ f: FileAction, host name: String, item: String?) throws(Diagnostic) -> PlannedInvocation {
         switch f {
-        case .edit(let pathT, let edits):
+        case .edit(let pathT, let edits, let optional):
             let path = try text(pathT)
             let rendered = try RenderedFileEdit.render(edits, in: context)
             let shown = try RenderedFileEdit.render(edits, in: context, redacted: true)
-            let detail = "edit \(path): " + shown.map(\.summary).joined(separator: "; ")
+            let detail = "edit \(path): " + shown.enumerated().map { $1.summary + (optional.contains($0) ? " (optional)" : "") }
+                .joined(separator: "; ")
             var diff: String? = nil
             // A diff of an edit built from secrets would show them: only the description is given then.
             if rendered == shown, let current = fileReader(host, path) {
-                let new = try FileEditor.apply(rendered, to: current)
-                diff = UnifiedDiff.make(old: current, new: new, oldName: "a\(path)", newName: "b\(path)")
+                let result = try FileEditor.applyReporting(rendered, to: current)
+                diff = UnifiedDiff.make(old: current, new: result.content, oldName: "a\(path)", newName: "b\(path)")
                 if diff == "" { diff = "(no change: the file already has these edits)" }
+                let missed = result.unmatched.filter { !optional.contains($0) }
+                if !missed.isEmpty {
+                    let note = "(would fail: " + missed.map { shown[$0].summary }.joined(separator: "; ") + " matches nothing)"
+                    diff = result.content == current ? note : (diff ?? "") + note + "\n"
+                }
             }
             return PlannedInvocation(host: name, item: item, detail: detail, diff: diff)
         case .copy(let a, let b):

@@ -50,7 +50,7 @@ extension Step {
 
     static func templates(of file: FileAction) -> [Template] {
         switch file {
-        case .edit(let path, let edits):
+        case .edit(let path, let edits, _):
             var out = [path]
             for edit in edits {
                 switch edit {

@@ -63,11 +63,12 @@ struct FileActionRunner: Sendable {
             let attempt = await commands.attempt(command, number: 1, label: "archive")
             if attempt.halted { throw Halted() }
             if !attempt.succeeded { return .failed("archive: \(attempt.reason)", attempt.status) }
-        case .edit(let pathT, let edits):
+        case .edit(let pathT, let edits, let optional):
             let path = try text(pathT, context)
             try await start("edit \(path)")
             guard let bytes = try await transport.readFile(path) else { return .failed("edit: \(path) does not exist", nil) }
-            let edited = try FileEdits.apply(edits, to: bytes, context: context, renderer: env.renderer)
+            let edited = try FileEdits.apply(edits, optional: optional, path: path, to: bytes, context: context,
+                                             renderer: env.renderer)
             try await snapshot(path)
             if edited != bytes { try await transport.writeFile(path, contents: edited, mode: nil) }
         }

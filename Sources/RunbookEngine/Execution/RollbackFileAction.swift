@@ -23,10 +23,11 @@ struct RollbackFileAction: Sendable {
                 let command = try env.resolver.archiveCommand(paths: pathTs, to: toT, in: context)
                 let attempt = await commands.attempt(command, number: 1, label: "rollback")
                 if !attempt.succeeded { return "archive: \(attempt.reason)" }
-            case .edit(let pathT, let edits):
+            case .edit(let pathT, let edits, let optional):
                 let path = try text(pathT, context)
                 guard let bytes = try await transport.readFile(path) else { return "edit: \(path) does not exist" }
-                let edited = try FileEdits.apply(edits, to: bytes, context: context, renderer: env.renderer)
+                let edited = try FileEdits.apply(edits, optional: optional, path: path, to: bytes, context: context,
+                                                 renderer: env.renderer)
                 try await transport.writeFile(path, contents: edited, mode: nil)
             }
         } catch {

@@ -18,6 +18,8 @@ enum HostFiles {
             }
             try tree.write("/etc/sysconfig/docker", "OPTIONS=' --selinux-enabled --signature-verification=False'\n")
             try tree.write("/etc/sysconfig/iptables", "*filter\n:INPUT ACCEPT [0:0]\n:OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\nCOMMIT\n")
+            // The live rules: openshift-ansible's os_firewall role made the chain on every host.
+            try tree.write("/etc/sysconfig/iptables.sim", ":OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\n")
             try tree.write("/etc/sysconfig/docker-network", "DOCKER_NETWORK_OPTIONS=' --mtu=1450'\n")
             if state.node(host.name) != nil {
                 try tree.makeDirectory("/etc/origin/node/pods")
@@ -31,7 +33,7 @@ enum HostFiles {
             }
             if masters.contains(host.name) {
                 try writeMaster(host, tree: tree, etcdURLs: etcdURLs, initialCluster: initialCluster,
-                                first: host.name == masters.first)
+                                first: host.name == masters.first, masters: masters)
             }
             if (state.groups["lb"] ?? []).contains(host.name) {
                 try tree.write("/etc/haproxy/haproxy.cfg", Haproxy.config(masters: masters.compactMap(state.host)))
@@ -46,7 +48,7 @@ enum HostFiles {
     }
 
     static func writeMaster(_ host: SimHost, tree: HostTree, etcdURLs: [String], initialCluster: String,
-                            first: Bool) throws(SimError) {
+                            first: Bool, masters: [String]) throws(SimError) {
         try tree.write("/etc/origin/master/master-config.yaml", MasterFiles.masterConfig(etcdURLs: etcdURLs, host: host))
         for component in ["api", "controllers", "etcd"] {
             try tree.write(HostTree.manifest(component), MasterFiles.staticPod(component, host: host))
@@ -70,6 +72,12 @@ enum HostFiles {
             try tree.write("/etc/etcd/ca/ca.crt", EtcdFiles.pem("CERTIFICATE", "etcd-signer"))
             try tree.write("/etc/etcd/ca/ca.key", EtcdFiles.pem("RSA PRIVATE KEY", "etcd-signer"))
             try tree.write("/etc/etcd/ca/serial", "0A\n")
+            // openssl ca's database (openshift-ansible's etcd_ca_db): one line per signed certificate.
+            try tree.write("/etc/etcd/ca/index.txt", masters.enumerated().flatMap { i, m in
+                ["server", "peer"].enumerated().map { k, _ in
+                    "V\t310101000000Z\t\t\(String(format: "%02X", i * 2 + k + 1))\tunknown\t/CN=\(m)\n"
+                }
+            }.joined())
             try tree.write("/etc/etcd/ca/openssl.cnf", "[ etcd_v3_ca_peer ]\nsubjectAltName = ${ENV::SAN}\n")
             try tree.makeDirectory("/etc/etcd/generated_certs")
         }

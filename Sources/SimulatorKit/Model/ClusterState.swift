@@ -75,10 +75,18 @@ public struct SimHost: Sendable, Hashable, Codable {
     public var packages: [String]
     /// Disks attached to the host (`/dev/vdb` …) with their size in MiB.
     public var disks: [String: Int]
+    /// Partitions (`/dev/vdb1`) whose size differs from their physical volume's, in MiB: a
+    /// partition grows only with `growpart`, and `pvresize` grows a PV only up to its partition.
+    /// Absent: the partition is as large as the PV on it.
+    public var partitions: [String: Int]?
     /// Backends haproxy loaded at its last (re)start (only on load balancers).
     public var haproxyBackends: [String]
     /// Set when `master-restart api` could not reach etcd through master-config's urls.
     public var apiFailed: Bool
+    /// Static pods whose containers keep running while the node service (the kubelet) is
+    /// stopped: nobody stops them, and nobody starts or removes them either, until the kubelet is
+    /// back. Nil while the node service runs; docker stopping kills them.
+    public var orphanedStaticPods: [String]?
     /// The project `oc project` last switched to on this host.
     public var project: String
 }
@@ -111,6 +119,11 @@ public struct DockerStorage: Sendable, Hashable, Codable {
     public var lvSizeMiB: Int
     /// The XFS file system's size in MiB (lags the LV until xfs_growfs or `lvextend -r`).
     public var fsSizeMiB: Int
+
+    /// The partition under a physical volume, in MiB (as large as the PV unless `growpart` grew it).
+    public func partitionMiB(_ pv: String, on host: SimHost) -> Int? {
+        host.partitions?[pv] ?? physicalVolumes[pv]
+    }
 
     /// The volume group's size in MiB.
     public var vgSizeMiB: Int { physicalVolumes.values.reduce(0, +) }

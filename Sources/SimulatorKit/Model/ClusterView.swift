@@ -25,10 +25,18 @@ public struct ClusterView {
         state.host(host)?.services[unit]?.active ?? false
     }
 
-    /// A static pod runs while its manifest is in /etc/origin/node/pods and docker and the node service run.
+    /// A static pod runs while docker runs and either the node service runs with its manifest in
+    /// /etc/origin/node/pods, or the node service was stopped while the pod ran (the containers
+    /// keep running without their kubelet).
     public func staticPodRunning(_ host: String, _ component: String) -> Bool {
-        reachable(host) && serviceActive(host, "docker") && serviceActive(host, "atomic-openshift-node")
-            && tree(host).exists(HostTree.manifest(component))
+        guard reachable(host), serviceActive(host, "docker") else { return false }
+        if serviceActive(host, "atomic-openshift-node") { return tree(host).exists(HostTree.manifest(component)) }
+        return state.host(host)?.orphanedStaticPods?.contains(component) ?? false
+    }
+
+    /// The master components (`api`, `controllers`, `etcd`) whose static pods run on the host.
+    public func runningStaticPods(_ host: String) -> [String] {
+        ["api", "controllers", "etcd"].filter { staticPodRunning(host, $0) }
     }
 
     /// Ready: reachable with docker and the node service running.
@@ -61,6 +69,21 @@ public struct ClusterView {
     /// Masters whose API server is serving.
     public var servingMasters: [String] {
         (state.groups["masters"] ?? []).filter { staticPodRunning($0, "api") && !(state.host($0)?.apiFailed ?? false) }
+    }
+
+    /// The port a master's API server listens on: the port of `servingInfo.bindAddress` in its
+    /// master-config.yaml (8443 when the file does not say).
+    public func apiPort(_ host: String) -> String {
+        guard let text = tree(host).read("/etc/origin/master/master-config.yaml") else { return "8443" }
+        var inServing = false
+        for line in text.split(separator: "\n") {
+            if !line.hasPrefix(" ") { inServing = line.hasPrefix("servingInfo:") }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if inServing, trimmed.hasPrefix("bindAddress:"), let port = trimmed.split(separator: ":").last {
+                return port.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "8443"
     }
 
     /// Why the API cannot answer, or nil when it can.

@@ -12,6 +12,9 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     case commandFails(tool: String, match: String, times: Int)
     /// Every tool run on this host fails like ssh to an unreachable machine (exit 255).
     case unreachable(host: String)
+    /// The disk carries a partition-table signature (it is not blank): `wipefs` shows it and
+    /// docker-storage-setup refuses the disk.
+    case diskNotBlank(host: String, disk: String)
     /// Runs of `tool` whose arguments contain `match` block until killed or until the fault is
     /// cleared (then fail without doing anything): holds a rehearsal at a chosen command, e.g.
     /// to kill the runner there.
@@ -25,6 +28,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         ("no-free-extents", "HOST", "the docker VG on HOST has no free extents; new disks add none"),
         ("command-fails", "TOOL MATCH TIMES", "TOOL with MATCH in its arguments fails TIMES times, then succeeds"),
         ("unreachable", "HOST", "every tool on HOST fails like ssh: No route to host (exit 255)"),
+        ("disk-not-blank", "HOST DISK", "DISK on HOST has a dos partition-table signature (wipefs shows it)"),
         ("command-hangs", "TOOL MATCH", "TOOL with MATCH in its arguments blocks until killed or the fault is cleared"),
     ]
 
@@ -37,6 +41,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         case .noFreeExtents(let h): "no-free-extents \(h)"
         case .commandFails(let t, let m, let n): "command-fails \(t) '\(m)' (\(n) left)"
         case .unreachable(let h): "unreachable \(h)"
+        case .diskNotBlank(let h, let d): "disk-not-blank \(h) \(d)"
         case .commandHangs(let t, let m): "command-hangs \(t) '\(m)'"
         }
     }
@@ -61,6 +66,9 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
                 throw SimError.usage("command-fails takes TOOL MATCH TIMES (TIMES a positive number)")
             }
             return .commandFails(tool: args[0], match: args[1], times: n)
+        case "disk-not-blank":
+            guard args.count == 2 else { throw SimError.usage("disk-not-blank takes HOST DISK") }
+            return .diskNotBlank(host: args[0], disk: args[1])
         case "command-hangs":
             guard args.count == 2 else { throw SimError.usage("command-hangs takes TOOL MATCH") }
             return .commandHangs(tool: args[0], match: args[1])

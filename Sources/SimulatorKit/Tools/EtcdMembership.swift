@@ -9,8 +9,13 @@ enum EtcdMembership {
         guard v.etcdQuorum else { throw .noQuorum }
         guard !v.state.etcdMembers.contains(where: { $0.peerURL == peerURL }) else { throw .peerExists }
         let up = v.state.etcdMembers.filter(v.etcdMemberUp).count
-        // Strict reconfiguration check: the cluster must keep quorum with the new, not yet started member.
-        guard up >= (v.state.etcdMembers.count + 1) / 2 + 1 else { throw .unhealthyCluster }
+        // etcd 3.2.22's strict reconfiguration check (etcdserver/server.go AddMember): enough
+        // started members for quorum with the new one (IsReadyToAddNewMember), and the serving
+        // member connected to every member (isConnectedFullySince): one member down, unhealthy
+        // or added but never started is enough to refuse.
+        let started = v.state.etcdMembers.filter(\.started).count
+        guard started >= (v.state.etcdMembers.count + 1) / 2 + 1 else { throw .notEnoughStarted }
+        guard up == v.state.etcdMembers.count else { throw .unhealthyCluster }
         let hostPart = ClusterView.urlHost(peerURL)
         let host = v.state.hosts.first { $0.ip == hostPart || $0.name == hostPart }?.name ?? ""
         let member = EtcdMember(id: v.state.nextMemberID(), name: "", peerURL: peerURL, clientURL: "", host: host,

@@ -74,16 +74,24 @@ enum EtcdV2 {
         }
     }
 
+    /// etcd 3.2.22's v2 `cluster-health` (etcdctl/ctlv2/command/cluster_health.go): it lists the
+    /// members through any endpoint, asks each member's `/health`, and calls the cluster healthy as
+    /// soon as one member answers healthy - with other members down and even without quorum.
+    /// ("degraded"/"unavailable" came in 3.3.) A member answers healthy only while it is up and
+    /// the cluster has a leader (its /health does a quorum read).
     static func clusterHealth(_ s: EtcdSession) throws -> Int32 {
         let c = s.c
         let v = try c.view()
-        guard s.reachable(v) != nil || v.state.etcdMembers.contains(where: v.etcdProcessRunning) else { throw unavailable(s) }
-        var healthy = 0
+        guard s.reachable(v) != nil || s.endpoints.contains(where: { v.member(forEndpoint: $0).map(v.etcdProcessRunning) ?? false }) else {
+            c.out("cluster may be unhealthy: failed to list members\n")
+            throw unavailable(s)
+        }
+        var anyHealthy = false
         for m in v.state.etcdMembers {
             if !m.started {
                 c.out("member \(m.id) is unreachable: no available published client urls\n")
             } else if v.etcdMemberUp(m) && v.etcdQuorum {
-                healthy += 1
+                anyHealthy = true
                 c.out("member \(m.id) is healthy: got healthy result from \(m.clientURL)\n")
             } else if v.etcdProcessRunning(m) {
                 c.out("member \(m.id) is unhealthy: got unhealthy result from \(m.clientURL)\n")
@@ -91,8 +99,8 @@ enum EtcdV2 {
                 c.out("member \(m.id) is unreachable: [\(m.clientURL)] are all unreachable\n")
             }
         }
-        if healthy == v.state.etcdMembers.count { c.out("cluster is healthy\n"); return 0 }
-        c.out(v.etcdQuorum ? "cluster is degraded\n" : "cluster is unavailable\n")
+        if anyHealthy { c.out("cluster is healthy\n"); return 0 }
+        c.out("cluster is unhealthy\n")
         return 5
     }
 

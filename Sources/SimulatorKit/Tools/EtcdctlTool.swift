@@ -27,6 +27,10 @@ enum EtcdctlTool: SimTool {
             throw c.fail("Incorrect Usage: flag provided but not defined: \(flagName(e))\n\nNAME:\n   etcdctl - A simple command line client for etcd.\n\nWARNING:\n   Environment variable ETCDCTL_API is not set; defaults to etcdctl v2.\n   Set environment variable ETCDCTL_API=3 to use v3 API or ETCDCTL_API=2 to use v2 API.")
         }
         let view = try c.view()
+        if c.tool != "etcdctl", (view.state.groups["masters"] ?? []).contains(c.host), !view.staticPodRunning(c.host, "etcd") {
+            // On a master the 3.11 functions run etcdctl inside the etcd container (master-exec).
+            throw c.fail("Error response from daemon: Container \(containerID(c.host)) is not running")
+        }
         let endpoints = endpointList(c, parsed, v3: v3, view: view)
         let session = EtcdSession(c: c, args: parsed, endpoints: endpoints)
         return v3 ? try EtcdV3.run(session) : try EtcdV2.run(session)
@@ -39,12 +43,25 @@ enum EtcdctlTool: SimTool {
         }
     }
 
-    /// `--endpoints`/`--peers`/`-C`, or the alias default (this host), or localhost.
+    /// `--endpoints`/`--peers`/`-C`, or the function's default (this host), or localhost.
+    ///
+    /// `etcdctl3` is openshift-ansible 3.11's shell function (roles/etcd/templates/etcdctl.sh.j2):
+    /// it passes `--endpoints https://$(hostname):2379` and then the caller's arguments. etcdctl
+    /// v3's `--endpoints` is a string slice, and a second one is appended to the first, so the
+    /// caller's endpoints come after this host's, never instead of it.
     static func endpointList(_ c: ToolContext, _ a: Arguments, v3: Bool, view: ClusterView) -> [String] {
-        let given = a["endpoints"] ?? a["peers"] ?? a["endpoint"] ?? ""
-        if !given.isEmpty { return given.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let own = "https://\(c.host):2379"
+        let given = (c.tool == "etcdctl3" ? a.repeated["endpoints", default: []] : [a["endpoints"] ?? a["peers"] ?? a["endpoint"] ?? ""])
+            .flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if c.tool == "etcdctl3" { return [own] + given }
+        if !given.isEmpty { return given }
         if c.tool == "etcdctl" { return ["https://\(view.state.host(c.host)?.ip ?? "127.0.0.1"):2379"] }
-        return ["https://\(c.host):2379"]
+        return [own]
+    }
+
+    /// The etcd container's id as `docker ps` would show it (stable per host).
+    static func containerID(_ host: String) -> String {
+        String(format: "%012llx", UInt64(truncatingIfNeeded: host.utf8.reduce(5381) { ($0 << 5) &+ $0 &+ Int($1) }) & 0xFFFF_FFFF_FFFF)
     }
 }
 

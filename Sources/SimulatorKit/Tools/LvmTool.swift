@@ -2,12 +2,15 @@ import Foundation
 
 /// `vgs`, `lvs`, `pvs` and `lvextend` over a host's docker volume group.
 enum LvmTool: SimTool {
-    static let names = ["vgs", "lvs", "pvs", "lvextend", "pvresize"]
+    static let names = ["vgs", "lvs", "pvs", "lvextend", "pvresize", "growpart", "wipefs", "vgreduce", "pvremove", "df"]
 
     static let specs: [Arguments.Spec] = [
         .init("noheadings", value: false), .init("nosuffix", value: false), .init("units"), .init("options", "o"),
         .init("separator"), .init("resizefs", "r", value: false), .init("extents", "l"), .init("size", "L"),
-        .init("verbose", "v", value: false), .init("all", "a", value: false),
+        .init("verbose", "v", value: false), .init("all", "a", value: false), .init("no-act", "n", value: false),
+        .init("parsable", "p", value: false), .init("dry-run", "N", value: false), .init("portability", "P", value: false),
+        .init("megabytes", "m", value: false), .init("kilobytes", "k", value: false), .init("yes", "y", value: false),
+        .init("force", "f", value: false),
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
@@ -18,6 +21,10 @@ enum LvmTool: SimTool {
         }
         if c.tool == "lvextend" { return try LvExtend.run(c, a) }
         if c.tool == "pvresize" { return try pvresize(c, a) }
+        if c.tool == "growpart" { return try DiskTools.growpart(c, a) }
+        if c.tool == "wipefs" { return try DiskTools.wipefs(c, a) }
+        if c.tool == "vgreduce" || c.tool == "pvremove" { return try DiskTools.removePV(c, a) }
+        if c.tool == "df" { return try DiskTools.df(c, a) }
         let view = try c.view()
         guard let storage = view.state.host(c.host)?.storage else { return 0 }
         let free = view.state.faults.contains(.noFreeExtents(host: c.host)) ? 0 : storage.vgFreeMiB
@@ -42,6 +49,11 @@ enum LvmTool: SimTool {
         default:
             defaults = ["pv_name", "vg_name", "pv_fmt", "pv_attr", "pv_size", "pv_free"]
             var remaining = storage.lvSizeMiB
+            // `pvs DEVICE…` reports only those devices (lvm2's pvs: "Failed to find physical volume").
+            let wanted = a.positionals
+            for device in wanted where storage.physicalVolumes[device] == nil {
+                throw c.fail("  Failed to find physical volume \"\(device)\".", code: 5)
+            }
             for pv in storage.physicalVolumes.keys.sorted() {
                 let pvSize = storage.physicalVolumes[pv] ?? 0
                 let used = min(pvSize, remaining)
@@ -51,6 +63,7 @@ enum LvmTool: SimTool {
                 fields["pv_attr"] = "a--"
                 fields["pv_size"] = size(pvSize)
                 fields["pv_free"] = size(free == 0 ? 0 : pvSize - used)
+                if !wanted.isEmpty, !wanted.contains(pv) { continue }
                 rows.append((a["options"]?.split(separator: ",").map(String.init) ?? defaults).map { fields[$0] ?? "" })
             }
         }
@@ -76,7 +89,10 @@ enum LvmTool: SimTool {
             guard s.physicalVolumes[pv] != nil, let size = v.state.hosts[h].disks[disk] else {
                 throw c.fail("  Failed to find physical volume \"\(device)\".\n  0 physical volume(s) resized or updated / 1 physical volume(s) not resized", code: 5)
             }
-            if !v.state.faults.contains(.noFreeExtents(host: c.host)) { s.physicalVolumes[pv] = size - 4 }
+            // lvm2's pvresize grows the PV to its block device: the partition, which is only as
+            // large as `growpart` made it - an enlarged disk alone adds nothing.
+            let partition = device.hasSuffix("1") ? s.partitionMiB(pv, on: v.state.hosts[h]) ?? 0 : size - 4
+            if !v.state.faults.contains(.noFreeExtents(host: c.host)) { s.physicalVolumes[pv] = max(s.physicalVolumes[pv] ?? 0, partition) }
             v.state.hosts[h].storage = s
             c.out("  Physical volume \"\(pv)\" changed\n  1 physical volume(s) resized or updated / 0 physical volume(s) not resized\n")
             return 0

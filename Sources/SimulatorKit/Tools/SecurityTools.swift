@@ -39,12 +39,32 @@ enum SecurityTools: SimTool {
         if let input = value("-in"), !c.tree.exists(input) {
             throw c.fail("Error opening CSR file \(input)\n\(input): No such file or directory")
         }
-        let subject = value("-subj") ?? "/CN=\(c.host)"
+        let requested = value("-in").flatMap(c.tree.read)?.split(separator: "\n")
+            .first { $0.hasPrefix("# simulated: ") }.map { String($0.dropFirst(13)) }
+        let subject = value("-subj") ?? requested ?? "/CN=\(c.host)"
+        if verb == "ca" {
+            c.err("Using configuration from \(value("-config") ?? "")\nCheck that the request matches the signature\nSignature ok\n")
+            try recordInIndex(c, config: value("-config"), subject: subject)
+            c.err("Data Base Updated\n")
+        }
         if let key = value("-keyout") { try c.tree.write(key, EtcdFiles.pem("PRIVATE KEY", subject)) }
         if let out = value("-out") {
             try c.tree.write(out, EtcdFiles.pem(verb == "req" ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
         }
-        if verb == "ca" { c.err("Using configuration from \(value("-config") ?? "")\nCheck that the request matches the signature\nSignature ok\nData Base Updated\n") }
         return 0
+    }
+
+    /// `openssl ca` keeps a database: it appends a valid (`V`) line with the next serial to
+    /// index.txt next to the configuration (openshift-ansible's etcd CA: `unique_subject = no`, so a
+    /// subject may be signed again) and advances `serial`; without the database it fails.
+    static func recordInIndex(_ c: ToolContext, config: String?, subject: String) throws {
+        let dir = ((config ?? "/etc/pki/CA/openssl.cnf") as NSString).deletingLastPathComponent
+        guard let index = c.tree.read(dir + "/index.txt") else {
+            throw c.fail("\(dir)/index.txt: No such file or directory\nunable to open '\(dir)/index.txt'")
+        }
+        let serialText = (c.tree.read(dir + "/serial") ?? "01").trimmingCharacters(in: .whitespacesAndNewlines)
+        let serial = Int(serialText, radix: 16) ?? 1
+        try c.tree.write(dir + "/index.txt", index + "V\t310101000000Z\t\t\(serialText)\tunknown\t\(subject)\n")
+        try c.tree.write(dir + "/serial", String(format: "%02X\n", serial + 1))
     }
 }

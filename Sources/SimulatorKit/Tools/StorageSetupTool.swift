@@ -30,6 +30,10 @@ enum StorageSetupTool: SimTool {
                 guard let size = v.state.hosts[h].disks[dev] else {
                     throw c.fail("ERROR: Can't find device \(dev); check DEVS in /etc/sysconfig/docker-storage-setup")
                 }
+                // container-storage-setup's check_wipe_block_dev_sig: a disk with any signature is refused.
+                if v.state.faults.contains(.diskNotBlank(host: c.host, disk: dev)), conf["WIPE_SIGNATURES"] != "true" {
+                    throw c.fail("ERROR: Found dos signature on device \(dev) at offset 0x1fe. Wipe signatures using wipefs or use WIPE_SIGNATURES=true and retry.")
+                }
                 c.out("INFO: Device node \(pv) exists.\n  Physical volume \"\(pv)\" successfully created.\n")
                 storage.physicalVolumes[pv] = noFree ? 0 : size - 4
                 extended = true

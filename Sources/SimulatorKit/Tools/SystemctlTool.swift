@@ -78,7 +78,10 @@ enum SystemctlTool: SimTool {
             if s.enabled { c.err("Removed symlink /etc/systemd/system/multi-user.target.wants/\(unit).service.\n") }
             s.enabled = false
             v.state.hosts[h].services[unit] = s
-            if now { v.state.hosts[h].services[unit]?.active = false }
+            if now {
+                orphanStaticPods(&v, host: h, stopping: unit)
+                v.state.hosts[h].services[unit]?.active = false
+            }
             return
         case "mask":
             c.err("Created symlink from /etc/systemd/system/\(unit).service to /dev/null.\n")
@@ -88,6 +91,7 @@ enum SystemctlTool: SimTool {
             s.masked = false
         case "stop":
             s.active = false
+            orphanStaticPods(&v, host: h, stopping: unit)
         default:
             if s.masked { throw c.fail("Failed to \(verb) \(unit).service: Unit is masked.") }
             if verb == "try-restart" && !s.active { return }
@@ -96,6 +100,19 @@ enum SystemctlTool: SimTool {
             return
         }
         v.state.hosts[h].services[unit] = s
+    }
+
+    /// Stopping the kubelet leaves the static pods' containers running (they are docker's);
+    /// stopping docker kills every container. Called while the unit is still marked as it was.
+    static func orphanStaticPods(_ v: inout ClusterView, host h: Int, stopping unit: String) {
+        let name = v.state.hosts[h].name
+        switch unit {
+        case "atomic-openshift-node":
+            if v.serviceActive(name, unit) { v.state.hosts[h].orphanedStaticPods = v.runningStaticPods(name) }
+        case "docker":
+            if v.state.hosts[h].orphanedStaticPods != nil { v.state.hosts[h].orphanedStaticPods = [] }
+        default: break
+        }
     }
 
     /// Starts a unit, checking the configuration it reads; a bad one leaves it failed.
@@ -114,7 +131,15 @@ enum SystemctlTool: SimTool {
             guard let peer = conf["ETCD_INITIAL_ADVERTISE_PEER_URLS"], let name = conf["ETCD_NAME"],
                   let client = conf["ETCD_ADVERTISE_CLIENT_URLS"],
                   let m = v.state.etcdMembers.firstIndex(where: { $0.peerURL == peer && $0.host == c.host }) else { throw failed() }
+            // etcd reads its certificates at start (openshift-ansible's etcd.conf names them) and
+            // restarts from the data directory when it holds a member: a joining member needs an
+            // empty one (a stale member directory would come back as an old, removed member).
+            let certs = ["ETCD_CERT_FILE", "ETCD_KEY_FILE", "ETCD_TRUSTED_CA_FILE", "ETCD_PEER_CERT_FILE",
+                         "ETCD_PEER_KEY_FILE", "ETCD_PEER_TRUSTED_CA_FILE"].compactMap { conf[$0] }
+            guard certs.allSatisfy(tree.exists) else { throw failed() }
+            let dataDir = conf["ETCD_DATA_DIR"] ?? "/var/lib/etcd/"
             if !v.state.etcdMembers[m].started {
+                guard !tree.exists((dataDir.hasSuffix("/") ? dataDir : dataDir + "/") + "member") else { throw failed() }
                 let cluster = conf["ETCD_INITIAL_CLUSTER"] ?? ""
                 guard conf["ETCD_INITIAL_CLUSTER_STATE"] == "existing", cluster.contains("\(name)=\(peer)") else { throw failed() }
                 v.state.etcdMembers[m].started = true
@@ -127,6 +152,8 @@ enum SystemctlTool: SimTool {
                 throw failed()
             }
         case "atomic-openshift-node":
+            // The kubelet takes its static pods back: from now on the manifests decide.
+            v.state.hosts[h].orphanedStaticPods = nil
             // The kubelet registers its node again after `oc delete node`.
             if v.state.node(c.host) == nil, tree.exists("/etc/origin/node/node-config.yaml") {
                 v.state.nodes.append(ClusterState.registeredNode(c.host, role: v.state.nodeRole(of: c.host)))

@@ -102,19 +102,21 @@ import Testing
         #expect(plan["inventory"] as? String == "examples/inventory.yaml")
         #expect(plan["lock"] as? String == "cluster")
         let steps = try #require(plan["steps"] as? [[String: Any]])
-        #expect(steps.map { $0["id"] as? String } == ["node-exists", "capacity", "cordon", "confirm-force", "drain", "list-pods", "no-pods-left"])
-        let cordon = steps[2]
+        #expect(steps.map { $0["id"] as? String } == ["node-exists", "capacity", "was-cordoned", "cordon", "confirm-force", "drain", "list-pods",
+                                                      "no-pods-left"])
+        let cordon = steps[3]
         #expect(cordon["changesState"] as? Bool == true)
         #expect(cordon["hosts"] as? [String] == ["master-0.example.com"])
         let invocation = try #require((cordon["invocations"] as? [[String: Any]])?.first)
         #expect(invocation["host"] as? String == "master-0.example.com")
         #expect(invocation["command"] as? String == "oc adm manage-node node-1.example.com --schedulable=false")
+        // Only a node that was schedulable before the run is made schedulable again.
         #expect((cordon["rollback"] as? [[String: Any]])?.first?["command"] as? String
-                == "oc adm manage-node node-1.example.com --schedulable=true")
-        let when = try #require(steps[3]["when"] as? [String: Any])
+                == "test <steps.was-cordoned.outputs.unschedulable == 'true'> = true || oc adm manage-node node-1.example.com --schedulable=true")
+        let when = try #require(steps[4]["when"] as? [String: Any])
         #expect(when["expression"] as? String == "${{ params.force }}")
         #expect(when["value"] as? Bool == false)
-        #expect((plan["levels"] as? [[String]])?.count == 7)
+        #expect((plan["levels"] as? [[String]])?.count == 8)
     }
 
     /// Every path under `dir` with its type, mode, modification time and (for files) full content.

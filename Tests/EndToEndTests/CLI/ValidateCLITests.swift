@@ -31,7 +31,7 @@ import Testing
         for (line, file) in zip(lines, files) {
             #expect(line.hasPrefix("ok: \(file) ("), "\(line)")
         }
-        #expect(lines.contains("ok: runbooks/drain-node.yaml (7 steps)"))
+        #expect(lines.contains("ok: runbooks/drain-node.yaml (8 steps)"))
     }
 
     static let invalidFixtures = ["01-unknown-top-level-key", "09-bad-regex", "14-unknown-param-reference",

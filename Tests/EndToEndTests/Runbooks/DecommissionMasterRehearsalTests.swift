@@ -29,15 +29,26 @@ struct DecommissionMasterRehearsalTests {
         #expect(sim.verify(run).status == 0)
     }
 
-    @Test("removing master-0 (the inventory's first): ca.serial.txt and the etcd CA directories copied to the others")
+    @Test("removing master-0 (the inventory's first): refused while the inventory is on it; with the inventory elsewhere, ca.serial.txt and the etcd CA directories copied to the others")
     func removesFirstMaster() throws {
         let sim = try MasterSim()
         defer { sim.remove() }
         let serial = try #require(sim.file("master-0.example.com", "/etc/origin/master/ca.serial.txt"))
         let caKey = try #require(sim.file("master-0.example.com", "/etc/etcd/ca/ca.key"))
-        let result = sim.run("decommission-master", Self.params("master-0.example.com"))
+        // The inventory may not live on the departing master: it is refused there ...
+        let refused = sim.run("decommission-master", Self.params("master-0.example.com"))
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.output.contains("✖ inventory-elsewhere@master-0.example.com"), "\(refused.output)")
+        // ... and kept on master-1 instead.
+        let inventory = try #require(sim.file("master-0.example.com", "/etc/ansible/hosts"))
+        try FileManager.default.createDirectory(atPath: "\(sim.sim)/hosts/master-1.example.com/root/etc/ansible",
+                                                withIntermediateDirectories: true)
+        try inventory.write(toFile: "\(sim.sim)/hosts/master-1.example.com/root/etc/ansible/hosts", atomically: true, encoding: .utf8)
+        var params = Self.params("master-0.example.com")
+        params["inventory_host"] = "master-1.example.com"
+        let result = sim.run("decommission-master", params)
         #expect(result.status == 0, "\(result.output)")
-        try Self.expectDecommissioned(sim, "master-0.example.com", ip: "192.168.55.8")
+        try Self.expectDecommissioned(sim, "master-0.example.com", ip: "192.168.55.8", inventoryHost: "master-1.example.com")
         for other in ["master-1.example.com", "master-2.example.com"] {
             #expect(sim.file(other, "/etc/origin/master/ca.serial.txt") == serial)
             #expect(sim.file(other, "/etc/etcd/ca/ca.key") == caKey)
@@ -185,6 +196,23 @@ struct DecommissionMasterRehearsalTests {
         #expect(sim.verify(run).status == 0)
     }
 
+    @Test("a restarted master's API does not answer /healthz: the run stops there, before the next master is restarted")
+    func unhealthyAPIStopsRestartLoop() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        // master-restart itself exits 0 whatever happens; only /healthz shows the API is not back.
+        try sim.fault("command-fails", "curl", "8443/healthz", "1")
+        var params = Self.params("master-1.example.com")
+        params["api_wait_seconds"] = "0"
+        let result = sim.run("decommission-master", params)
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("failed at restart-masters@master-0.example.com: exit 1: API or controllers not healthy on master-0.example.com after 0s"),
+                "\(result.output)")
+        let run = try MasterSim.runID(result.output)
+        #expect(!sim.events(run, "stepStarted").contains { $0.step == "restart-masters@master-2.example.com" })
+        #expect(sim.verify(run).code == 0)
+    }
+
     @Test("kill -9 in restart-masters (held by command-hangs): resume asks for --rerun/--skip, then --rerun finishes like an uninterrupted run")
     func killInUnverifiableStep() async throws {
         let reference = try MasterSim()
@@ -212,7 +240,8 @@ struct DecommissionMasterRehearsalTests {
     }
 
     /// The final state after decommissioning `master` (`ip`), asserted from the sim and host files.
-    static func expectDecommissioned(_ sim: MasterSim, _ master: String, ip: String) throws {
+    static func expectDecommissioned(_ sim: MasterSim, _ master: String, ip: String,
+                                     inventoryHost: String = "master-0.example.com") throws {
         let masters = ["master-0.example.com", "master-1.example.com", "master-2.example.com"]
         let remaining = masters.filter { $0 != master }
         let state = try sim.stateJSON()
@@ -233,7 +262,7 @@ struct DecommissionMasterRehearsalTests {
         #expect(endpoints.status == 0)
         #expect(!endpoints.output.contains("\(ip):8443"))
         for other in remaining { #expect(endpoints.output.contains("\(address(of: other, in: hosts)):8443")) }
-        let inventory = sim.file("master-0.example.com", "/etc/ansible/hosts") ?? ""
+        let inventory = sim.file(inventoryHost, "/etc/ansible/hosts") ?? ""
         #expect(!inventory.contains(master))
         for other in remaining { #expect(inventory.contains("\n\(other)\n")) }
 
@@ -241,6 +270,9 @@ struct DecommissionMasterRehearsalTests {
         #expect(!sim.exists(master, "/etc/origin/node/pods/controller.yaml"))
         #expect(sim.exists(master, "/etc/origin/node/pods/disabled/apiserver.yaml"))
         #expect(sim.exists(master, "/etc/origin/node/pods/disabled/controller.yaml"))
+        // Its etcd member is gone, and so is its etcd static pod definition.
+        #expect(!sim.exists(master, "/etc/origin/node/pods/etcd.yaml"))
+        #expect(sim.exists(master, "/etc/origin/node/pods/disabled/etcd.yaml"))
 
         for other in remaining {
             let conf = sim.file(other, "/etc/etcd/etcd.conf") ?? ""

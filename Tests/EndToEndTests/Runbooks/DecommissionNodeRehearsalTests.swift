@@ -30,6 +30,33 @@ struct DecommissionNodeRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
+    @Test("a dead node (unreachable): removed with unreachable=true after its NotReady check, without drain or on-node steps")
+    func removesDeadNode() throws {
+        let sim = try NodeRehearsal()
+        try sim.fault("unreachable", Self.node)
+        let before = try sim.stateJSON()
+        let result = sim.run("decommission-node", ["node": Self.node, "unreachable": "true"])
+        #expect(result.code == 0, "\(result.output)")
+        #expect(result.output.contains("confirm-dead-node: approved by --yes"), "\(result.output)")
+        #expect(!result.output.contains("drain/"), "\(result.output)")
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.node(after, Self.node) == nil)
+        // Nothing ran on the dead host: its services are as they were.
+        #expect(NSDictionary(dictionary: ClusterComparison.host(after, Self.node) ?? [:])
+                == NSDictionary(dictionary: ClusterComparison.host(before, Self.node) ?? [:]))
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
+    @Test("unreachable=true on a node that is Ready: refused before any change")
+    func deadNodeMustBeNotReady() throws {
+        let sim = try NodeRehearsal()
+        let before = try sim.stateJSON()
+        let result = sim.run("decommission-node", ["node": Self.node, "unreachable": "true"])
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("✖ dead-node-not-ready@master-0.example.com"), "\(result.output)")
+        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
+    }
+
     @Test("oc delete node fails: exit 1, node service and scheduling restored; evicted pods stay where they went")
     func deleteFailsRollsBack() throws {
         let sim = try NodeRehearsal()

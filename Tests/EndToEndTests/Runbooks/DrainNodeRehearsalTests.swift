@@ -60,7 +60,7 @@ struct DrainNodeRehearsalTests {
         #expect(plan.status == 0, "\(plan.output)")
         #expect(plan.output.contains("inventory: \(sim.sim)/inventory.yaml"))
         #expect(plan.output.contains("[master-0.example.com] $ oc adm manage-node \(Self.node) --schedulable=false"))
-        #expect(plan.output.contains("7 steps, 2 change state; nothing has run."))
+        #expect(plan.output.contains("8 steps, 2 change state; nothing has run."))
         #expect(try sim.stateJSON() as NSDictionary == before as NSDictionary)
         #expect(sim.runs().isEmpty)
     }
@@ -80,6 +80,21 @@ struct DrainNodeRehearsalTests {
         #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
         #expect(ClusterComparison.node(after, Self.node)?["schedulable"] as? Bool == true)
         #expect((after["faults"] as? [[String: Any]])?.count == 1)
+        sim.expectAuditIntact(try sim.onlyRun())
+    }
+
+    @Test("a node an operator cordoned before the run stays cordoned when the drain fails and the run rolls back")
+    func earlierCordonSurvivesRollback() throws {
+        let sim = try NodeRehearsal()
+        _ = try sim.tool("oc", ["adm", "manage-node", Self.node, "--schedulable=false"])
+        try sim.fault("drain-fails", Self.node)
+        let before = try sim.stateJSON()
+        let result = sim.run("drain-node", ["node": Self.node])
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"), "\(result.output)")
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.node(after, Self.node)?["schedulable"] as? Bool == false)
+        #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
         sim.expectAuditIntact(try sim.onlyRun())
     }
 

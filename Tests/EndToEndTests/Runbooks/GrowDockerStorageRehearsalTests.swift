@@ -72,8 +72,13 @@ struct GrowDockerStorageRehearsalTests {
         #expect(result.output.contains("↶ pods-aside@\(Self.master) rolled back"))
         #expect(result.output.contains("completed steps were rolled back"))
         let after = try sim.stateJSON()
-        // pvresize found no extents to add, so even the volume group is as before.
-        #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
+        // pvresize found no extents to add, so even the volume group is as before; growpart's
+        // grown partition stays (the runbook's docs: a grown partition is not shrunk back).
+        #expect(ClusterComparison.comparable(after, dropping: ["hosts"]) == ClusterComparison.comparable(before, dropping: ["hosts"]))
+        var hosts = (before["hosts"] as? [[String: Any]]) ?? []
+        let i = try #require(hosts.firstIndex { $0["name"] as? String == Self.master })
+        hosts[i]["partitions"] = ["/dev/vdb1": 30716]
+        #expect(hosts.map { $0 as NSDictionary } == ((after["hosts"] as? [[String: Any]]) ?? []).map { $0 as NSDictionary })
         expectInService(after, Self.master)
         #expect(sim.listing(Self.master, "/etc/origin/node/pods") == Self.manifests)
         #expect(Self.manifests.map { sim.file(Self.master, "/etc/origin/node/pods/\($0)") } == manifestsBefore)
@@ -83,39 +88,34 @@ struct GrowDockerStorageRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
-    @Test("extend-existing but the disk was never enlarged: vg-grew fails last; the whole chain is rolled back, uncordon included")
-    func diskNotEnlargedRollsBackEverything() throws {
+    @Test("extend-existing but the disk was never enlarged: refused before the drain (growpart has nothing to grow), nothing changed")
+    func diskNotEnlargedRefusedBeforeDrain() throws {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("grow-docker-storage",
                              ["node": Self.master, "mode": "extend-existing", "device": "/dev/vdb1"])
         #expect(result.status == 1, "\(result.output)")
-        #expect(result.output.contains("✖ failed at vg-grew@\(Self.master)"))
-        // Most recent first: the sub-runbooks' steps are undone in order with the parent's.
-        let order = ["uncordon/uncordon@master-0.example.com", "pods-restore@\(Self.master)", "stop-node-service@\(Self.master)",
-                     "pods-aside@\(Self.master)", "stop-docker@\(Self.master)", "drain/cordon@master-0.example.com"]
-        let positions = order.map { result.output.range(of: "↶ \($0) rolled back")?.lowerBound }
-        #expect(positions.allSatisfy { $0 != nil }, "\(result.output)")
-        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
-        let after = try sim.stateJSON()
-        expectInService(after, Self.master)
+        #expect(result.output.contains("✖ room-to-grow@\(Self.master)"), "\(result.output)")
+        #expect(!result.output.contains("drain/cordon"), "\(result.output)")
+        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
         #expect(sim.listing(Self.master, "/etc/origin/node/pods") == Self.manifests)
-        #expect(sim.listing(Self.master, "/etc/origin/node/pods-stopped") == [])
-        // The runbook's docs: the XFS file system cannot be shrunk back. lvextend had taken the
-        // VG's existing free space (20476 - 15360 MiB), so the LV and XFS keep that; nothing else differs.
-        #expect(ClusterComparison.comparable(before, dropping: ["hosts"]) == ClusterComparison.comparable(after, dropping: ["hosts"]))
-        var hosts = (before["hosts"] as? [[String: Any]]) ?? []
-        let i = try #require(hosts.firstIndex { $0["name"] as? String == Self.master })
-        var storage = try #require(hosts[i]["storage"] as? [String: Any])
-        #expect(storage["lvSizeMiB"] as? Int == 15360)
-        storage["lvSizeMiB"] = 20476
-        storage["fsSizeMiB"] = 20476
-        hosts[i]["storage"] = storage
-        #expect(hosts.map { $0 as NSDictionary } == ((after["hosts"] as? [[String: Any]]) ?? []).map { $0 as NSDictionary })
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
-    @Test("add-disk with no free extents: rollback restores DEVS, services, scheduling; the added PV stays (documented)")
+    @Test("add-disk onto a disk that is not blank: refused before the drain, nothing changed")
+    func diskNotBlankRefusedBeforeDrain() throws {
+        let sim = try NodeRehearsal()
+        try sim.fault("disk-not-blank", Self.node, "/dev/vdc")
+        let before = try sim.stateJSON()
+        let devsBefore = sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")
+        let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
+        #expect(result.code == 1, "\(result.output)")
+        #expect(result.output.contains("✖ new-disk-blank@\(Self.node)"), "\(result.output)")
+        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
+        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)
+    }
+
+    @Test("add-disk with no free extents: rollback restores DEVS, services, scheduling and takes the added, unused PV out again")
     func noFreeExtentsAddDisk() throws {
         let sim = try NodeRehearsal()
         try sim.fault("no-free-extents", Self.node)
@@ -127,15 +127,11 @@ struct GrowDockerStorageRehearsalTests {
         let after = try sim.stateJSON()
         #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)
         expectInService(after, Self.node)
-        // The runbook's docs: it "cannot shrink the volume group back ... once storage was added it
-        // stays": docker-storage-setup made /dev/vdc1 a (here empty) physical volume of the VG.
-        var hostsBefore = (before["hosts"] as? [[String: Any]]) ?? []
-        let i = try #require(hostsBefore.firstIndex { $0["name"] as? String == Self.node })
-        var storage = try #require(hostsBefore[i]["storage"] as? [String: Any])
-        storage["physicalVolumes"] = ["/dev/vdb1": 20476, "/dev/vdc1": 0]
-        hostsBefore[i]["storage"] = storage
-        #expect(hostsBefore.map { $0 as NSDictionary } == ((after["hosts"] as? [[String: Any]]) ?? []).map { $0 as NSDictionary })
-        ClusterComparison.expectEqualExceptEvictions(before: before, after: after, drained: Self.node, except: ["hosts"])
+        #expect(result.output.contains("↶ add-disk-setup@\(Self.node) rolled back"), "\(result.output)")
+        // docker-storage-setup made /dev/vdc1 a (here empty) physical volume of the VG; no extent
+        // of it is used, so the rollback takes it out again: the hosts are exactly as before.
+        #expect(ClusterComparison.storage(after, Self.node)["physicalVolumes"] as? [String: Int] == ["/dev/vdb1": 20476])
+        ClusterComparison.expectEqualExceptEvictions(before: before, after: after, drained: Self.node)
         sim.expectAuditIntact(try sim.onlyRun())
     }
 

@@ -81,6 +81,21 @@ struct MasterSim {
         return state as NSDictionary
     }
 
+    /// Enlarges a disk of a simulated host (see `SimDisk.grow`).
+    func growDisk(_ host: String, _ device: String, toMiB size: Int) throws {
+        try SimDisk.grow(sim: sim, host, device, toMiB: size)
+    }
+
+    /// Expects the cluster state and every host file (but those `excluded`) to be as `before`
+    /// and `files` (taken with the same exclusion).
+    func expectUnchanged(since before: NSDictionary, files: [String: Data], excluding excluded: (String) -> Bool = { _ in false },
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try comparableState() == before, "the cluster changed", sourceLocation: sourceLocation)
+        let now = hostFiles(excluding: excluded)
+        #expect(now.keys.sorted() == files.keys.sorted(), sourceLocation: sourceLocation)
+        #expect(now.keys.filter { now[$0] != files[$0] }.sorted() == [], sourceLocation: sourceLocation)
+    }
+
     /// A file of a simulated host (nil when missing).
     func file(_ host: String, _ path: String) -> String? {
         try? String(contentsOfFile: "\(sim)/hosts/\(host)/root\(path)", encoding: .utf8)
@@ -92,6 +107,11 @@ struct MasterSim {
 
     /// Every regular file under the hosts' trees, relative path -> contents (for before/after comparisons).
     func hostFiles(excluding excluded: (String) -> Bool = { _ in false }) -> [String: Data] {
+        Self.hostFiles(in: sim, excluding: excluded)
+    }
+
+    /// Every regular file under the hosts' trees of the simulator in `sim`, relative path -> contents.
+    static func hostFiles(in sim: String, excluding excluded: (String) -> Bool = { _ in false }) -> [String: Data] {
         let base = URL(fileURLWithPath: "\(sim)/hosts")
         var files: [String: Data] = [:]
         guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else { return files }

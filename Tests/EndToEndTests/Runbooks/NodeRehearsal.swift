@@ -88,20 +88,9 @@ final class NodeRehearsal: Sendable {
         return object
     }
 
-    /// Enlarges a disk of a simulated host, as the hypervisor or cloud console does before the
-    /// guide's "extend the existing disk" procedure (outside the runbook: "resize the disk as
-    /// your platform allows"). Edits the simulator's state file while no tool runs.
+    /// Enlarges a disk of a simulated host (see `SimDisk.grow`).
     func growDisk(_ host: String, _ device: String, toMiB size: Int) throws {
-        let url = URL(fileURLWithPath: "\(sim)/state.json")
-        guard var state = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
-              var hosts = state["hosts"] as? [[String: Any]],
-              let index = hosts.firstIndex(where: { $0["name"] as? String == host }),
-              var disks = hosts[index]["disks"] as? [String: Any], disks[device] != nil
-        else { throw Failure.command(["growDisk", host, device], "no such host or disk in state.json") }
-        disks[device] = size
-        hosts[index]["disks"] = disks
-        state["hosts"] = hosts
-        try JSONSerialization.data(withJSONObject: state, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+        try SimDisk.grow(sim: sim, host, device, toMiB: size)
     }
 
     /// A file of a simulated host (nil when missing).

@@ -111,7 +111,8 @@ struct ReplaceEtcdHostRehearsalTests {
         let files = sim.hostFiles()
         let result = sim.run("replace-etcd-host", Self.params("scaleup"))
         #expect(result.status == 1)
-        #expect(result.output.contains("failed at backup/endpoints-healthy@master-0.example.com"), "\(result.output)")
+        // Before the backup: the v3 check of every member (v2 cluster-health would say "healthy").
+        #expect(result.output.contains("failed at etcd-healthy-first@master-0.example.com"), "\(result.output)")
         #expect(try sim.comparableState() == before)
         #expect(sim.hostFiles() == files)
         let run = try MasterSim.runID(result.output)
@@ -139,9 +140,12 @@ struct ReplaceEtcdHostRehearsalTests {
         #expect(etcd?["active"] as? Bool == false)
         #expect(etcd?["enabled"] as? Bool == false)
         // Files: the spare host keeps what the package, the extracted tarball and the opened
-        // firewall left in /etc/etcd and /etc/sysconfig/iptables*; every cluster file is as before.
+        // firewall left in /etc/etcd and /etc/sysconfig/iptables*, and the CA's database keeps the
+        // entries of the certificates it signed (the runbook's docs: not undone); every other
+        // cluster file is as before.
         let spare = { (path: String) in
             path.hasPrefix("\(Self.new)/root/etc/etcd/") || path.hasPrefix("\(Self.new)/root/etc/sysconfig/iptables")
+                || ["master-0.example.com/root/etc/etcd/ca/index.txt", "master-0.example.com/root/etc/etcd/ca/serial"].contains(path)
         }
         let now = sim.hostFiles { Self.notBackup($0) || spare($0) }
         #expect(now == files.filter { !spare($0.key) })

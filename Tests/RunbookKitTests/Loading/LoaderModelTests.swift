@@ -138,7 +138,7 @@ import RunbookCore
                 - ensure_line: {line: 'A=1', after: '^B='}
                 - set: {key: K, value: V}
             """)
-        guard case .file(.edit(let path, let edits)) = s.action else { Issue.record("expected edit"); return }
+        guard case .file(.edit(let path, let edits, _)) = s.action else { Issue.record("expected edit"); return }
         #expect(path.raw == "/etc/x")
         #expect(edits.count == 3)
         if case .ensureLine(let line, let after) = edits[1] {

@@ -17,22 +17,24 @@ struct MoreToolTests {
         #expect(rows.contains { $0.first == "default" && $0[1].hasPrefix("docker-registry-1-") && $0.last == "ReplicationController" })
     }
 
-    @Test("master-restart api fails when master-config's etcd urls reach no member, and the API goes with it")
+    @Test("master-restart exits 0 and says nothing about health; an API that cannot reach etcd stops serving")
     func masterRestartReadsMasterConfig() throws {
         let f = try SimFixture()
         defer { f.remove() }
-        #expect(try f.run("master-restart", []).stderr == "A service name is required (api, controllers, etcd)\n")
+        #expect(try f.run("master-restart", []).stderr == "A component name like 'api', 'etcd', or 'controllers' must be specified.\n")
         #expect(try f.run("master-restart", ["api"], on: "master-2.example.com").status == 0)
         let t = f.tree("master-2.example.com")
         let config = try #require(t.read("/etc/origin/master/master-config.yaml"))
         try t.write("/etc/origin/master/master-config.yaml",
                     config.replacingOccurrences(of: "https://master-", with: "https://gone-"))
         let r = try f.run("master-restart", ["api"], on: "master-2.example.com")
-        #expect(r.status == 1)
-        #expect(r.stderr.hasPrefix("api did not become ready: unable to reach etcd at https://gone-0.example.com:2379"))
+        #expect(r.status == 0)
+        #expect(r.stderr == "")
         #expect(try f.view().servingMasters == ["master-0.example.com", "master-1.example.com"])
         try f.disable("controllers", on: "master-1.example.com")
-        #expect(try f.run("master-restart", ["controllers"], on: "master-1.example.com").stderr == "Component controllers is not running\n")
+        let stopped = try f.run("master-restart", ["controllers"], on: "master-1.example.com")
+        #expect(stopped.code == 0)
+        #expect(stopped.stderr == "Component controllers is already stopped\n")
     }
 
     @Test("flanneld starts only with a reachable etcd endpoint in FLANNEL_ETCD_ENDPOINTS")
@@ -58,7 +60,7 @@ struct MoreToolTests {
         let missing = try f.run("openssl", ["req", "-new", "-config", "/etc/etcd/ca/openssl.cnf"], on: "master-1.example.com")
         #expect(missing.status == 1)
         let host = "new-etcd-0.example.com"
-        #expect(try f.sh("iptables -N OS_FIREWALL_ALLOW && iptables -A OS_FIREWALL_ALLOW -p tcp --dport 2379 -j ACCEPT && iptables-save", on: host)
+        #expect(try f.sh("iptables -A OS_FIREWALL_ALLOW -p tcp --dport 2379 -j ACCEPT && iptables-save", on: host)
             .stdout.contains("-A OS_FIREWALL_ALLOW -p tcp --dport 2379 -j ACCEPT\n"))
     }
 
@@ -67,7 +69,7 @@ struct MoreToolTests {
         let f = try SimFixture()
         defer { f.remove() }
         let node = "node-2.example.com"
-        #expect(try f.run("pvresize", ["/dev/vdb"], on: node).stdout.contains("Physical volume \"/dev/vdb1\" changed"))
+        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).stdout.contains("Physical volume \"/dev/vdb1\" changed"))
         #expect(try f.run("pvresize", ["/dev/vdz"], on: node).status == 5)
         try f.sim.inject(.noFreeExtents(host: node))
         #expect(try f.run("vgs", ["--noheadings", "-o", "vg_free"], on: node).stdout == "  0 \n")

@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+@testable import SimulatorKit
+
+/// The simulator follows the tools OpenShift 3.11 ships (etcd 3.2.22, openshift-ansible
+/// release-3.11, lvm2, container-storage-setup): each test pins one row of docs/simulator.md's
+/// fidelity table where the simulator used to be kinder than the real tool.
+@Suite("simulator fidelity")
+struct FidelityTests {
+    let certs3 = ["--cert=/etc/etcd/peer.crt", "--key=/etc/etcd/peer.key", "--cacert=/etc/etcd/ca.crt"]
+
+    @Test("v2 cluster-health (3.2.22): healthy with one member down; unhealthy (exit 5) only when no member answers healthy")
+    func clusterHealthV2() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        try f.disable("etcd", on: "master-2.example.com")
+        let one = try f.run("etcdctl2", ["cluster-health"])
+        #expect(one.code == 0)
+        #expect(one.stdout == """
+            member 40bef1f6c79b3163 is healthy: got healthy result from https://192.168.55.8:2379
+            member 2a371dd20f21ca8d is healthy: got healthy result from https://192.168.55.12:2379
+            member 95dc17ffcce8ee29 is unreachable: [https://192.168.55.13:2379] are all unreachable
+            cluster is healthy
+
+            """)
+        try f.sim.inject(.unhealthyEtcd(host: "master-1.example.com"))
+        let none = try f.run("etcdctl2", ["cluster-health"])
+        #expect(none.code == 5)
+        #expect(none.stdout.hasSuffix("member 95dc17ffcce8ee29 is unreachable: [https://192.168.55.13:2379] are all unreachable\ncluster is unhealthy\n"))
+    }
+
+    @Test("member add (3.2.22 strict reconfig check) is refused while any member is not connected, also an added, unstarted one")
+    func memberAddNeedsEveryMember() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        #expect(try f.run("etcdctl3", certs3 + ["member", "add", "a", "--peer-urls=https://192.168.55.20:2380"]).code == 0)
+        let second = try f.run("etcdctl3", certs3 + ["member", "add", "b", "--peer-urls=https://192.168.55.21:2380"])
+        #expect(second.code == 1)
+        #expect(second.stderr == "Error: etcdserver: unhealthy cluster\n")
+        #expect(try f.state().etcdMembers.count == 4)
+    }
+
+    @Test("snapshot save has no one-endpoint rule on 3.2")
+    func snapshotManyEndpoints() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let r = try f.run("etcdctl3", certs3 + ["--endpoints=https://master-0.example.com:2379,https://master-1.example.com:2379",
+                                                "snapshot", "save", "/var/lib/etcd/s.db"])
+        #expect(r.code == 0, "\(r.stderr)")
+        #expect(f.tree("master-0.example.com").exists("/var/lib/etcd/s.db"))
+    }
+
+    @Test("etcdctl3 is the 3.11 shell function: this host's endpoint always comes first, and on a master it needs the etcd container")
+    func etcdctl3Function() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        try f.sim.inject(.unhealthyEtcd(host: "master-0.example.com"))
+        let r = try f.run("etcdctl3", ["--endpoints=https://master-1.example.com:2379", "endpoint", "health"])
+        #expect(r.code == 1)
+        #expect(r.stderr.hasPrefix("https://master-0.example.com:2379 is unhealthy: failed to commit proposal: context deadline exceeded\n"))
+        #expect(r.stdout == "https://master-1.example.com:2379 is healthy: successfully committed proposal: took = 1.305173ms\n")
+        try f.disable("etcd", on: "master-2.example.com")
+        let stopped = try f.run("etcdctl3", ["member", "list"], on: "master-2.example.com")
+        #expect(stopped.code == 1)
+        #expect(stopped.stderr.hasPrefix("Error response from daemon: Container "))
+        #expect(stopped.stderr.hasSuffix(" is not running\n"))
+    }
+
+    @Test("curl /healthz shows an API server that master-restart brought back without etcd")
+    func healthzAfterRestart() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let host = "master-2.example.com"
+        #expect(try f.run("curl", ["-sk", "https://\(host):8443/healthz"], on: "master-0.example.com").stdout == "ok")
+        let t = f.tree(host)
+        let config = try #require(t.read("/etc/origin/master/master-config.yaml"))
+        try t.write("/etc/origin/master/master-config.yaml", config.replacingOccurrences(of: "https://master-", with: "https://gone-"))
+        #expect(try f.run("master-restart", ["api"], on: host).code == 0)
+        let down = try f.run("curl", ["-k", "https://\(host):8443/healthz"], on: "master-0.example.com")
+        #expect(down.code == 7)
+        #expect(down.stderr == "curl: (7) Failed connect to \(host):8443; Connection refused\n")
+        #expect(try f.run("curl", ["-sk", "https://\(host):8444/healthz"]).stdout == "ok")
+        #expect(try f.run("master-restart", ["controller"], on: host).stderr == "Component controller is already stopped\n")
+    }
+
+    @Test("pvs DEVICE reports only that device, and fails for one that is no PV")
+    func pvsDevice() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let node = "node-0.example.com"
+        #expect(try f.run("pvs", ["--noheadings", "-o", "pv_name,vg_name", "/dev/vdb1"], on: node).stdout == "  /dev/vdb1 docker-vg\n")
+        let other = try f.run("pvs", ["--noheadings", "-o", "pv_name,vg_name", "/dev/vdc"], on: node)
+        #expect(other.code == 5)
+        #expect(other.stdout == "")
+        #expect(other.stderr == "  Failed to find physical volume \"/dev/vdc\".\n")
+    }
+
+    @Test("pvresize grows a PV on a partition only after growpart grew the partition")
+    func pvresizeNeedsGrowpart() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let node = "node-0.example.com"
+        try f.sim.mutate { $0.hosts[$0.hostIndex(node) ?? 0].disks["/dev/vdb"] = 30720 }
+        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).code == 0)
+        #expect(try f.state().host(node)?.storage?.physicalVolumes["/dev/vdb1"] == 20476)
+        let grow = try f.run("growpart", ["/dev/vdb", "1"], on: node)
+        #expect(grow.code == 0)
+        #expect(grow.stdout.hasPrefix("CHANGED: partition=1 "))
+        #expect(try f.run("growpart", ["/dev/vdb", "1"], on: node).code == 1)
+        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).code == 0)
+        #expect(try f.state().host(node)?.storage?.physicalVolumes["/dev/vdb1"] == 30716)
+    }
+
+    @Test("docker-storage-setup refuses a disk with a signature; wipefs shows it; nothing changes")
+    func storageSetupRefusesSignatures() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let node = "node-0.example.com"
+        try f.sim.inject(.diskNotBlank(host: node, disk: "/dev/vdc"))
+        #expect(try f.run("wipefs", ["-p", "/dev/vdc"], on: node).stdout == "# offset,uuid,label,type\n0x1fe,,,dos\n")
+        #expect(try f.run("wipefs", ["-p", "/dev/vdb"], on: node).stdout.contains("0x1fe,,,dos\n"))
+        let t = f.tree(node)
+        try t.write("/etc/sysconfig/docker-storage-setup",
+                    (t.read("/etc/sysconfig/docker-storage-setup") ?? "").replacingOccurrences(of: "DEVS=\"/dev/vdb\"", with: "DEVS=\"/dev/vdb /dev/vdc\""))
+        let before = try f.state()
+        let r = try f.run("docker-storage-setup", [], on: node)
+        #expect(r.code == 1)
+        #expect(r.stderr == "ERROR: Found dos signature on device /dev/vdc at offset 0x1fe. Wipe signatures using wipefs or use WIPE_SIGNATURES=true and retry.\n")
+        #expect(try f.state().hosts == before.hosts)
+    }
+
+    @Test("systemctl start etcd needs the certificates etcd.conf names and, for a joining member, an empty data directory")
+    func etcdStartChecks() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let host = "new-etcd-0.example.com"
+        let add = try f.run("etcdctl3", certs3 + ["member", "add", host, "--peer-urls=https://192.168.55.20:2380"])
+        #expect(add.code == 0)
+        #expect(try f.run("yum", ["install", "-y", "etcd"], on: host).code == 0)
+        let t = f.tree(host)
+        try t.write("/etc/etcd/etcd.conf", EtcdFiles.conf(name: host, ip: "192.168.55.20",
+                                                           initialCluster: Self.initialCluster(add.stdout), state: "existing"))
+        let noCerts = try f.run("systemctl", ["start", "etcd"], on: host)
+        #expect(noCerts.code == 1)
+        for c in ["ca.crt", "server.crt", "server.key", "peer.crt", "peer.key"] { try t.write("/etc/etcd/" + c, "pem\n") }
+        try t.write("/var/lib/etcd/member/snap/db", "stale member of another cluster\n")
+        #expect(try f.run("systemctl", ["start", "etcd"], on: host).code == 1)
+        #expect(try f.state().etcdMembers.last?.started == false)
+        try FileManager.default.removeItem(atPath: t.real("/var/lib/etcd/member"))
+        #expect(try f.run("systemctl", ["start", "etcd"], on: host).code == 0)
+        #expect(try f.state().etcdMembers.last?.started == true)
+    }
+
+    @Test("every host has openshift-ansible's OS_FIREWALL_ALLOW chain: iptables -N fails there")
+    func firewallChain() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        for host in ["new-etcd-0.example.com", "master-1.example.com"] {
+            let r = try f.run("iptables", ["-N", "OS_FIREWALL_ALLOW"], on: host)
+            #expect(r.code == 1)
+            #expect(r.stderr == "iptables: Chain already exists.\n")
+        }
+        #expect(try f.run("iptables-save", [], on: "node-0.example.com").stdout.contains(":OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\n"))
+    }
+
+    @Test("openssl ca records each certificate in the CA's index.txt and advances serial")
+    func opensslIndex() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let t = f.tree("master-0.example.com")
+        let before = try #require(t.read("/etc/etcd/ca/index.txt"))
+        #expect(before.split(separator: "\n").count == 6)
+        let r = try f.sh("openssl req -new -config /etc/etcd/ca/openssl.cnf -keyout /tmp/p.key -out /tmp/p.csr -batch -nodes -subj /CN=new-etcd-0.example.com && openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out /tmp/p.crt -in /tmp/p.csr -batch")
+        #expect(r.code == 0, "\(r.stderr)")
+        #expect(t.read("/etc/etcd/ca/index.txt") == before + "V\t310101000000Z\t\t0A\tunknown\t/CN=new-etcd-0.example.com\n")
+        #expect(t.read("/etc/etcd/ca/serial") == "0B\n")
+        try FileManager.default.removeItem(atPath: t.real("/etc/etcd/ca/index.txt"))
+        let noDB = try f.sh("openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out /tmp/q.crt -in /tmp/p.csr -batch")
+        #expect(noDB.code == 1)
+        #expect(noDB.stderr.contains("unable to open '/etc/etcd/ca/index.txt'"))
+        #expect(!t.exists("/tmp/q.crt"))
+    }
+
+    @Test("stopping the node service leaves static pods running; stopping docker kills them; the kubelet then follows the manifests")
+    func nodeServiceStopKeepsStaticPods() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let host = "master-1.example.com"
+        #expect(try f.run("systemctl", ["stop", "atomic-openshift-node"], on: host).code == 0)
+        try f.disable("etcd", on: host)
+        #expect(try f.view().runningStaticPods(host) == ["api", "controllers", "etcd"])
+        #expect(try f.view().state.etcdMembers.allSatisfy(f.view().etcdMemberUp))
+        #expect(try f.run("systemctl", ["stop", "docker"], on: host).code == 0)
+        #expect(try f.run("systemctl", ["start", "docker"], on: host).code == 0)
+        #expect(try f.view().runningStaticPods(host) == [])
+        #expect(try f.run("systemctl", ["start", "atomic-openshift-node"], on: host).code == 0)
+        #expect(try f.view().runningStaticPods(host) == ["api", "controllers"])
+    }
+
+    /// The value of `ETCD_INITIAL_CLUSTER="…"` in `member add` output.
+    static func initialCluster(_ addOutput: String) -> String {
+        let line = addOutput.split(separator: "\n").first { $0.hasPrefix("ETCD_INITIAL_CLUSTER=") } ?? ""
+        return String(line.dropFirst("ETCD_INITIAL_CLUSTER=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+}
