@@ -12,7 +12,7 @@ package enum FileEdits {
     package struct Unmatched: Error, CustomStringConvertible {
         var path: String
         var changes: [String]
-        var description: String {
+        package var description: String {
             "\(path): \(changes.joined(separator: "; ")) matched nothing (mark the change `optional: true` when that is expected)"
         }
     }

@@ -205,12 +205,12 @@ struct DecommissionMasterRehearsalTests {
         var params = Self.params("master-1.example.com")
         params["api_wait_seconds"] = "0"
         let result = sim.run("decommission-master", params)
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("failed at restart-masters@master-0.example.com: exit 1: API or controllers not healthy on master-0.example.com after 0s"),
                 "\(result.output)")
         let run = try MasterSim.runID(result.output)
         #expect(!sim.events(run, "stepStarted").contains { $0.step == "restart-masters@master-2.example.com" })
-        #expect(sim.verify(run).code == 0)
+        #expect(sim.verify(run).status == 0)
     }
 
     @Test("kill -9 in restart-masters (held by command-hangs): resume asks for --rerun/--skip, then --rerun finishes like an uninterrupted run")

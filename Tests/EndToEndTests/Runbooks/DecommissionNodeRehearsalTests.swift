@@ -36,7 +36,7 @@ struct DecommissionNodeRehearsalTests {
         try sim.fault("unreachable", Self.node)
         let before = try sim.stateJSON()
         let result = sim.run("decommission-node", ["node": Self.node, "unreachable": "true"])
-        #expect(result.code == 0, "\(result.output)")
+        #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("confirm-dead-node: approved by --yes"), "\(result.output)")
         #expect(!result.output.contains("drain/"), "\(result.output)")
         let after = try sim.stateJSON()
@@ -52,7 +52,7 @@ struct DecommissionNodeRehearsalTests {
         let sim = try NodeRehearsal()
         let before = try sim.stateJSON()
         let result = sim.run("decommission-node", ["node": Self.node, "unreachable": "true"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ dead-node-not-ready@master-0.example.com"), "\(result.output)")
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
     }

@@ -90,7 +90,7 @@ struct DrainNodeRehearsalTests {
         try sim.fault("drain-fails", Self.node)
         let before = try sim.stateJSON()
         let result = sim.run("drain-node", ["node": Self.node])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"), "\(result.output)")
         let after = try sim.stateJSON()
         #expect(ClusterComparison.node(after, Self.node)?["schedulable"] as? Bool == false)

@@ -16,12 +16,12 @@ struct EtcdMemberDownRehearsalTests {
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         try sim.fault("unhealthy-etcd", Self.down)
         let v2 = sim.tool("master-0.example.com", "etcdctl2", "cluster-health")
-        #expect(v2.code == 0 && v2.output.hasSuffix("cluster is healthy\n"), "v2 cluster-health would let it pass: \(v2.output)",
+        #expect(v2.status == 0 && v2.output.hasSuffix("cluster is healthy\n"), "v2 cluster-health would let it pass: \(v2.output)",
                 sourceLocation: sourceLocation)
         let before = try sim.comparableState()
         let filesBefore = sim.hostFiles()
         let result = sim.run(name, params)
-        #expect(result.code == 1, "\(result.output)", sourceLocation: sourceLocation)
+        #expect(result.status == 1, "\(result.output)", sourceLocation: sourceLocation)
         #expect(result.output.contains("✖ \(gate)"), "\(result.output)", sourceLocation: sourceLocation)
         #expect(result.output.contains("check failed: exit 1: Error: unhealthy cluster"), "\(result.output)", sourceLocation: sourceLocation)
         try sim.expectUnchanged(since: before, files: filesBefore, sourceLocation: sourceLocation)

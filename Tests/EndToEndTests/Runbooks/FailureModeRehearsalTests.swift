@@ -17,7 +17,7 @@ struct FailureModeRehearsalTests {
         try sim.fault("unreachable", "master-0.example.com")
         let before = try sim.comparableState(), files = sim.hostFiles { Self.backup($0) }
         let result = sim.run("uncordon-node", ["node": "node-1.example.com"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ node-exists@master-0.example.com"), "\(result.output)")
         try sim.expectUnchanged(since: before, files: files, excluding: Self.backup)
     }
@@ -29,7 +29,7 @@ struct FailureModeRehearsalTests {
         try sim.fault("unhealthy-etcd", "master-2.example.com")
         let before = try sim.comparableState(), files = sim.hostFiles()
         let result = sim.run("backup-etcd", ["host": "master-0.example.com"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ endpoints-healthy@master-0.example.com"), "\(result.output)")
         try sim.expectUnchanged(since: before, files: files, excluding: Self.backup)
         #expect(sim.hostFiles() == files, "not even a backup directory")
@@ -42,7 +42,7 @@ struct FailureModeRehearsalTests {
         try sim.fault("unreachable", "master-1.example.com")
         let before = try sim.comparableState(), files = sim.hostFiles()
         let result = sim.run("backup-master-host", ["host": "master-1.example.com"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ today@master-1.example.com"), "\(result.output)")
         try sim.expectUnchanged(since: before, files: files, excluding: Self.backup)
     }
@@ -60,7 +60,7 @@ struct FailureModeRehearsalTests {
         let ownBackup = { (path: String) in Self.backup(path) || path.hasSuffix("/var/lib/etcd/snapshot.db") }
         let files = sim.hostFiles(excluding: ownBackup)
         let result = sim.run("decommission-master", ["master": "master-1.example.com", "allow_unsafe_count": "true"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("failed at inventory-remove@master-0.example.com: edit: /etc/ansible/hosts: delete lines matching"),
                 "\(result.output)")
         #expect(result.output.contains("completed steps were rolled back"), "\(result.output)")
@@ -82,7 +82,7 @@ struct FailureModeRehearsalTests {
         let before = try sim.stateJSON()
         let haproxy = sim.file("lb.example.com", "/etc/haproxy/haproxy.cfg")
         let result = sim.run("decommission-node", ["node": "node-1.example.com", "remove_lb_backend": "true"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("failed at haproxy-remove-backend@lb.example.com: edit: /etc/haproxy/haproxy.cfg: delete lines matching"),
                 "\(result.output)")
         #expect(sim.file("lb.example.com", "/etc/haproxy/haproxy.cfg") == haproxy)
@@ -96,7 +96,7 @@ struct FailureModeRehearsalTests {
         try sim.fault("drain-hangs", "node-1.example.com")
         let before = try sim.stateJSON()
         let result = sim.run("drain-node", ["node": "node-1.example.com", "drain_timeout": "1s"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("Drain did not complete within 1s"), "\(result.output)")
         #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"), "\(result.output)")
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))

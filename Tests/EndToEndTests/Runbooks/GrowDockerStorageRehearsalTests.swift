@@ -109,7 +109,7 @@ struct GrowDockerStorageRehearsalTests {
         let before = try sim.stateJSON()
         let devsBefore = sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")
         let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
-        #expect(result.code == 1, "\(result.output)")
+        #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("✖ new-disk-blank@\(Self.node)"), "\(result.output)")
         #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
         #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)

@@ -1,5 +1,5 @@
 import Foundation
-import RunbookKit
+import RunbookCore
 import Testing
 import TestSupport
 

@@ -15,7 +15,7 @@ struct FidelityTests {
         defer { f.remove() }
         try f.disable("etcd", on: "master-2.example.com")
         let one = try f.run("etcdctl2", ["cluster-health"])
-        #expect(one.code == 0)
+        #expect(one.status == 0)
         #expect(one.stdout == """
             member 40bef1f6c79b3163 is healthy: got healthy result from https://192.168.55.8:2379
             member 2a371dd20f21ca8d is healthy: got healthy result from https://192.168.55.12:2379
@@ -25,7 +25,7 @@ struct FidelityTests {
             """)
         try f.sim.inject(.unhealthyEtcd(host: "master-1.example.com"))
         let none = try f.run("etcdctl2", ["cluster-health"])
-        #expect(none.code == 5)
+        #expect(none.status == 5)
         #expect(none.stdout.hasSuffix("member 95dc17ffcce8ee29 is unreachable: [https://192.168.55.13:2379] are all unreachable\ncluster is unhealthy\n"))
     }
 
@@ -33,9 +33,9 @@ struct FidelityTests {
     func memberAddNeedsEveryMember() throws {
         let f = try SimFixture()
         defer { f.remove() }
-        #expect(try f.run("etcdctl3", certs3 + ["member", "add", "a", "--peer-urls=https://192.168.55.20:2380"]).code == 0)
+        #expect(try f.run("etcdctl3", certs3 + ["member", "add", "a", "--peer-urls=https://192.168.55.20:2380"]).status == 0)
         let second = try f.run("etcdctl3", certs3 + ["member", "add", "b", "--peer-urls=https://192.168.55.21:2380"])
-        #expect(second.code == 1)
+        #expect(second.status == 1)
         #expect(second.stderr == "Error: etcdserver: unhealthy cluster\n")
         #expect(try f.state().etcdMembers.count == 4)
     }
@@ -46,7 +46,7 @@ struct FidelityTests {
         defer { f.remove() }
         let r = try f.run("etcdctl3", certs3 + ["--endpoints=https://master-0.example.com:2379,https://master-1.example.com:2379",
                                                 "snapshot", "save", "/var/lib/etcd/s.db"])
-        #expect(r.code == 0, "\(r.stderr)")
+        #expect(r.status == 0, "\(r.stderr)")
         #expect(f.tree("master-0.example.com").exists("/var/lib/etcd/s.db"))
     }
 
@@ -56,12 +56,12 @@ struct FidelityTests {
         defer { f.remove() }
         try f.sim.inject(.unhealthyEtcd(host: "master-0.example.com"))
         let r = try f.run("etcdctl3", ["--endpoints=https://master-1.example.com:2379", "endpoint", "health"])
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("https://master-0.example.com:2379 is unhealthy: failed to commit proposal: context deadline exceeded\n"))
         #expect(r.stdout == "https://master-1.example.com:2379 is healthy: successfully committed proposal: took = 1.305173ms\n")
         try f.disable("etcd", on: "master-2.example.com")
         let stopped = try f.run("etcdctl3", ["member", "list"], on: "master-2.example.com")
-        #expect(stopped.code == 1)
+        #expect(stopped.status == 1)
         #expect(stopped.stderr.hasPrefix("Error response from daemon: Container "))
         #expect(stopped.stderr.hasSuffix(" is not running\n"))
     }
@@ -75,9 +75,9 @@ struct FidelityTests {
         let t = f.tree(host)
         let config = try #require(t.read("/etc/origin/master/master-config.yaml"))
         try t.write("/etc/origin/master/master-config.yaml", config.replacingOccurrences(of: "https://master-", with: "https://gone-"))
-        #expect(try f.run("master-restart", ["api"], on: host).code == 0)
+        #expect(try f.run("master-restart", ["api"], on: host).status == 0)
         let down = try f.run("curl", ["-k", "https://\(host):8443/healthz"], on: "master-0.example.com")
-        #expect(down.code == 7)
+        #expect(down.status == 7)
         #expect(down.stderr == "curl: (7) Failed connect to \(host):8443; Connection refused\n")
         #expect(try f.run("curl", ["-sk", "https://\(host):8444/healthz"]).stdout == "ok")
         #expect(try f.run("master-restart", ["controller"], on: host).stderr == "Component controller is already stopped\n")
@@ -90,7 +90,7 @@ struct FidelityTests {
         let node = "node-0.example.com"
         #expect(try f.run("pvs", ["--noheadings", "-o", "pv_name,vg_name", "/dev/vdb1"], on: node).stdout == "  /dev/vdb1 docker-vg\n")
         let other = try f.run("pvs", ["--noheadings", "-o", "pv_name,vg_name", "/dev/vdc"], on: node)
-        #expect(other.code == 5)
+        #expect(other.status == 5)
         #expect(other.stdout == "")
         #expect(other.stderr == "  Failed to find physical volume \"/dev/vdc\".\n")
     }
@@ -101,13 +101,13 @@ struct FidelityTests {
         defer { f.remove() }
         let node = "node-0.example.com"
         try f.sim.mutate { $0.hosts[$0.hostIndex(node) ?? 0].disks["/dev/vdb"] = 30720 }
-        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).code == 0)
+        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).status == 0)
         #expect(try f.state().host(node)?.storage?.physicalVolumes["/dev/vdb1"] == 20476)
         let grow = try f.run("growpart", ["/dev/vdb", "1"], on: node)
-        #expect(grow.code == 0)
+        #expect(grow.status == 0)
         #expect(grow.stdout.hasPrefix("CHANGED: partition=1 "))
-        #expect(try f.run("growpart", ["/dev/vdb", "1"], on: node).code == 1)
-        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).code == 0)
+        #expect(try f.run("growpart", ["/dev/vdb", "1"], on: node).status == 1)
+        #expect(try f.run("pvresize", ["/dev/vdb1"], on: node).status == 0)
         #expect(try f.state().host(node)?.storage?.physicalVolumes["/dev/vdb1"] == 30716)
     }
 
@@ -124,7 +124,7 @@ struct FidelityTests {
                     (t.read("/etc/sysconfig/docker-storage-setup") ?? "").replacingOccurrences(of: "DEVS=\"/dev/vdb\"", with: "DEVS=\"/dev/vdb /dev/vdc\""))
         let before = try f.state()
         let r = try f.run("docker-storage-setup", [], on: node)
-        #expect(r.code == 1)
+        #expect(r.status == 1)
         #expect(r.stderr == "ERROR: Found dos signature on device /dev/vdc at offset 0x1fe. Wipe signatures using wipefs or use WIPE_SIGNATURES=true and retry.\n")
         #expect(try f.state().hosts == before.hosts)
     }
@@ -135,19 +135,19 @@ struct FidelityTests {
         defer { f.remove() }
         let host = "new-etcd-0.example.com"
         let add = try f.run("etcdctl3", certs3 + ["member", "add", host, "--peer-urls=https://192.168.55.20:2380"])
-        #expect(add.code == 0)
-        #expect(try f.run("yum", ["install", "-y", "etcd"], on: host).code == 0)
+        #expect(add.status == 0)
+        #expect(try f.run("yum", ["install", "-y", "etcd"], on: host).status == 0)
         let t = f.tree(host)
         try t.write("/etc/etcd/etcd.conf", EtcdFiles.conf(name: host, ip: "192.168.55.20",
                                                            initialCluster: Self.initialCluster(add.stdout), state: "existing"))
         let noCerts = try f.run("systemctl", ["start", "etcd"], on: host)
-        #expect(noCerts.code == 1)
+        #expect(noCerts.status == 1)
         for c in ["ca.crt", "server.crt", "server.key", "peer.crt", "peer.key"] { try t.write("/etc/etcd/" + c, "pem\n") }
         try t.write("/var/lib/etcd/member/snap/db", "stale member of another cluster\n")
-        #expect(try f.run("systemctl", ["start", "etcd"], on: host).code == 1)
+        #expect(try f.run("systemctl", ["start", "etcd"], on: host).status == 1)
         #expect(try f.state().etcdMembers.last?.started == false)
         try FileManager.default.removeItem(atPath: t.real("/var/lib/etcd/member"))
-        #expect(try f.run("systemctl", ["start", "etcd"], on: host).code == 0)
+        #expect(try f.run("systemctl", ["start", "etcd"], on: host).status == 0)
         #expect(try f.state().etcdMembers.last?.started == true)
     }
 
@@ -157,7 +157,7 @@ struct FidelityTests {
         defer { f.remove() }
         for host in ["new-etcd-0.example.com", "master-1.example.com"] {
             let r = try f.run("iptables", ["-N", "OS_FIREWALL_ALLOW"], on: host)
-            #expect(r.code == 1)
+            #expect(r.status == 1)
             #expect(r.stderr == "iptables: Chain already exists.\n")
         }
         #expect(try f.run("iptables-save", [], on: "node-0.example.com").stdout.contains(":OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\n"))
@@ -171,12 +171,12 @@ struct FidelityTests {
         let before = try #require(t.read("/etc/etcd/ca/index.txt"))
         #expect(before.split(separator: "\n").count == 6)
         let r = try f.sh("openssl req -new -config /etc/etcd/ca/openssl.cnf -keyout /tmp/p.key -out /tmp/p.csr -batch -nodes -subj /CN=new-etcd-0.example.com && openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out /tmp/p.crt -in /tmp/p.csr -batch")
-        #expect(r.code == 0, "\(r.stderr)")
+        #expect(r.status == 0, "\(r.stderr)")
         #expect(t.read("/etc/etcd/ca/index.txt") == before + "V\t310101000000Z\t\t0A\tunknown\t/CN=new-etcd-0.example.com\n")
         #expect(t.read("/etc/etcd/ca/serial") == "0B\n")
         try FileManager.default.removeItem(atPath: t.real("/etc/etcd/ca/index.txt"))
         let noDB = try f.sh("openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out /tmp/q.crt -in /tmp/p.csr -batch")
-        #expect(noDB.code == 1)
+        #expect(noDB.status == 1)
         #expect(noDB.stderr.contains("unable to open '/etc/etcd/ca/index.txt'"))
         #expect(!t.exists("/tmp/q.crt"))
     }
@@ -186,14 +186,14 @@ struct FidelityTests {
         let f = try SimFixture()
         defer { f.remove() }
         let host = "master-1.example.com"
-        #expect(try f.run("systemctl", ["stop", "atomic-openshift-node"], on: host).code == 0)
+        #expect(try f.run("systemctl", ["stop", "atomic-openshift-node"], on: host).status == 0)
         try f.disable("etcd", on: host)
         #expect(try f.view().runningStaticPods(host) == ["api", "controllers", "etcd"])
         #expect(try f.view().state.etcdMembers.allSatisfy(f.view().etcdMemberUp))
-        #expect(try f.run("systemctl", ["stop", "docker"], on: host).code == 0)
-        #expect(try f.run("systemctl", ["start", "docker"], on: host).code == 0)
+        #expect(try f.run("systemctl", ["stop", "docker"], on: host).status == 0)
+        #expect(try f.run("systemctl", ["start", "docker"], on: host).status == 0)
         #expect(try f.view().runningStaticPods(host) == [])
-        #expect(try f.run("systemctl", ["start", "atomic-openshift-node"], on: host).code == 0)
+        #expect(try f.run("systemctl", ["start", "atomic-openshift-node"], on: host).status == 0)
         #expect(try f.view().runningStaticPods(host) == ["api", "controllers"])
     }
 

@@ -33,7 +33,7 @@ struct MoreToolTests {
         #expect(try f.view().servingMasters == ["master-0.example.com", "master-1.example.com"])
         try f.disable("controllers", on: "master-1.example.com")
         let stopped = try f.run("master-restart", ["controllers"], on: "master-1.example.com")
-        #expect(stopped.code == 0)
+        #expect(stopped.status == 0)
         #expect(stopped.stderr == "Component controllers is already stopped\n")
     }
 
