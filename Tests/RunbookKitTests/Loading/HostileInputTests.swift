@@ -159,4 +159,29 @@ import Testing
         let ds = diagnostics("runbook: x\nsteps:\n  - id: a\n    run: echo ${{ \(expr) }}\n")
         #expect(ds.map(\.message) == ["expression nested more than 64 levels deep"])
     }
+
+    /// A chain builds a tree as deep as it is long (each `&&` wraps the left side): every node
+    /// counts toward the limit, so `plan`/`run` never evaluate a 9,000-deep tree (it was SIGSEGV).
+    /// Each chain with the column where it passes 64 levels.
+    static let chains: [(expression: String, column: Int)] = [
+        (Array(repeating: "true", count: 9_000).joined(separator: " && "), 532),
+        ("1" + String(repeating: " == 1", count: 9_000), 337),
+        ("params.x" + String(repeating: "[0]", count: 9_000), 215),
+        (String(repeating: "!", count: 9_000) + "true", 79),
+    ]
+
+    @Test(arguments: chains)
+    func longExpressionChainsAreRefusedNotOverflowed(_ chain: (expression: String, column: Int)) {
+        let text = "runbook: x\nparams:\n  x: {type: list, default: []}\nsteps:\n  - id: a\n    run: echo\n    when: ${{ \(chain.expression) }}\n"
+        let ds = diagnostics(text)
+        #expect(ds.map(\.message) == ["expression nested more than 64 levels deep"])
+        #expect(ds.first?.location?.line == 7)
+        #expect(ds.first?.location?.column == chain.column)
+        #expect(DiagnosticRenderer(colour: false).render(ds).count < 2000)
+    }
+
+    @Test func chainsWithinTheLimitStillWork() {
+        let expression = Array(repeating: "true", count: 60).joined(separator: " && ")
+        #expect(diagnostics("runbook: x\nsteps:\n  - id: a\n    run: echo\n    when: ${{ \(expression) }}\n").isEmpty)
+    }
 }
