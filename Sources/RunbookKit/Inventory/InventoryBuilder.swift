@@ -84,12 +84,18 @@ struct InventoryBuilder {
     }
 
     /// `group` and every group below it, breadth first, each once.
-    func descendants(of group: String) -> [String] {
+    func descendants(of group: String) -> [String] { walk(from: group, along: \.children) }
+
+    /// `group` and every group above it.
+    private func ancestors(of group: String) -> [String] { walk(from: group, along: \.parents) }
+
+    /// Breadth-first walk over one relation, each group once.
+    private func walk(from group: String, along relation: KeyPath<Group, [String]>) -> [String] {
         var order = [group]
         var seen: Set<String> = [group]
         var next = 0
         while next < order.count {
-            for c in groups[order[next]]?.children ?? [] where seen.insert(c).inserted { order.append(c) }
+            for g in groups[order[next]]?[keyPath: relation] ?? [] where seen.insert(g).inserted { order.append(g) }
             next += 1
         }
         return order
@@ -148,18 +154,6 @@ struct InventoryBuilder {
         }
         inventory.groupOrder = groupOrder
         return inventory
-    }
-
-    /// `group` and every group above it.
-    private func ancestors(of group: String) -> [String] {
-        var order = [group]
-        var seen: Set<String> = [group]
-        var next = 0
-        while next < order.count {
-            for p in groups[order[next]]?.parents ?? [] where seen.insert(p).inserted { order.append(p) }
-            next += 1
-        }
-        return order
     }
 
     /// Each group's depth: the longest path from `all` (Ansible's `Group.depth`), in one topological pass.

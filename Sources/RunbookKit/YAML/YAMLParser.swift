@@ -13,6 +13,7 @@ public struct YAMLParser: Sendable {
     /// Parses `bytes` read from `file` (the name used in diagnostics).
     /// - Throws: `DiagnosticError` with every problem found before parsing had to stop.
     public func parse(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> Node {
+        let bytes = FileBytes.withoutBOM(bytes)
         if bytes.count > limits.maxBytes {
             throw DiagnosticError(.error(
                 "document is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes",

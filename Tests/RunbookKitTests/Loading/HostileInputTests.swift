@@ -224,4 +224,25 @@ import Testing
         #expect(ds.count == 1)
         #expect(ds.first?.location == SourceLocation(file: "h.yaml", line: 6, column: 13 + 16 * 40_000 + 4))
     }
+
+    @Test func byteOrderMarkIsAccepted() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("runbook: x\nsteps:\n  - id: a\n    run: echo ${{ nosuch.y }}\n".utf8)
+        // The BOM is not a column: the bad reference is where an editor shows it.
+        expectOneShort(diagnostics(bytes), "unknown name 'nosuch' in expression", line: 4, column: 19)
+        let runbook = try RunbookLoader().load(bytes: [0xEF, 0xBB, 0xBF] + Array("runbook: x\nsteps:\n  - id: a\n    run: echo\n".utf8), file: "h.yaml")
+        #expect(runbook.steps.count == 1)
+    }
+
+    /// 100,000 broken steps printed 24 MB: the text lists the first 20 and counts the rest.
+    @Test func hundredThousandInvalidStepsPrintOneScreen() {
+        var text = "runbook: x\nsteps:\n"
+        for i in 0..<100_000 { text += "  - id: s\(i)\n    runn: echo\n" }
+        let ds = diagnostics(text)
+        #expect(ds.count >= 100_000)
+        let rendered = DiagnosticRenderer(colour: false).render(ds)
+        #expect(rendered.split(separator: "\n").count <= 3 * DiagnosticRenderer.shownLimit + 2)
+        #expect(rendered.contains("... and \(ds.count - DiagnosticRenderer.shownLimit) more"))
+        #expect(rendered.hasSuffix("\(ds.count) errors"))
+        #expect(ds.first?.location == SourceLocation(file: "h.yaml", line: 3, column: 5))
+    }
 }
