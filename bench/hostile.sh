@@ -33,7 +33,7 @@ plan_rb = write("on-g.yaml", "runbook: x\nsteps:\n  - id: a\n    run: echo\n    
 def chain(expr):
     return write("chain.yaml", step + "    when: ${{ " + expr + " }}\n")
 cases = [
-    ("YAML mapping of 40,000 keys", ["validate", write("keys.yaml", step + "    env:\n" + "".join(f"      K{i}: v\n" for i in range(40000)))]),
+    ("YAML mapping of 40,000 keys (then refused: `env` is no step key)", ["validate", write("keys.yaml", step + "    env:\n" + "".join(f"      K{i}: v\n" for i in range(40000)))]),
     ("20,000 `${{ }}` in one value", ["validate", write("t20.yaml", step.replace("run: echo", "run: echo " + " ".join(["${{ params.x }}"] * 20000)))]),
     ("40,000 `${{ }}` in one value", ["validate", write("t40.yaml", step.replace("run: echo", "run: echo " + " ".join(["${{ params.x }}"] * 40000)))]),
     ("`when:` of 9,000 `&&` terms", ["validate", chain(" && ".join(["true"] * 9000))]),

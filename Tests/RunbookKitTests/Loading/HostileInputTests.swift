@@ -245,4 +245,10 @@ import Testing
         #expect(rendered.hasSuffix("\(ds.count) errors"))
         #expect(ds.first?.location == SourceLocation(file: "h.yaml", line: 3, column: 5))
     }
+
+    /// A UTF-16 surrogate encoded in UTF-8 was reported as "(byte 0x0)": the real bytes now.
+    @Test func surrogateIsReportedWithItsBytes() {
+        let bytes = Array("runbook: x\nsteps: [{id: a, run: \"".utf8) + [0xED, 0xA0, 0x80] + Array("\"}]\n".utf8)
+        expectOneShort(diagnostics(bytes), "the file is not valid UTF-8: invalid Unicode character (bytes 0xED 0xA0 0x80)", line: 2, column: 23)
+    }
 }
