@@ -14,6 +14,10 @@ struct ExpressionParser {
     private let tokens: [ExpressionToken]
     private var index = 0
     private var depth = 0
+    /// Height of the expression the last parse function returned: every node counts, so a chain
+    /// (`a && b && …`, `x[0][0]…`, `1 == 1 == …`) is as deep as it is long. The evaluator is
+    /// recursive; refusing trees taller than `maxDepth` here means it never runs out of stack.
+    private var height = 0
 
     private init(tokens: [ExpressionToken]) { self.tokens = tokens }
 
@@ -55,13 +59,26 @@ struct ExpressionParser {
         return try body(&self)
     }
 
+    /// Records the height of a new node over children of the given heights.
+    /// - Throws: `ExpressionSyntaxError` at the current token when the tree gets too tall.
+    private mutating func node(over heights: Int...) throws(ExpressionSyntaxError) {
+        height = (heights.max() ?? 0) + 1
+        if height > Self.maxDepth {
+            throw ExpressionSyntaxError(message: "expression nested more than \(Self.maxDepth) levels deep", offset: peek.offset,
+                                        hint: "every operator and subscript counts as a level; split the expression")
+        }
+    }
+
     private mutating func conditional() throws(ExpressionSyntaxError) -> Expression {
         try nested { (p: inout ExpressionParser) throws(ExpressionSyntaxError) -> Expression in
             let condition = try p.binary(level: 0)
             guard p.take("?") else { return condition }
+            let conditionHeight = p.height
             let then = try p.conditional()
+            let thenHeight = p.height
             try p.expect(":", "in 'condition ? a : b'")
             let otherwise = try p.conditional()
+            try p.node(over: conditionHeight, thenHeight, p.height)
             return .conditional(condition, then, otherwise)
         }
     }
@@ -75,7 +92,9 @@ struct ExpressionParser {
         var left = try binary(level: level + 1)
         while case .symbol(let s) = peek.kind, let op = Expression.BinaryOperator(rawValue: s), Self.levels[level].contains(op) {
             index += 1
+            let leftHeight = height
             let right = try binary(level: level + 1)
+            try node(over: leftHeight, height)
             left = .binary(op, left, right)
         }
         return left
@@ -83,7 +102,11 @@ struct ExpressionParser {
 
     private mutating func unary() throws(ExpressionSyntaxError) -> Expression {
         if take("!") {
-            return try nested { (p: inout ExpressionParser) throws(ExpressionSyntaxError) -> Expression in .not(try p.unary()) }
+            return try nested { (p: inout ExpressionParser) throws(ExpressionSyntaxError) -> Expression in
+                let operand = try p.unary()
+                try p.node(over: p.height)
+                return .not(operand)
+            }
         }
         return try postfix()
     }
@@ -99,11 +122,14 @@ struct ExpressionParser {
                 if case .reference(let path) = value {
                     value = .reference(path + [name])
                 } else {
+                    try node(over: height, 1)
                     value = .index(value, .literal(.string(name)))
                 }
             } else if take("[") {
+                let valueHeight = height
                 let subscriptValue = try conditional()
                 try expect("]", "after the index")
+                try node(over: valueHeight, height)
                 value = .index(value, subscriptValue)
             } else {
                 return value
@@ -113,6 +139,7 @@ struct ExpressionParser {
 
     private mutating func primary() throws(ExpressionSyntaxError) -> Expression {
         let token = peek
+        height = 1
         switch token.kind {
         case .integer(let i):
             index += 1
@@ -134,7 +161,7 @@ struct ExpressionParser {
             index += 1
             let inner = try conditional()
             try expect(")", "to close '('")
-            return inner
+            return inner  // parentheses add no node: `height` is the inner expression's
         case .symbol("["):
             index += 1
             // The AST holds list literals as values, so their items must be literals too.
@@ -150,6 +177,7 @@ struct ExpressionParser {
                 } while take(",")
                 try expect("]", "after the list items")
             }
+            height = 1
             return .literal(.list(items))
         case .end:
             throw ExpressionSyntaxError(message: "expected a value, found the end of the expression", offset: token.offset)
@@ -167,10 +195,15 @@ struct ExpressionParser {
         }
         index += 1
         var arguments: [Expression] = []
+        var tallest = 0
         if !take(")") {
-            repeat { arguments.append(try conditional()) } while take(",")
+            repeat {
+                arguments.append(try conditional())
+                tallest = max(tallest, height)
+            } while take(",")
             try expect(")", "after arguments")
         }
+        try node(over: tallest)
         guard arguments.count == arity else {
             throw ExpressionSyntaxError(
                 message: "\(name) takes \(arity) argument\(arity == 1 ? "" : "s"), found \(arguments.count)", offset: offset)

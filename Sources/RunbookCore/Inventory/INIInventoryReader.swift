@@ -1,158 +1,175 @@
-import RunbookYAML
-
-/// Reads an Ansible INI inventory: `[group]` host lines with `key=value` vars, `[group:children]`,
-/// `[group:vars]`, comments (`#`, `;`), hosts in several groups and ranges (`node[1:3].example.com`).
+/// Reads an Ansible INI inventory as ansible-core's `ini` plugin does: `[group]` host lines
+/// (`host[:port] key=value…`, shell-quoted, ranges), `[group:children]`, `[group:vars]`
+/// (`key = value`, the whole rest of the line), `#`/`;` comment lines, any line ending (LF,
+/// CRLF, CR). Values are typed like Python literals (`PythonLiteral`).
 struct INIInventoryReader {
     let file: String
 
-    /// A variable with where it was written, so a bad value is reported there.
-    private struct Var { var value: String; var location: SourceLocation }
-    private enum Section { case hosts(String), children(String), vars(String) }
+    private enum Section { case hosts, children, vars }
+
+    /// A `[group:children]` entry naming a group not declared (yet).
+    private struct Pending { var line: Int; var section: Section; var parents: [(String, SourceLocation)] }
 
     func read(_ text: String) throws(DiagnosticError) -> Inventory {
         var ds: [Diagnostic] = []
-        var hostOrder: [String] = []
-        var hostVars: [String: [String: Var]] = [:]
-        var groupHosts: [String: [String]] = ["ungrouped": []]
-        var groupChildren: [String: [(String, SourceLocation)]] = [:]
-        var groupVars: [String: [String: Var]] = [:]
-        var groupOrder: [String] = []
-        var section = Section.hosts("ungrouped")
-        func declare(_ g: String) { if !groupOrder.contains(g) { groupOrder.append(g) }; if groupHosts[g] == nil { groupHosts[g] = [] } }
+        var builder = InventoryBuilder()
+        var group = "ungrouped"
+        var section = Section.hosts
+        var pending: [String: Pending] = [:]
+        var pendingOrder: [String] = []
 
-        for (n, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(rawLine).trimmingTrailingCR
-            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-            let body = line.dropFirst(indent)
-            let at = SourceLocation(file: file, line: n + 1, column: indent + 1)
-            if body.isEmpty || body.hasPrefix("#") || body.hasPrefix(";") { continue }
-            if body.hasPrefix("[") {
-                guard let close = body.firstIndex(of: "]") else {
-                    ds.append(.error("section header is missing ']'", at: at, hint: "write [group], [group:children] or [group:vars]"))
-                    continue
-                }
-                let name = String(body[body.index(after: body.startIndex)..<close])
-                let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
-                let group = parts.first ?? ""
-                guard !group.isEmpty else { ds.append(.error("empty group name", at: at)); continue }
-                declare(group)
-                switch parts.count == 2 ? parts[1] : "" {
-                case "": section = .hosts(group)
-                case "children": section = .children(group)
-                case "vars": section = .vars(group)
-                default:
-                    ds.append(.error("unknown section kind ':\(parts[1])'", at: at,
-                                     hint: NearestName.hint(parts[1], among: ["children", "vars"]) ?? "write [group], [group:children] or [group:vars]"))
-                }
-                continue
+        func addPendingChildren(_ g: String) throws(Diagnostic) {
+            guard let p = pending.removeValue(forKey: g) else { return }
+            for (parent, at) in p.parents {
+                try builder.addChild(parent, g, at: at)
+                if pending[parent]?.section == .children { try addPendingChildren(parent) }
             }
-            let words = INIWords.split(String(body), line: n + 1, column: indent + 1, file: file)
-            guard let first = words.first else { continue }
-            switch section {
-            case .children(let group):
-                groupChildren[group, default: []].append((first.text, first.location))
-            case .vars(let group):
-                guard let (k, v) = keyValue(first.text) else {
-                    ds.append(.error("expected key=value in [\(group):vars], found '\(first.text)'", at: first.location))
+        }
+
+        for (n, rawLine) in Self.lines(text).enumerated() {
+            let indent = rawLine.prefix { $0 == " " || $0 == "\t" }.count
+            let line = rawLine.dropFirst(indent).trimmingBlanksAtEnd
+            let at = SourceLocation(file: file, line: n + 1, column: indent + 1)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            do throws(Diagnostic) {
+                if let header = Self.sectionHeader(line) {
+                    let kind: Section
+                    switch header.kind {
+                    case nil: kind = .hosts
+                    case "children": kind = .children
+                    case "vars": kind = .vars
+                    case let other?:
+                        throw .error("unknown section kind ':\(other)'", at: at,
+                                     hint: NearestName.hint(other, among: ["children", "vars"]) ?? "write [group], [group:children] or [group:vars]")
+                    }
+                    (group, section) = (header.group, kind)
+                    if !builder.hasGroup(group) {
+                        if kind == .vars, pending[group] == nil {
+                            pending[group] = Pending(line: n + 1, section: .vars, parents: [])
+                            pendingOrder.append(group)
+                        }
+                        builder.addGroup(group)
+                    }
+                    if let p = pending[group], kind != .vars {
+                        if p.section == .children { try addPendingChildren(group) } else { pending[group] = nil }
+                    }
                     continue
                 }
-                groupVars[group, default: [:]][k] = Var(value: v, location: first.location)
-            case .hosts(let group):
-                // `host:port` is Ansible's short form for ansible_port.
-                var pattern = first.text
-                var inlinePort: String? = nil
-                if let colon = pattern.lastIndex(of: ":"), !pattern[pattern.index(after: colon)...].isEmpty,
-                   pattern[pattern.index(after: colon)...].allSatisfy(\.isNumber) {
-                    inlinePort = String(pattern[pattern.index(after: colon)...])
-                    pattern = String(pattern[..<colon])
+                if line.hasPrefix("[") && line.hasSuffix("]") {
+                    throw .error("invalid section header '\(line)'", at: at,
+                                 hint: "write [group], [group:children] or [group:vars], without spaces")
                 }
-                let names: [String]
-                do throws(Diagnostic) { names = try HostRange.expand(pattern, at: first.location) } catch { ds.append(error); continue }
-                for name in names {
-                    if hostVars[name] == nil { hostOrder.append(name); hostVars[name] = [:] }
-                    if groupHosts[group]?.contains(name) != true { groupHosts[group, default: []].append(name) }
-                    if let inlinePort { hostVars[name]?["ansible_port"] = Var(value: inlinePort, location: first.location) }
-                    for word in words.dropFirst() {
-                        guard let (k, v) = keyValue(word.text) else {
-                            ds.append(.error("expected key=value after the host name, found '\(word.text)'", at: word.location))
-                            continue
-                        }
-                        hostVars[name]?[k] = Var(value: v, location: word.location)
+                switch section {
+                case .hosts: try readHost(String(line), at: at, into: &builder, group: group)
+                case .vars:
+                    guard let eq = line.firstIndex(of: "=") else {
+                        throw .error("expected key=value in [\(group):vars], found '\(line)'", at: at)
+                    }
+                    let key = String(line[..<eq]).trimmingBlanks, value = String(line[line.index(after: eq)...]).trimmingBlanks
+                    try builder.setGroupVar(group, key, PythonLiteral.value(value), at: at)
+                case .children:
+                    let child = String(line.prefix { $0 != " " && $0 != "\t" && $0 != "#" })
+                    let rest = line.dropFirst(child.count).trimmingBlanks
+                    guard !child.isEmpty, !child.contains(":"), !child.contains("]"), rest.isEmpty || rest.hasPrefix("#") else {
+                        throw .error("expected a group name in [\(group):children], found '\(line)'", at: at)
+                    }
+                    if builder.hasGroup(child) {
+                        try builder.addChild(group, child, at: at)
+                    } else if pending[child] != nil {
+                        pending[child]?.parents.append((group, at))
+                    } else {
+                        pending[child] = Pending(line: n + 1, section: .children, parents: [(group, at)])
+                        pendingOrder.append(child)
                     }
                 }
+            } catch {
+                ds.append(error)
             }
         }
-        for (group, children) in groupChildren {
-            for (child, location) in children where groupHosts[child] == nil {
-                ds.append(.error("group '\(group)' lists unknown child group '\(child)'", at: location,
-                                 hint: NearestName.hint(child, among: groupOrder)))
+        for g in pendingOrder {
+            guard let p = pending[g] else { continue }
+            if p.section == .vars {
+                ds.append(.error("[\(g):vars] given for a group that is never declared", at: SourceLocation(file: file, line: p.line, column: 1),
+                                 hint: NearestName.hint(g, among: builder.groupOrder) ?? "declare it with [\(g)] or [\(g):children]"))
+            } else if let (parent, at) = p.parents.last {
+                ds.append(.error("group '\(parent)' lists unknown child group '\(g)'", at: at,
+                                 hint: NearestName.hint(g, among: builder.groupOrder)))
             }
         }
-        // Flatten children; vars of a group apply to every member, children's vars win over parents', host vars over all.
-        var members: [String: [String]] = [:]
-        var depth: [String: Int] = [:]
-        func flatten(_ g: String, _ visiting: Set<String>) -> [String] {
-            var out = groupHosts[g] ?? []
-            for (child, _) in groupChildren[g] ?? [] where !visiting.contains(child) {
-                depth[child] = max(depth[child] ?? 0, (depth[g] ?? 0) + 1)
-                for h in flatten(child, visiting.union([child])) where !out.contains(h) { out.append(h) }
-            }
-            return out
+        // Bad connection variables are found while building: report them with the rest.
+        do throws(DiagnosticError) {
+            let inventory = try builder.build(file: file)
+            if ds.isEmpty { return inventory }
+        } catch {
+            ds += error.diagnostics
         }
-        for g in groupOrder { members[g] = flatten(g, [g]) }
-        members["ungrouped"] = (groupHosts["ungrouped"] ?? [])
-        members["all"] = hostOrder
-
-        var hosts: [InventoryHost] = []
-        for name in hostOrder {
-            var merged: [String: Var] = groupVars["all"] ?? [:]
-            let groupsOfHost = groupOrder.filter { $0 != "all" && members[$0]?.contains(name) == true }
-                .sorted { (depth[$0] ?? 0) < (depth[$1] ?? 0) }
-            for g in groupsOfHost { merged.merge(groupVars[g] ?? [:]) { _, new in new } }
-            merged.merge(hostVars[name] ?? [:]) { _, new in new }
-            hosts.append(makeHost(name, merged.mapValues { ($0.value, $0.location) }, &ds))
-        }
-        guard ds.isEmpty else { throw DiagnosticError(ds) }
-        var groups: [String: [String]] = [:]
-        for (g, m) in members where g != "ungrouped" || !m.isEmpty { groups[g] = m }
-        return Inventory(hosts: hosts, groups: groups, file: file)
+        throw DiagnosticError(ds.sorted(by: Diagnostic.byPosition))
     }
 
-    private func keyValue(_ word: String) -> (String, String)? {
-        guard let eq = word.firstIndex(of: "="), eq != word.startIndex else { return nil }
-        return (String(word[..<eq]), INIWords.unquote(String(word[word.index(after: eq)...])))
+    private func readHost(_ line: String, at: SourceLocation, into builder: inout InventoryBuilder, group: String) throws(Diagnostic) {
+        let words = try INIWords.split(line, line: at.line, column: at.column, file: file)
+        guard let first = words.first else { return }
+        let (names, port) = try HostPattern.parse(first.text, at: first.location)
+        var vars: [(String, Value, SourceLocation)] = []
+        for word in words.dropFirst() {
+            guard let eq = word.text.firstIndex(of: "=") else {
+                throw .error("expected key=value after the host name, found '\(word.text)'", at: word.location)
+            }
+            vars.append((String(word.text[..<eq]), PythonLiteral.value(String(word.text[word.text.index(after: eq)...])), word.location))
+        }
+        for name in names {
+            builder.addHost(name, group: group, port: port, at: first.location)
+            for (k, v, location) in vars { builder.setHostVar(name, k, v, at: location) }
+        }
     }
 
-    private func makeHost(_ name: String, _ vars: [String: (String, SourceLocation)], _ ds: inout [Diagnostic]) -> InventoryHost {
-        var host = InventoryHost(name: name)
-        for (key, (value, at)) in vars {
-            switch key {
-            case "ansible_host", "ansible_ssh_host": host.address = value
-            case "ansible_user", "ansible_ssh_user": host.user = value
-            case "ansible_port", "ansible_ssh_port":
-                if let p = Int(value), (1...65535).contains(p) { host.port = p }
-                else { ds.append(.error("\(key) must be a port number (1-65535), found '\(value)'", at: at)) }
-            case "ansible_ssh_private_key_file", "ansible_private_key_file": host.identityFile = value
-            case "ansible_become":
-                switch value.lowercased() {
-                case "true", "yes", "1", "on": host.become = true
-                case "false", "no", "0", "off": host.become = false
-                default: ds.append(.error("\(key) must be true or false, found '\(value)'", at: at, hint: "write true or false"))
-                }
-            case "ansible_connection":
-                switch value {
-                case "local": host.transport = .local
-                case "ssh", "smart", "paramiko": host.transport = .ssh
-                case "sim": host.transport = .sim
-                default: ds.append(.error("unsupported ansible_connection '\(value)'", at: at, hint: "use local, ssh or sim"))
-                }
-            default: host.vars[key] = .string(value)
+    /// `[group]` or `[group:kind]`, optionally followed by blanks and a `#` comment.
+    private static func sectionHeader(_ line: Substring) -> (group: String, kind: String?)? {
+        guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else { return nil }
+        let after = line[line.index(after: close)...].trimmingBlanks
+        guard after.isEmpty || after.hasPrefix("#") else { return nil }
+        let inner = line[line.index(after: line.startIndex)..<close]
+        let parts = inner.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let group = parts[0]
+        guard !group.isEmpty, !group.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
+        guard parts.count == 2 else { return (String(group), nil) }
+        let kind = parts[1]
+        guard !kind.isEmpty, kind.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        return (String(group), String(kind))
+    }
+
+    /// Lines as Python's `str.splitlines` cuts them: at LF, CRLF, CR and the other Unicode line breaks.
+    static func lines(_ text: String) -> [Substring] {
+        var out: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            switch c {
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1D}", "\u{1E}", "\u{85}", "\u{2028}", "\u{2029}":
+                out.append(Substring(scalars[start..<i]))
+                var next = scalars.index(after: i)
+                if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+                start = next
+                i = next
+            default:
+                i = scalars.index(after: i)
             }
         }
-        return host
+        if start < scalars.endIndex { out.append(Substring(scalars[start...])) }
+        return out
     }
 }
 
-private extension String {
-    var trimmingTrailingCR: String { hasSuffix("\r") ? String(dropLast()) : self }
+private extension StringProtocol {
+    var trimmingBlanksAtEnd: SubSequence {
+        var end = endIndex
+        while end > startIndex, let c = self[index(before: end)].unicodeScalars.first, c == " " || c == "\t" { end = index(before: end) }
+        return self[startIndex..<end]
+    }
+
+    var trimmingBlanks: String {
+        String(drop { $0 == " " || $0 == "\t" }.trimmingBlanksAtEnd)
+    }
 }

@@ -16,27 +16,29 @@ public enum InventoryLoader {
         return try parse(text, file: path)
     }
 
-    /// Parses inventory text; `file` names it in diagnostics and picks the format by extension.
+    /// Parses inventory text; `file` names it in diagnostics and picks the format as Ansible does:
+    /// `.yaml`/`.yml`/`.json` are YAML; a file without extension is YAML when it parses as a YAML
+    /// mapping, else INI; anything else is INI. A YAML mapping whose keys are only `hosts` and
+    /// `groups` is `runbook`'s own format; any other is Ansible's (`all: {hosts, children, vars}`).
     /// - Throws: `DiagnosticError` with every problem found.
     public static func parse(_ text: String, file: String) throws(DiagnosticError) -> Inventory {
-        if isYAML(text, file: file) {
-            let node = try YAMLParser().parse(Array(text.utf8), file: file)
+        let ext = (file as NSString).pathExtension.lowercased()
+        let node: Node
+        switch ext {
+        case "yaml", "yml", "json":
+            node = try YAMLParser().parse(Array(text.utf8), file: file)
+        case "":
+            guard let parsed = try? YAMLParser().parse(Array(text.utf8), file: file), parsed.pairs != nil else {
+                return try INIInventoryReader(file: file).read(text)
+            }
+            node = parsed
+        default:
+            return try INIInventoryReader(file: file).read(text)
+        }
+        if let pairs = node.pairs, !pairs.isEmpty, pairs.allSatisfy({ $0.key.text == "hosts" || $0.key.text == "groups" }) {
             return try YAMLInventoryReader(file: file).read(node)
         }
-        return try INIInventoryReader(file: file).read(text)
-    }
-
-    private static func isYAML(_ text: String, file: String) -> Bool {
-        let ext = (file as NSString).pathExtension.lowercased()
-        if ext == "yaml" || ext == "yml" { return true }
-        if ext == "ini" || ext == "cfg" { return false }
-        // Ansible INI inventories have `[section]` lines or bare host names; YAML ones start with `hosts:`/`groups:`.
-        for line in text.split(separator: "\n") {
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t.hasPrefix("#") || t.hasPrefix(";") || t == "---" { continue }
-            return t.hasPrefix("hosts:") || t.hasPrefix("groups:") || t.hasPrefix("all:")
-        }
-        return false
+        return try AnsibleYAMLInventoryReader(file: file).read(node)
     }
 }
 

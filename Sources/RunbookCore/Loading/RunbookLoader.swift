@@ -22,6 +22,8 @@ public struct RunbookLoader: Sendable {
     /// Loads a runbook from bytes; `file` is the name used in diagnostics and kept in `Runbook.file`.
     /// - Throws: `DiagnosticError` with every problem found, sorted by position.
     public func load(bytes: [UInt8], file: String) throws(DiagnosticError) -> Runbook {
+        // Positions of `${{` are found in these bytes: they must be the ones the parser saw.
+        let bytes = FileBytes.withoutBOM(bytes)
         let root = try YAMLParser(limits: limits).parse(bytes, file: file)
         var decoder = RunbookDecoder(file: file, source: SourceText(bytes))
         let runbook = decoder.runbook(from: root)

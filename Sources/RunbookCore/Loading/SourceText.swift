@@ -6,12 +6,20 @@ struct SourceText: Sendable {
     private let bytes: [UInt8]
     /// Byte offset of the start of each line (index 0 is line 1).
     private let lineStarts: [Int]
+    /// Byte offsets of the lead bytes of multi-byte scalars, in order (few in a runbook): with
+    /// them a column becomes a byte offset without walking the line, so 20,000 expressions on
+    /// one line stay linear.
+    private let wideScalars: [Int]
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        var wide: [Int] = []
+        for (i, b) in bytes.enumerated() {
+            if b == 0x0A { starts.append(i + 1) } else if b >= 0xC0 { wide.append(i) }
+        }
         lineStarts = starts
+        wideScalars = wide
     }
 
     /// Where each `${{` between `start` and `end` is, in order.
@@ -74,13 +82,21 @@ struct SourceText: Sendable {
         guard location.line >= 1, location.line <= lineStarts.count else {
             return location.line == lineStarts.count + 1 ? bytes.count : nil
         }
-        var i = lineStarts[location.line - 1]
-        var column = 1
-        while column < location.column, i < bytes.count {
-            i += 1
-            while i < bytes.count, bytes[i] & 0xC0 == 0x80 { i += 1 }
-            column += 1
+        let start = lineStarts[location.line - 1]
+        var target = start + max(0, location.column - 1)
+        // Each multi-byte scalar before the target moves it right by its extra bytes.
+        var low = 0, high = wideScalars.count
+        while low < high {
+            let mid = (low + high) / 2
+            if wideScalars[mid] < start { low = mid + 1 } else { high = mid }
         }
+        var k = low
+        while k < wideScalars.count, wideScalars[k] < target {
+            let lead = bytes[wideScalars[k]]
+            target += lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1
+            k += 1
+        }
+        let i = min(target, bytes.count)
         return i
     }
 }

@@ -16,10 +16,16 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
-    /// All diagnostics, sorted by position, one block each, plus a count line.
+    /// Most diagnostics `render(_:)` shows: past it, the rest are only counted, so 100,000
+    /// broken steps give a screen, not 24 MB. `--output json` lists them all.
+    public static let shownLimit = 20
+
+    /// The first `shownLimit` diagnostics, sorted by position, one block each, a line counting
+    /// the rest, and a count line.
     public func render(_ ds: [Diagnostic]) -> String {
         let sorted = ds.sorted(by: Diagnostic.byPosition)
-        var lines = sorted.map(render)
+        var lines = sorted.prefix(Self.shownLimit).map(render)
+        if sorted.count > Self.shownLimit { lines.append("... and \(sorted.count - Self.shownLimit) more") }
         let errors = ds.filter { $0.severity == .error }.count
         if errors > 0 { lines.append("\(errors) error\(errors == 1 ? "" : "s")") }
         return lines.joined(separator: "\n")

@@ -13,6 +13,7 @@ public struct YAMLParser: Sendable {
     /// Parses `bytes` read from `file` (the name used in diagnostics).
     /// - Throws: `DiagnosticError` with every problem found before parsing had to stop.
     public func parse(_ bytes: [UInt8], file: String) throws(DiagnosticError) -> Node {
+        let bytes = FileBytes.withoutBOM(bytes)
         if bytes.count > limits.maxBytes {
             throw DiagnosticError(.error(
                 "document is \(bytes.count) bytes, larger than the limit of \(limits.maxBytes) bytes",
@@ -70,7 +71,19 @@ public struct YAMLParser: Sendable {
         if parser.error == YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark: find the line and column ourselves.
             let offset = min(Int(parser.problem_offset), bytes.count)
-            let value = parser.problem_value >= 0 ? " (byte 0x\(String(UInt8(truncatingIfNeeded: parser.problem_value), radix: 16, uppercase: true)))" : ""
+            // problem_value is a code point for a surrogate (0xD800 showed as "byte 0x0"): show the bytes themselves.
+            var value = ""
+            if offset < bytes.count {
+                let lead = bytes[offset]
+                var width = (0xC2...0xDF).contains(lead) ? 2 : (0xE0...0xEF).contains(lead) ? 3 : (0xF0...0xF4).contains(lead) ? 4 : 1
+                width = min(width, bytes.count - offset)
+                // Only the continuation bytes that follow belong to the character.
+                var end = offset + 1
+                while end < offset + width, bytes[end] & 0xC0 == 0x80 { end += 1 }
+                width = end - offset
+                let shown = bytes[offset..<end].map { "0x" + (($0 < 0x10 ? "0" : "") + String($0, radix: 16, uppercase: true)) }
+                value = " (byte\(width == 1 ? "" : "s") \(shown.joined(separator: " ")))"
+            }
             return .error(
                 "the file is not valid UTF-8: \(problem)\(value)", at: position(ofByte: offset, in: bytes, file: file),
                 hint: "save the file as UTF-8 text")

@@ -70,7 +70,7 @@ import RunbookCore
             Issue.record("expected errors")
         } catch {
             #expect(error.diagnostics.map(\.description) == [
-                "hosts:1:1: error: section header is missing ']'",
+                "hosts:1:1: error: host range '[masters' is missing ']'",
                 "hosts:2:1: error: unknown section kind ':kids'",
                 "hosts:4:4: error: ansible_port must be a port number (1-65535), found 'ssh'",
                 "hosts:5:1: error: host range 'node[3:1]' goes backwards",

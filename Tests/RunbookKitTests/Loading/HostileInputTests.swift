@@ -162,4 +162,96 @@ import TestSupport
         let ds = diagnostics("runbook: x\nsteps:\n  - id: a\n    run: echo ${{ \(expr) }}\n")
         #expect(ds.map(\.message) == ["expression nested more than 64 levels deep"])
     }
+
+    /// A chain builds a tree as deep as it is long (each `&&` wraps the left side): every node
+    /// counts toward the limit, so `plan`/`run` never evaluate a 9,000-deep tree (it was SIGSEGV).
+    /// Each chain with the column where it passes 64 levels.
+    static let chains: [(expression: String, column: Int)] = [
+        (Array(repeating: "true", count: 9_000).joined(separator: " && "), 532),
+        ("1" + String(repeating: " == 1", count: 9_000), 337),
+        ("params.x" + String(repeating: "[0]", count: 9_000), 215),
+        (String(repeating: "!", count: 9_000) + "true", 79),
+    ]
+
+    @Test(arguments: chains)
+    func longExpressionChainsAreRefusedNotOverflowed(_ chain: (expression: String, column: Int)) {
+        let text = "runbook: x\nparams:\n  x: {type: list, default: []}\nsteps:\n  - id: a\n    run: echo\n    when: ${{ \(chain.expression) }}\n"
+        let ds = diagnostics(text)
+        #expect(ds.map(\.message) == ["expression nested more than 64 levels deep"])
+        #expect(ds.first?.location?.line == 7)
+        #expect(ds.first?.location?.column == chain.column)
+        #expect(DiagnosticRenderer(colour: false).render(ds).count < 2000)
+    }
+
+    @Test func chainsWithinTheLimitStillWork() {
+        let expression = Array(repeating: "true", count: 60).joined(separator: " && ")
+        #expect(diagnostics("runbook: x\nsteps:\n  - id: a\n    run: echo\n    when: ${{ \(expression) }}\n").isEmpty)
+    }
+
+    /// The duplicate-key index was copied on every insert: 40,000 keys took 20 s. Now linear
+    /// (timing in bench/hostile.sh); the duplicate at the very end is still found.
+    @Test func fortyThousandKeysAreCheckedForDuplicates() throws {
+        var text = "m:\n"
+        for i in 0..<40_000 { text += "  k\(i): v\n" }
+        let node = try YAMLParser().parse(Array(text.utf8), file: "h.yaml")
+        #expect(node["m"]?.pairs?.count == 40_000)
+        text += "  k39999: again\n"
+        do {
+            _ = try YAMLParser().parse(Array(text.utf8), file: "h.yaml")
+            Issue.record("expected a duplicate key")
+        } catch {
+            #expect(error.diagnostics.map(\.message) == ["duplicate key 'k39999'"])
+            #expect(error.diagnostics.first?.location == SourceLocation(file: "h.yaml", line: 40_002, column: 3))
+        }
+    }
+
+    @Test func keysOfDifferentYAMLTypesAreNotDuplicates() throws {
+        let node = try YAMLParser().parse(Array("m: {1: x, '1': y, true: a, 'true': b}\n".utf8), file: "h.yaml")
+        #expect(node["m"]?.pairs?.count == 4)
+        do {
+            _ = try YAMLParser().parse(Array("m: {a: x, 'a': y}\n".utf8), file: "h.yaml")
+            Issue.record("expected a duplicate key")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == ["h.yaml:1:11: error: duplicate key 'a'"])
+        }
+    }
+
+    /// Each `${{` position used to be found by walking the line from its start: 40,000 on one
+    /// line took 41 s. Now linear (timing in bench/hostile.sh).
+    @Test func fortyThousandExpressionsInOneValueAreParsed() throws {
+        let value = Array(repeating: "${{ params.x }}", count: 40_000).joined(separator: " ")
+        let text = "runbook: x\nparams:\n  x: {type: string, default: a}\nsteps:\n  - id: a\n    run: \"é \(value)\"\n"
+        #expect(diagnostics(text).isEmpty)
+        let bad = "runbook: x\nparams:\n  x: {type: string, default: a}\nsteps:\n  - id: a\n    run: \"é \(value) ${{ nosuch.y }}\"\n"
+        let ds = diagnostics(bad)
+        #expect(ds.count == 1)
+        #expect(ds.first?.location == SourceLocation(file: "h.yaml", line: 6, column: 13 + 16 * 40_000 + 4))
+    }
+
+    @Test func byteOrderMarkIsAccepted() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("runbook: x\nsteps:\n  - id: a\n    run: echo ${{ nosuch.y }}\n".utf8)
+        // The BOM is not a column: the bad reference is where an editor shows it.
+        expectOneShort(diagnostics(bytes), "unknown name 'nosuch' in expression", line: 4, column: 19)
+        let runbook = try RunbookLoader().load(bytes: [0xEF, 0xBB, 0xBF] + Array("runbook: x\nsteps:\n  - id: a\n    run: echo\n".utf8), file: "h.yaml")
+        #expect(runbook.steps.count == 1)
+    }
+
+    /// 100,000 broken steps printed 24 MB: the text lists the first 20 and counts the rest.
+    @Test func hundredThousandInvalidStepsPrintOneScreen() {
+        var text = "runbook: x\nsteps:\n"
+        for i in 0..<100_000 { text += "  - id: s\(i)\n    runn: echo\n" }
+        let ds = diagnostics(text)
+        #expect(ds.count >= 100_000)
+        let rendered = DiagnosticRenderer(colour: false).render(ds)
+        #expect(rendered.split(separator: "\n").count <= 3 * DiagnosticRenderer.shownLimit + 2)
+        #expect(rendered.contains("... and \(ds.count - DiagnosticRenderer.shownLimit) more"))
+        #expect(rendered.hasSuffix("\(ds.count) errors"))
+        #expect(ds.first?.location == SourceLocation(file: "h.yaml", line: 3, column: 5))
+    }
+
+    /// A UTF-16 surrogate encoded in UTF-8 was reported as "(byte 0x0)": the real bytes now.
+    @Test func surrogateIsReportedWithItsBytes() {
+        let bytes = Array("runbook: x\nsteps: [{id: a, run: \"".utf8) + [0xED, 0xA0, 0x80] + Array("\"}]\n".utf8)
+        expectOneShort(diagnostics(bytes), "the file is not valid UTF-8: invalid Unicode character (bytes 0xED 0xA0 0x80)", line: 2, column: 23)
+    }
 }
