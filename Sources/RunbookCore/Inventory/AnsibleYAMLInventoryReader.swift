@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Reads Ansible's YAML inventory format as ansible-core's `yaml` plugin does:
 ///
 /// ```yaml

@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Turns a host's resolved Ansible variables into how `runbook` reaches it.
 ///
 /// When both spellings of a connection variable are set (`ansible_host` and `ansible_ssh_host`,

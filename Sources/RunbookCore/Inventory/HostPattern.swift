@@ -1,4 +1,5 @@
 import Foundation
+import RunbookYAML
 
 /// A host entry of an Ansible inventory split into its names and port, as Ansible's
 /// `parse_address(…, allow_ranges=True)` does: `host:2222`, `10.0.0.1:22`, `[2001:db8::1]:2222`

@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Ansible host ranges (`expand_hostname_range`): `node[1:3].example.com`, `node[01:10]`
 /// (zero-padded: both ends the same width), `db-[a:c]`, `[0:10:2]` (a step), `[:3]` (from 0),
 /// several ranges in one name. One pattern stands for at most `limit` hosts: Ansible would build

@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Reads an Ansible INI inventory as ansible-core's `ini` plugin does: `[group]` host lines
 /// (`host[:port] key=value…`, shell-quoted, ranges), `[group:children]`, `[group:vars]`
 /// (`key = value`, the whole rest of the line), `#`/`;` comment lines, any line ending (LF,

@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Splits an INI inventory host line into words exactly as Ansible does (`shlex.split(line,
 /// comments=True)`, POSIX mode): blanks separate words; `'…'` keeps everything; `"…"` keeps
 /// everything but lets `\` escape `"` and `\`; a `\` outside quotes escapes the next character;

@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Groups, hosts and variables as Ansible's `InventoryData` keeps them, filled by the INI and
 /// YAML readers, then resolved into an `Inventory` the way ansible-core does:
 /// - `all` and `ungrouped` always exist; a group without parent becomes a child of `all`; a host

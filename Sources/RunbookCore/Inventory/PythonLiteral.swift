@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Ansible types INI inventory values with Python's `ast.literal_eval`, keeping the text when it
 /// is not a literal: `5` is an int, `'5'` a string, `True` a bool, `[{'a': 1}]` a list of maps,
 /// `1, 2` a list, while `true`, `0123` and `hello world` stay strings.

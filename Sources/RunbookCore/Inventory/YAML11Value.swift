@@ -1,3 +1,5 @@
+import RunbookYAML
+
 /// Types YAML nodes as Ansible's loader (PyYAML, YAML 1.1) does for its YAML inventories: a plain
 /// `yes`/`no`/`on`/`off`/`true`/`false` (three spellings each) is a bool, `~`/`null`/empty a null,
 /// `0x1f`, `0o17`/`017` (octal), `0b101`, `1_000`, `1:30` (base 60) ints; quoted scalars and

@@ -5,10 +5,10 @@ import Darwin
 #endif
 
 /// Reads a whole file with a size bound, without Foundation, so a huge file is refused before it is loaded.
-enum FileBytes {
+package enum FileBytes {
     /// `bytes` without a leading UTF-8 byte order mark, which editors on Windows write and YAML
     /// allows. libyaml skips it only when it detects the encoding itself; we tell it UTF-8.
-    static func withoutBOM(_ bytes: [UInt8]) -> [UInt8] {
+    package static func withoutBOM(_ bytes: [UInt8]) -> [UInt8] {
         bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
     }
 

@@ -1,4 +1,4 @@
-import RunbookKit
+import RunbookCore
 import Testing
 
 /// Inventories meant to hurt: each is refused with one short positioned message, or read in

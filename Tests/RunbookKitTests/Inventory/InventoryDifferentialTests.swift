@@ -1,5 +1,7 @@
 import Foundation
-import RunbookKit
+import RunbookYAML
+import RunbookCore
+import RunbookEngine
 import Testing
 
 /// Our reading of each inventory in Tests/Fixtures/inventory against ansible-core's own

@@ -2,6 +2,7 @@
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+import RunbookCore
 #endif
 
 /// A process group led by a command we started: signals go to every member, so a timeout
