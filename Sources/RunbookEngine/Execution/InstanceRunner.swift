@@ -86,8 +86,15 @@ struct InstanceRunner: Sendable {
         case .confirm(let confirmation):
             outcome = await ConfirmAction(runner: self, context: context).run(confirmation)
         case .file(let action):
-            outcome = await FileActionRunner(runner: self, transport: transport, commands: commands)
+            let performed = await FileActionRunner(runner: self, transport: transport, commands: commands)
                 .perform(action, context: context)
+            if case .succeeded = performed {
+                var number = 0
+                outcome = await RunAction(runner: self, commands: commands, context: context).verifying(after: &number)
+                    ?? performed
+            } else {
+                outcome = performed
+            }
         case .use:
             outcome = .halted
         }

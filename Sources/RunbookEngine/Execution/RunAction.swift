@@ -26,15 +26,22 @@ struct RunAction: Sendable {
         }
         if result.attempt.halted { return .halted }
         if let failure = result.failure { return .failed(failure, result.attempt.status) }
-        if let verify = runner.step.verify {
-            let verified = await poll(verify, label: "verify", firstNumber: &number)
-            if verified.attempt.halted { return .halted }
-            if let failure = verified.failure { return .failed("verify: \(failure)", verified.attempt.status) }
-        }
+        if let failed = await verifying(after: &number) { return failed }
         switch Captures.extract(runner.step.capture, from: result.attempt.output) {
         case .success(let outputs): return .succeeded(outputs)
         case .failure(let error): return .failed(error.message, result.attempt.status)
         }
+    }
+
+    /// The step's `verify`, polled when it has a timeout; nil when it holds (or there is none),
+    /// else the outcome to end the instance with. `run` and file actions both end with it: the
+    /// plan shows a verify wherever the step has one, so it must run wherever the plan shows it.
+    func verifying(after number: inout Int) async -> ActionOutcome? {
+        guard let verify = runner.step.verify else { return nil }
+        let verified = await poll(verify, label: "verify", firstNumber: &number)
+        if verified.attempt.halted { return .halted }
+        if let failure = verified.failure { return .failed("verify: \(failure)", verified.attempt.status) }
+        return nil
     }
 
     func check(_ condition: Condition) async -> ActionOutcome {

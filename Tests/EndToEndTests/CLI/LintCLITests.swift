@@ -25,6 +25,21 @@ import Testing
             """)
     }
 
+    @Test func theShippedRunbooksAreLintCleanOrCarryJustifiedDisables() throws {
+        let runbooks = try FileManager.default.contentsOfDirectory(atPath: CLI.root.appendingPathComponent("runbooks").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { "runbooks/\($0)" }
+        let result = try CLI.run(["lint", "--strict"] + runbooks + ["examples/custom/hello-maintenance.yaml", "examples/custom/tidy-logs.yaml"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr == "")
+        // Every disable says why, in parentheses after the rule.
+        for file in runbooks {
+            let text = try String(contentsOfFile: CLI.root.appendingPathComponent(file).path, encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("runbook-lint: disable=") {
+                #expect(line.contains("disable=") && line.contains(" ("), "\(file): a disable without a reason: \(line)")
+            }
+        }
+    }
+
     @Test func strictExitsOneOnWarnings() throws {
         #expect(try CLI.run(["lint", "risky.yaml", "--strict"], in: Self.fixtures).status == 1)
         #expect(try CLI.run(["lint", "disabled.yaml", "--strict"], in: Self.fixtures).status == 0)

@@ -10,7 +10,8 @@ import Foundation
 /// 4. durations: `"durationMs":N` → `"durationMs":<ms>`, a word such as `1.5s`, `12ms`, `3m` → `<duration>`;
 /// 5. SHA-256 digests (64 lowercase hex digits) → `<sha256>`, except the 64 zeros of a first
 ///    journal line's `prev`, which are always the same;
-/// 6. process ids: `"pid":N` → `"pid":<pid>`, `pid N` → `pid <pid>`.
+/// 6. process ids: `"pid":N` → `"pid":<pid>`, `pid N` → `pid <pid>`, and an `attemptProcess`
+///    line's `"group":N`, `"start":"N"`, `"boot":"<uuid>"` → `<group>`, `<start>`, `<boot>`.
 ///
 /// Everything else (step keys, commands, statuses, byte counts, order of lines) is kept, so a
 /// golden file still catches a change in what a run did or how it is shown.
@@ -32,6 +33,9 @@ public struct Normaliser: Sendable {
         (#"\b(?!0{64}\b)[0-9a-f]{64}\b"#, "<sha256>"),
         (#""pid":\d+"#, #""pid":<pid>"#),
         (#"\bpid \d+\b"#, "pid <pid>"),
+        (#""group":\d+"#, #""group":<group>"#),
+        (#""start":"\d+""#, #""start":"<start>""#),
+        (#""boot":"[0-9a-f-]{36}""#, #""boot":"<boot>""#),
     ]
 
     private static let compiled: [(NSRegularExpression, String)] = rules.compactMap { rule in
