@@ -3,6 +3,7 @@
 
 (a) Every runbooks/*.yaml, examples/**/*.yaml and Tests/Fixtures/valid/*.yaml with a top-level
     `runbook:` key must satisfy the schema.
+    Rehearsal scenarios (`*.test.yaml`) are checked against schema/scenario.schema.json instead.
 (b) The schema must reject each invalid fixture listed in SCHEMA_REJECTS (the mistakes a schema
     can see: unknown keys, wrong types, missing keys, two actions ...). The others need the
     loader (YAML syntax, duplicate keys, expressions, regex syntax, param references).
@@ -64,9 +65,24 @@ def main():
         glob.glob(os.path.join(ROOT, "runbooks", "*.yaml"))
         + glob.glob(os.path.join(ROOT, "examples", "**", "*.yaml"), recursive=True)
         + glob.glob(os.path.join(ROOT, "Tests", "Fixtures", "valid", "*.yaml"))))
+    with open(os.path.join(ROOT, "schema", "scenario.schema.json")) as f:
+        scenario_schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(scenario_schema)
+    scenario_validator = jsonschema.Draft202012Validator(scenario_schema)
+    scenarios = sorted(set(
+        glob.glob(os.path.join(ROOT, "runbooks", "**", "*.test.yaml"), recursive=True)
+        + glob.glob(os.path.join(ROOT, "examples", "**", "*.test.yaml"), recursive=True)))
+    for path in scenarios:
+        rel = os.path.relpath(path, ROOT)
+        for e in sorted(scenario_validator.iter_errors(load(path)), key=lambda e: list(e.absolute_path))[:5]:
+            where = "/".join(str(p) for p in e.absolute_path) or "(top)"
+            failures.append(f"{rel}: {where}: {e.message[:200]}")
+
     valid = 0
     for path in candidates:
         rel = os.path.relpath(path, ROOT)
+        if path.endswith(".test.yaml"):
+            continue
         try:
             doc = load(path)
         except yaml.YAMLError as e:
@@ -96,7 +112,8 @@ def main():
 
     for line in failures:
         print(line, file=sys.stderr)
-    print(f"schema: {valid} valid, {rejected} rejected as expected" + (f", {len(failures)} mismatches" if failures else ""))
+    print(f"schema: {valid} valid, {rejected} rejected as expected, {len(scenarios)} scenarios"
+          + (f", {len(failures)} mismatches" if failures else ""))
     return 1 if failures else 0
 
 

@@ -15,8 +15,25 @@ struct SourceText: Sendable {
         self.bytes = bytes
         var starts = [0]
         var wide: [Int] = []
-        for (i, b) in bytes.enumerated() {
-            if b == 0x0A { starts.append(i + 1) } else if b >= 0xC0 { wide.append(i) }
+        // Line breaks as libyaml counts them (so positions agree with its marks): LF, CR, CRLF
+        // as one, and NEL (C2 85), LS (E2 80 A8), PS (E2 80 A9).
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0A {
+                starts.append(i + 1)
+            } else if b == 0x0D {
+                if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                starts.append(i + 1)
+            } else if b >= 0xC0 {
+                wide.append(i)
+                if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                    starts.append(i + 2)
+                } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                    starts.append(i + 3)
+                }
+            }
+            i += 1
         }
         lineStarts = starts
         wideScalars = wide

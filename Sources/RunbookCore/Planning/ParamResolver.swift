@@ -30,11 +30,13 @@ public struct ParamResolver: Sendable {
     public func resolve(_ runbook: Runbook, assignments: [String] = [], paramsFile: String? = nil) throws(DiagnosticError) -> ResolvedParams {
         var ds: [Diagnostic] = []
         var given: [String: Value] = [:]
+        // Where a params file wrote each value, so a constraint error points at it.
+        var written: [String: SourceLocation] = [:]
         // Given but not parseable: reported once as invalid, never also as missing.
         var invalid: Set<String> = []
         let names = runbook.params.map(\.name)
         if let paramsFile {
-            do { given = try readFile(paramsFile, runbook, &ds, invalid: &invalid) } catch { ds += error.diagnostics }
+            do { given = try readFile(paramsFile, runbook, &ds, invalid: &invalid, locations: &written) } catch { ds += error.diagnostics }
         }
         for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
@@ -48,6 +50,7 @@ public struct ParamResolver: Sendable {
                                  hint: NearestName.hint(name, among: names) ?? known(names)))
                 continue
             }
+            written[name] = nil
             do throws(Diagnostic) { given[name] = try ParamValueParser.parse(text, as: param) } catch {
                 ds.append(error)
                 invalid.insert(name)
@@ -72,7 +75,7 @@ public struct ParamResolver: Sendable {
             } else {
                 continue
             }
-            if let v = values[param.name] { ds += ParamValueParser.constraints(v, of: param) }
+            if let v = values[param.name] { ds += ParamValueParser.constraints(v, of: param, at: written[param.name]) }
         }
         // No command line, environment or terminal can carry a NUL: refuse it before anything runs.
         for param in runbook.params where values[param.name]?.containsNUL == true {
@@ -87,8 +90,8 @@ public struct ParamResolver: Sendable {
         names.isEmpty ? "this runbook takes no params" : "its params: \(names.joined(separator: ", "))"
     }
 
-    private func readFile(_ path: String, _ runbook: Runbook, _ ds: inout [Diagnostic], invalid: inout Set<String>)
-        throws(DiagnosticError) -> [String: Value]
+    private func readFile(_ path: String, _ runbook: Runbook, _ ds: inout [Diagnostic], invalid: inout Set<String>,
+                          locations: inout [String: SourceLocation]) throws(DiagnosticError) -> [String: Value]
     {
         let node = try YAMLParser().parse(contentsOf: path)
         guard let pairs = node.pairs else {
@@ -103,6 +106,7 @@ public struct ParamResolver: Sendable {
                                  hint: NearestName.hint(name, among: names) ?? known(names)))
                 continue
             }
+            locations[name] = pair.value.location
             do throws(Diagnostic) { out[name] = try ParamValueParser.parse(pair.value, as: param) } catch {
                 ds.append(error)
                 invalid.insert(name)

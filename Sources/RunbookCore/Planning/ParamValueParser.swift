@@ -63,24 +63,25 @@ enum ParamValueParser {
         return try parse(text, as: param, at: node.location)
     }
 
-    /// Pattern and enum checks.
-    static func constraints(_ value: Value, of param: Param) -> [Diagnostic] {
+    /// Pattern and enum checks; `location` is where the value was written (a params file), if anywhere.
+    /// A value is shown clipped: a hostile 50 KB value must not flood the screen.
+    static func constraints(_ value: Value, of param: Param, at location: SourceLocation? = nil) -> [Diagnostic] {
         var ds: [Diagnostic] = []
-        let shown = { (v: Value) in param.secret ? "the given value" : "'\(v.description)'" }
+        let shown = { (v: Value) in param.secret ? "the given value" : "'\(v.description.clipped)'" }
         if let pattern = param.pattern, let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$") {
             let items: [Value] = if case .list(let l) = value { l } else { [value] }
             for item in items {
                 let s = item.description
                 if regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil {
                     ds.append(Diagnostic(.error, "param '\(param.name)': \(shown(item)) does not match the pattern '\(pattern)'",
-                                         at: nil, notes: [.init("declared here", at: param.location)]))
+                                         at: location, notes: [.init("declared here", at: param.location)]))
                 }
             }
         }
         if let allowed = param.allowed, !allowed.contains(value) {
             let list = allowed.map(\.description).joined(separator: ", ")
             ds.append(Diagnostic(.error, "param '\(param.name)': \(shown(value)) is not one of the allowed values",
-                                 at: nil, hint: param.secret ? nil : "allowed: \(list)", notes: [.init("declared here", at: param.location)]))
+                                 at: location, hint: param.secret ? nil : "allowed: \(list)", notes: [.init("declared here", at: param.location)]))
         }
         return ds
     }

@@ -254,4 +254,48 @@ import TestSupport
         let bytes = Array("runbook: x\nsteps: [{id: a, run: \"".utf8) + [0xED, 0xA0, 0x80] + Array("\"}]\n".utf8)
         expectOneShort(diagnostics(bytes), "the file is not valid UTF-8: invalid Unicode character (bytes 0xED 0xA0 0x80)", line: 2, column: 23)
     }
+
+    /// CR-only line ends (old Mac files) and CRLF: a position inside an expression is on the line
+    /// an editor shows, as libyaml counts lines.
+    @Test(arguments: ["\r", "\r\n"])
+    func crLineEndsGiveTheRightLine(_ end: String) {
+        let text = ["runbook: x", "steps:", "  - id: a", "    run: echo ${{ nosuch.y }}", ""].joined(separator: end)
+        expectOneShort(diagnostics(text), "unknown name 'nosuch' in expression", line: 4, column: 19)
+    }
+
+    /// `steps: !!map [..]` was accepted: a standard tag that contradicts the node is refused.
+    @Test func aTagThatContradictsTheNodeIsRefused() {
+        let ds = diagnostics("runbook: x\nsteps: !!map [{id: a, run: echo}]\n")
+        #expect(ds.contains { $0.message == "YAML tag '!!map' on a list: the tag says a mapping"
+            && $0.location == SourceLocation(file: "h.yaml", line: 2, column: 8) }, "\(ds)")
+        #expect(diagnostics("runbook: !!seq x\nsteps: [{id: a, run: echo}]\n").contains {
+            $0.message == "YAML tag '!!seq' on a string: the tag says a list" })
+    }
+
+    /// A params-file value that misses its pattern echoed 50 KB with no position: now clipped and
+    /// positioned at the value in the params file.
+    @Test func aParamsFilePatternMismatchIsClippedAndPositioned() throws {
+        let scratch = try Scratch()
+        let runbook = try RunbookLoader().load(bytes: Array("""
+            runbook: x
+            params:
+              node: { type: string, pattern: '[a-z]+' }
+            steps:
+              - id: a
+                run: echo ${{ params.node }}
+
+            """.utf8), file: "r.yaml")
+        let file = scratch.path("params.yaml")
+        try ("node: '" + String(repeating: "X", count: 50_000) + "'\n").write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try ParamResolver().resolve(runbook, paramsFile: file)
+            Issue.record("the value does not match the pattern")
+        } catch {
+            let d = try #require(error.diagnostics.first)
+            #expect(error.diagnostics.count == 1)
+            #expect(d.location == SourceLocation(file: file, line: 1, column: 7))
+            #expect(d.message == "param 'node': 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX...' does not match the pattern '[a-z]+'")
+            #expect(DiagnosticRenderer(colour: false).render(error.diagnostics).count < 500)
+        }
+    }
 }
