@@ -89,7 +89,20 @@ extension RunSession {
         } catch {
             throw .io("cannot lock run \(stopped.directory.runID): \(error)")
         }
-        var state = stopped.state
+        // Setups that a killed process left behind (their run lock is free): nothing of them ran.
+        RunDirectory.removeAbandonedSetups(stateDirectory: settings.stateDirectory)
+        // Read again under the lock: another resume may have moved the run between `open` and here.
+        var state: RunState
+        do {
+            state = try JournalReader.replay(stopped.directory.journalPath).state
+        } catch {
+            throw .io("cannot read the journal of run \(stopped.directory.runID): \(error)")
+        }
+        if state.status == .succeeded || state.status == .rolledBack {
+            throw .invalid([.error("run \(stopped.directory.runID) already ended (\(state.status.rawValue)) while this resume "
+                                   + "waited for its lock; there is nothing to resume", at: nil,
+                                   hint: "see what it did with: runbook audit \(stopped.directory.runID)")])
+        }
         let plan: ResumePlan
         do {
             plan = try ResumePlanner(steps: stepFacts(checked.runbook, subRunbooks: checked.subRunbooks, prefix: ""))

@@ -195,4 +195,21 @@ struct ResumeDecisionTests {
         #expect(FileManager.default.fileExists(atPath: live))
         #expect(FileManager.default.fileExists(atPath: fresh))
     }
+
+    @Test("resume also removes a setup a killed process left behind (its lock is free), never a live one")
+    func abandonedSetupIsCleanedOnResume() async throws {
+        let s = try Scenario()
+        defer { s.remove() }
+        let file = try s.write("rb.yaml", "runbook: again\nsteps:\n  - id: a\n    run: \"exit 1\"\n    on_failure: stop\n")
+        let first = try await s.runbook(["run", file])
+        #expect(first.status == 1, "\(first.output)")
+        let run = try #require(s.runs().first)
+        let dead = "\(s.state)/runs/.20260101-000000-gone-0001"
+        try FileManager.default.createDirectory(atPath: dead, withIntermediateDirectories: true)
+        let holder = #"{"host":"h","pid":2147483000,"run":"x","since":"2026-01-01T00:00:00.000Z"}"# + "\n"
+        try holder.write(toFile: "\(dead)/lock", atomically: false, encoding: .utf8)
+        let resumed = try await s.runbook(["resume", run, "--rerun", "a"])
+        #expect(resumed.status == 1, "\(resumed.output)")
+        #expect(!FileManager.default.fileExists(atPath: dead))
+    }
 }
