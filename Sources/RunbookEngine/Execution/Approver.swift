@@ -12,4 +12,14 @@ public enum ApprovalAnswer: Sendable, Hashable {
 public protocol Approver: Sendable {
     /// Shows `prompt` for step instance `step` and waits for the operator to type `expected` exactly.
     func confirm(step: String, prompt: String, expected: String) async -> ApprovalAnswer
+
+    /// The same, with the expected answer shown as `shown` (secrets masked): the terminal is a
+    /// sink like any other. The default shows nothing more than `confirm(step:prompt:expected:)`.
+    func confirm(step: String, prompt: String, expected: String, shown: String) async -> ApprovalAnswer
+}
+
+extension Approver {
+    public func confirm(step: String, prompt: String, expected: String, shown: String) async -> ApprovalAnswer {
+        await confirm(step: step, prompt: prompt, expected: expected)
+    }
 }

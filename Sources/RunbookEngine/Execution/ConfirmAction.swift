@@ -25,7 +25,8 @@ struct ConfirmAction: Sendable {
         let reply: ApprovalAnswer = env.options.assumeYes
             ? .approved(by: "--yes")
             // The terminal is a sink like any other: the operator sees the prompt with secrets masked.
-            : await env.approver.confirm(step: runner.key, prompt: prompt.redacted, expected: answer.text)
+            : await env.approver.confirm(step: runner.key, prompt: prompt.redacted, expected: answer.text,
+                                         shown: answer.redacted)
         let message: String
         switch reply {
         case .approved(let how): message = "approved by \(how)"

@@ -17,6 +17,11 @@ public struct TTYApprover: Approver {
     public init(device: String = "/dev/tty") { self.device = device }
 
     public func confirm(step: String, prompt: String, expected: String) async -> ApprovalAnswer {
+        await confirm(step: step, prompt: prompt, expected: expected, shown: expected)
+    }
+
+    /// Asks with the expected answer shown as `shown`: a secret answer is typed, never displayed.
+    public func confirm(step: String, prompt: String, expected: String, shown: String) async -> ApprovalAnswer {
         let device = self.device
         let cancelled = CancelFlag()
         return await withTaskCancellationHandler {
@@ -24,7 +29,7 @@ public struct TTYApprover: Approver {
                 // Reading a terminal blocks; keep it off the cooperative pool.
                 DispatchQueue.global().async {
                     continuation.resume(returning: Self.ask(device: device, step: step, prompt: prompt,
-                                                            expected: expected, cancelled: cancelled))
+                                                            expected: expected, shown: shown, cancelled: cancelled))
                 }
             }
         } onCancel: {
@@ -41,14 +46,14 @@ public struct TTYApprover: Approver {
         var isSet: Bool { lock.withLock { value } }
     }
 
-    private static func ask(device: String, step: String, prompt: String, expected: String,
+    private static func ask(device: String, step: String, prompt: String, expected: String, shown: String,
                             cancelled: CancelFlag) -> ApprovalAnswer {
         let fd = open(device, O_RDWR | O_NOCTTY)
         guard fd >= 0 else {
             return .unavailable(reason: "no terminal to ask on (use --yes for unattended runs)")
         }
         defer { close(fd) }
-        let question = "\n? \(step): \(prompt)\n  Type '\(expected)' to continue (anything else stops the run): "
+        let question = "\n? \(step): \(prompt)\n  Type '\(shown)' to continue (anything else stops the run): "
         _ = question.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
         var line: [UInt8] = []
         var byte: UInt8 = 0
