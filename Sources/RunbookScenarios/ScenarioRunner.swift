@@ -77,8 +77,8 @@ public struct ScenarioRunner: Sendable {
             let last = stderr.split(separator: "\n").suffix(3).joined(separator: " | ")
             outcome.failures.append("exit: expected \(exit), got \(result.status)\(last.isEmpty ? "" : " (stderr: \(last))")")
         }
-        let records = try outcome.runID.map { try JournalReader.read(state + "/runs/\($0)/journal.jsonl").records } ?? []
-        let states = StepStates(records)
+        let replayed = try outcome.runID.map { try JournalReader.replay(state + "/runs/\($0)/journal.jsonl").state }
+        let states = StepStates(replayed ?? RunState())
         for expectation in scenario.expect.steps {
             for id in expectation.ids {
                 let found = states.states(of: id)
@@ -93,9 +93,9 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// The scenario's one run (a scenario starts one run and may resume it).
     private func runID(in state: String) -> String? {
-        let runs = (try? FileManager.default.contentsOfDirectory(atPath: state + "/runs")) ?? []
-        return runs.filter { !$0.hasPrefix(".") }.sorted().last
+        RunDirectory.list(stateDirectory: state).first?.runID
     }
 }
 

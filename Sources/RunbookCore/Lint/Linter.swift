@@ -87,30 +87,10 @@ public struct Linter: Sendable {
         return Self.openShiftGroups.contains(name) || !name.contains(".")
     }
 
-    /// Names of `params.X` referenced anywhere in the template's expressions.
+    /// Names of `params.X` referenced anywhere in the template's expressions (the depth of an
+    /// expression is bounded by the parser, so the shared recursive walk is safe).
     static func paramReferences(in template: Template) -> Set<String> {
-        var names = Set<String>()
-        for case .expression(let expression, _, _) in template.segments {
-            collect(expression, into: &names)
-        }
-        return names
-    }
-
-    private static func collect(_ expression: Expression, into names: inout Set<String>) {
-        // An explicit stack: a hostile, deeply nested expression must not overflow the call stack.
-        var stack = [expression]
-        while let next = stack.popLast() {
-            switch next {
-            case .literal: break
-            case .reference(let path):
-                if path.count >= 2, path[0] == "params" { names.insert(path[1]) }
-            case .index(let base, let index): stack += [base, index]
-            case .not(let inner): stack.append(inner)
-            case .binary(_, let left, let right): stack += [left, right]
-            case .conditional(let c, let a, let b): stack += [c, a, b]
-            case .call(_, let arguments): stack += arguments
-            }
-        }
+        Set(template.expressions.flatMap { $0.0.references }.filter { $0.count >= 2 && $0[0] == "params" }.map { $0[1] })
     }
 
     private static func hint(_ rule: LintRule) -> String {

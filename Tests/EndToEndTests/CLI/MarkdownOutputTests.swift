@@ -34,12 +34,7 @@ import Testing
         let id = try #require(try FileManager.default.contentsOfDirectory(atPath: state + "/runs").first { !$0.hasPrefix(".") })
         let result = try CLI.run(["audit", id, "--state-dir", state, "--output", "markdown"])
         #expect(result.status == 0, "\(result)")
-        let normalised = result.stdout
-            .replacingOccurrences(of: id, with: "RUN-ID")
-            .replacingOccurrences(of: scratch.url.path, with: "SCRATCH")
-            .replacing(#/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/#, with: "TIME")
-            .replacing(#/[0-9a-f]{64}/#, with: "SHA256")
-            .replacing(#/\| \d+(\.\d)?m?s \|/#, with: "| DURATION |")
+        let normalised = Normaliser([(id, "<run>"), (scratch.url.path, "<scratch>")])(result.stdout)
         try Self.compare(normalised, golden: "small.audit.md")
     }
 
