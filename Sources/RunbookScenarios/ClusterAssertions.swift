@@ -2,8 +2,10 @@ import SimulatorKit
 
 /// The cluster checks of a scenario, against the simulated cluster's end state.
 enum ClusterAssertions {
-    /// nil when the check holds, else "expected …, got …".
-    static func problem(_ check: Scenario.ClusterCheck, in state: ClusterState, cluster: SimCluster) -> String? {
+    /// nil when the check holds, else "expected …, got …". `before`: the cluster before the run
+    /// (taken when a check is `unchanged`).
+    static func problem(_ check: Scenario.ClusterCheck, in state: ClusterState, cluster: SimCluster,
+                        before: ClusterSnapshot?) -> String? {
         switch check {
         case .nodeSchedulable(let name, let expected):
             guard let node = state.node(name) else { return "node \(name): expected it to exist, it does not" }
@@ -33,6 +35,14 @@ enum ClusterAssertions {
         case .volumeGroupFreeAtLeast(let host, let least):
             guard let storage = state.host(host)?.storage else { return "host \(host): no docker storage" }
             return storage.vgFreeMiB >= least ? nil : "free space in \(storage.volumeGroup) on \(host): expected at least \(least) MiB, got \(storage.vgFreeMiB)"
+        case .unchanged(let except):
+            guard let before else { return "unchanged: no snapshot was taken before the run" }
+            let after: ClusterSnapshot
+            do { after = try ClusterSnapshot.take(cluster) } catch { return "unchanged: cannot read the cluster: \(error)" }
+            let changed = after.differences(from: before, except: except)
+            guard !changed.isEmpty else { return nil }
+            let shown = changed.prefix(8).joined(separator: "; ") + (changed.count > 8 ? "; … (\(changed.count) in all)" : "")
+            return "unchanged: expected the cluster as before the run, got changes: \(shown)"
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Runs the `runbook` binary for a scenario and, when asked, kills it with SIGKILL as soon as a
 /// given step has started (read from its `--output json` events) — a crash, as an operator's
-/// machine would have one.
+/// machine would have one. Steps passed as `--hold-at` wait after their `stepStarted` line for a
+/// line on stdin: the launcher calls `onHold` with the instance key, then releases the step.
 struct ProcessLauncher: Sendable {
     var binary: String
 
@@ -13,21 +14,26 @@ struct ProcessLauncher: Sendable {
     }
 
     /// Runs `binary ARGUMENTS`; stderr goes to `stderrPath`. Blocks the calling thread.
-    func run(_ arguments: [String], stderrPath: String, killWhenStarted step: String? = nil) throws -> Result {
+    func run(_ arguments: [String], stderrPath: String, killWhenStarted step: String? = nil,
+             holdAt: [String] = [], onHold: (String) throws -> Void = { _ in }) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.arguments = arguments + holdAt.flatMap { ["--hold-at", $0] }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardInput = FileHandle.nullDevice
+        let release = Pipe()
+        process.standardInput = holdAt.isEmpty ? FileHandle.nullDevice : release
+        // A released step's process may be gone by the time the line arrives: no SIGPIPE for that.
+        if !holdAt.isEmpty { _ = signal(SIGPIPE, SIG_IGN) }
         guard FileManager.default.createFile(atPath: stderrPath, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: stderrPath])
         }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
+        defer { try? release.fileHandleForWriting.close() }
         var output = Data()
         var killed = false
         var pending = Data()
@@ -36,15 +42,26 @@ struct ProcessLauncher: Sendable {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
             output.append(chunk)
-            guard let step, !killed else { continue }
+            guard step != nil || !holdAt.isEmpty, !killed else { continue }
             pending.append(chunk)
             while let newline = pending.firstIndex(of: 0x0A) {
                 let line = pending[pending.startIndex..<newline]
                 pending.removeSubrange(pending.startIndex...newline)
-                if Self.isStart(of: step, line) {
+                guard let started = Self.startedStep(line) else { continue }
+                if holdAt.contains(where: { Self.matches(started, $0) }) {
+                    do { try onHold(started) } catch {
+                        kill(process.processIdentifier, SIGKILL)
+                        process.waitUntilExit()
+                        throw error
+                    }
+                }
+                if let step, Self.matches(started, step) {
                     kill(process.processIdentifier, SIGKILL)
                     killed = true
                     break
+                }
+                if holdAt.contains(where: { Self.matches(started, $0) }) {
+                    try? release.fileHandleForWriting.write(contentsOf: Data("\n".utf8))
                 }
             }
         }
@@ -52,11 +69,16 @@ struct ProcessLauncher: Sendable {
         return Result(status: process.terminationStatus, killed: killed, stdout: String(decoding: output, as: UTF8.self))
     }
 
-    /// A `stepStarted` event of `step` (an id matches all its instances).
-    static func isStart(of step: String, _ line: Data) -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else { return false }
+    /// The instance key of a `stepStarted` event line, nil for any other line.
+    static func startedStep(_ line: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else { return nil }
         let event = object["event"] as? String ?? object["kind"] as? String
-        guard event == "stepStarted", let started = object["step"] as? String else { return false }
-        return started == step || StepStates.id(of: started) == step
+        guard event == "stepStarted" else { return nil }
+        return object["step"] as? String
+    }
+
+    /// Whether the instance `key` is `step` (an id matches all its instances).
+    static func matches(_ key: String, _ step: String) -> Bool {
+        key == step || StepStates.id(of: key) == step
     }
 }

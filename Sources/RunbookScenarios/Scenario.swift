@@ -10,6 +10,23 @@ public struct Scenario: Sendable, Hashable {
         public var location: SourceLocation
     }
 
+    /// `setup`: a simulated tool run on a host before the run (and before `faults`), for what an
+    /// operator or the platform did earlier (`oc adm manage-node NODE --schedulable=false`).
+    public struct SetupCommand: Sendable, Hashable {
+        public var host: String
+        /// The tool and its arguments.
+        public var words: [String]
+        public var location: SourceLocation
+    }
+
+    /// `faults_at`: faults injected when a step starts, before its command runs.
+    public struct StepFaults: Sendable, Hashable {
+        /// A step id (its first instance to start) or an instance key.
+        public var step: String
+        public var faults: [FaultLine]
+        public var location: SourceLocation
+    }
+
     /// `kill_at` + `resume`: a crash of `runbook` and what the operator decides afterwards.
     public struct Crash: Sendable, Hashable {
         /// SIGKILL `runbook` as soon as this step (id or instance key) has started.
@@ -29,6 +46,9 @@ public struct Scenario: Sendable, Hashable {
         case haproxyBackends(host: String, [String])
         case fileContains(host: String, path: String, text: String, present: Bool)
         case volumeGroupFreeAtLeast(host: String, mebibytes: Int)
+        /// The simulated cluster (state and host files) as before the run, apart from host paths
+        /// under `except` (the run's own backups) and what only counts writes or faults.
+        case unchanged(except: [String])
     }
 
     public struct Expectations: Sendable, Hashable {
@@ -59,7 +79,9 @@ public struct Scenario: Sendable, Hashable {
     public var params: [String]
     /// A cluster description file, resolved like `runbook`; nil: the guide's default cluster.
     public var cluster: String?
+    public var setup: [SetupCommand]
     public var faults: [FaultLine]
+    public var faultsAt: [StepFaults]
     public var crash: Crash?
     public var expect: Expectations
     public var location: SourceLocation

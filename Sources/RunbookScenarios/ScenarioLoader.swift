@@ -1,5 +1,6 @@
 import Foundation
 import RunbookYAML
+import SimulatorKit
 
 /// Reads `*.test.yaml` files into `Scenario`s: every problem reported at its file:line:column,
 /// in one pass, with did-you-mean for unknown keys, like runbooks.
@@ -7,11 +8,11 @@ public struct ScenarioLoader: Sendable {
     /// A loader.
     public init() {}
 
-    static let topKeys = ["scenario", "runbook", "params", "cluster", "faults", "kill_at", "resume", "expect"]
+    static let topKeys = ["scenario", "runbook", "params", "cluster", "setup", "faults", "faults_at", "kill_at", "resume", "expect"]
     static let resumeKeys = ["rerun", "skip", "clear_faults"]
     static let stepStates = ["succeeded", "failed", "skipped", "rolled_back", "not_run"]
     static let expectKeys = ["exit", "cluster"] + stepStates
-    static let clusterKeys = ["node", "pods_on", "etcd_members", "haproxy_backends", "file", "vg_free_mib"]
+    static let clusterKeys = ["node", "pods_on", "etcd_members", "haproxy_backends", "file", "vg_free_mib", "unchanged"]
 
     /// Loads one scenario file.
     /// - Throws: `DiagnosticError` with every problem found.
@@ -27,7 +28,8 @@ public struct ScenarioLoader: Sendable {
             relative.hasPrefix("/") ? relative : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(relative)
         }
         var name: String?, runbook: String?, cluster: String?
-        var params: [String] = [], faults: [Scenario.FaultLine] = []
+        var params: [String] = [], faults: [Scenario.FaultLine] = [], faultsAt: [Scenario.StepFaults] = []
+        var setup: [Scenario.SetupCommand] = []
         var killAt: String?, killLocation: SourceLocation?
         var rerun: [String] = [], skip: [String] = [], clearFaults = false, resumeNode: Node?
         var expect = Scenario.Expectations(exit: nil, steps: [], cluster: [])
@@ -48,14 +50,17 @@ public struct ScenarioLoader: Sendable {
                     let text = entry.value.items.map { $0.compactMap(\.text).joined(separator: ",") } ?? entry.value.text ?? ""
                     params.append("\(entry.key.text ?? "")=\(text)")
                 }
-            case "faults":
-                // `unhealthy-etcd master-1` or, when an argument has spaces, a list of words.
-                for item in list(value, "faults", &errors) {
-                    if let words = item.items {
-                        faults.append(.init(words: words.compactMap(\.text), location: item.location))
-                    } else if let text = string(item, "a fault", &errors) {
-                        faults.append(.init(words: text.split(separator: " ").map(String.init), location: item.location))
-                    }
+            case "setup": setup = setupCommands(value, &errors)
+            case "faults": faults = faultLines(value, "faults", &errors)
+            case "faults_at":
+                guard let entries = value.pairs else {
+                    errors.append(.error("'faults_at' must be a mapping of step ids (or instance keys) to lists of faults, found \(value.kindName)", at: value.location))
+                    continue
+                }
+                for entry in entries {
+                    guard let step = string(entry.key, "a step id", &errors) else { continue }
+                    faultsAt.append(.init(step: step, faults: faultLines(entry.value, "faults_at: \(step)", &errors),
+                                          location: entry.key.location))
                 }
             case "kill_at": killAt = string(value, "kill_at", &errors); killLocation = value.location
             case "resume":
@@ -90,9 +95,65 @@ public struct ScenarioLoader: Sendable {
         if !errors.isEmpty { throw DiagnosticError(errors) }
         _ = killLocation
         return Scenario(name: name ?? "", file: path, runbook: runbook ?? "", params: params, cluster: cluster,
-                        faults: faults,
+                        setup: setup, faults: faults, faultsAt: faultsAt,
                         crash: killAt.map { .init(step: $0, rerun: rerun, skip: skip, clearFaults: clearFaults) },
                         expect: expect, location: root.location)
+    }
+
+    /// `unhealthy-etcd master-1` or, when an argument has spaces, a list of words; each checked
+    /// as `runbook sim fault` would, so a typo is reported at its line before anything runs.
+    private func faultLines(_ node: Node, _ what: String, _ errors: inout [Diagnostic]) -> [Scenario.FaultLine] {
+        var lines: [Scenario.FaultLine] = []
+        for item in list(node, what, &errors) {
+            let words: [String]
+            if let items = item.items {
+                words = items.compactMap(\.text)
+            } else if let text = string(item, "a fault", &errors) {
+                words = text.split(separator: " ").map(String.init)
+            } else {
+                continue
+            }
+            do { _ = try Fault.parse(words) } catch {
+                errors.append(.error("invalid fault: \(error.description)", at: item.location))
+                continue
+            }
+            lines.append(.init(words: words, location: item.location))
+        }
+        return lines
+    }
+
+    /// `- { on: HOST, run: [TOOL, ARG…] }`, each a simulated tool run on HOST.
+    private func setupCommands(_ node: Node, _ errors: inout [Diagnostic]) -> [Scenario.SetupCommand] {
+        var commands: [Scenario.SetupCommand] = []
+        for item in list(node, "setup", &errors) {
+            guard let pairs = item.pairs else {
+                errors.append(.error("a setup command is a mapping {on: HOST, run: [TOOL, ARG…]}, found \(item.kindName)", at: item.location))
+                continue
+            }
+            var host: String?, words: [String]?
+            for pair in pairs {
+                switch pair.key.text ?? "" {
+                case "on": host = string(pair.value, "'on'", &errors)
+                case "run":
+                    let parts = list(pair.value, "run", &errors).compactMap { string($0, "a word of 'run'", &errors) }
+                    if let tool = parts.first, !SimCluster.toolNames.contains(tool) {
+                        errors.append(.error("'\(tool)' is not a simulated tool\(DidYouMean.clause(for: tool, among: SimCluster.toolNames))",
+                                             at: pair.value.location))
+                    } else if !parts.isEmpty {
+                        words = parts
+                    }
+                default: errors.append(unknown(pair.key, among: ["on", "run"], in: "a setup command"))
+                }
+            }
+            guard let host, let words else {
+                if !pairs.contains(where: { $0.key.text == "run" }) || !pairs.contains(where: { $0.key.text == "on" }) {
+                    errors.append(.error("a setup command needs 'on' (a host) and 'run' (the tool and its arguments)", at: item.location))
+                }
+                continue
+            }
+            commands.append(.init(host: host, words: words, location: item.location))
+        }
+        return commands
     }
 
     private func expectations(_ node: Node, _ errors: inout [Diagnostic]) -> Scenario.Expectations {
@@ -160,6 +221,16 @@ public struct ScenarioLoader: Sendable {
         case "vg_free_mib":
             guard let host = first.value.text, let least = required("at_least").flatMap(Int.init) else { return nil }
             return .volumeGroupFreeAtLeast(host: host, mebibytes: least)
+        case "unchanged":
+            guard first.value.text == "true" else {
+                errors.append(.error("'unchanged' must be true (leave the check out otherwise)", at: first.value.location))
+                return nil
+            }
+            let except = field("except").map { list($0, "except", &errors).compactMap { string($0, "a path", &errors) } } ?? []
+            for extra in pairs.dropFirst() where extra.key.text != "except" {
+                errors.append(unknown(extra.key, among: ["except"], in: "an 'unchanged' check"))
+            }
+            return .unchanged(except: except)
         default:
             errors.append(unknown(first.key, among: Self.clusterKeys, in: "a cluster check"))
             return nil

@@ -52,12 +52,32 @@ public struct ScenarioRunner: Sendable {
         let simDirectory = work + "/sim", state = work + "/state"
         let description = try scenario.cluster.map { path throws in try ClusterDescription.load(contentsOf: path) } ?? .default
         let cluster = try SimCluster.create(at: simDirectory, description: description, toolPath: toolPath)
+        for command in scenario.setup {
+            if let problem = try Self.runSetup(command, in: cluster, output: work + "/setup.out") {
+                outcome.failures.append(problem)
+                return
+            }
+        }
         for fault in scenario.faults { try cluster.inject(try Fault.parse(fault.words)) }
+        let before = try scenario.expect.cluster.contains { if case .unchanged = $0.0 { true } else { false } }
+            ? ClusterSnapshot.take(cluster) : nil
         let launcher = ProcessLauncher(binary: binary)
         let arguments = ["run", scenario.runbook, "--sim", simDirectory, "--state-dir", state, "--yes", "--output", "json",
                          "--operator", "runbook-test"] + scenario.params.flatMap { ["--param", $0] }
-        var result = try launcher.run(arguments, stderrPath: work + "/run.stderr", killWhenStarted: scenario.crash?.step)
+        // `faults_at`: the run holds at each named step's start; its faults go in once, at the
+        // first instance to start, before that instance's command runs.
+        var pendingAt = scenario.faultsAt
+        var result = try launcher.run(arguments, stderrPath: work + "/run.stderr", killWhenStarted: scenario.crash?.step,
+                                      holdAt: scenario.faultsAt.map(\.step)) { started in
+            for entry in pendingAt where ProcessLauncher.matches(started, entry.step) {
+                for fault in entry.faults { try cluster.inject(try Fault.parse(fault.words)) }
+            }
+            pendingAt.removeAll { ProcessLauncher.matches(started, $0.step) }
+        }
         outcome.runID = runID(in: state)
+        for entry in pendingAt {
+            outcome.failures.append("faults_at: step '\(entry.step)' never started, so its faults were not injected")
+        }
         if let crash = scenario.crash {
             guard result.killed else {
                 outcome.failures.append("kill_at: step '\(crash.step)' never started (the run ended with exit \(result.status))")
@@ -89,8 +109,33 @@ public struct ScenarioRunner: Sendable {
         }
         let end = try cluster.state()
         for (check, _) in scenario.expect.cluster {
-            if let problem = ClusterAssertions.problem(check, in: end, cluster: cluster) { outcome.failures.append(problem) }
+            if let problem = ClusterAssertions.problem(check, in: end, cluster: cluster, before: before) {
+                outcome.failures.append(problem)
+            }
         }
+    }
+
+    /// Runs a setup command (a simulated tool, as on its host); nil when it exits 0, else the
+    /// failure to report.
+    private static func runSetup(_ command: Scenario.SetupCommand, in cluster: SimCluster, output: String) throws -> String? {
+        let layout = SimLayout(directory: cluster.directory)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: layout.binDirectory + "/" + (command.words.first ?? ""))
+        process.arguments = Array(command.words.dropFirst())
+        process.environment = ProcessInfo.processInfo.environment.merging(layout.toolEnvironment(host: command.host)) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        guard FileManager.default.createFile(atPath: output, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: output])
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus != 0 else { return nil }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return "setup: \(command.words.joined(separator: " ")) on \(command.host) exited \(process.terminationStatus): "
+            + text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The scenario's one run (a scenario starts one run and may resume it).

@@ -31,11 +31,17 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .customLong("kill-orphans"), help: "Stop the step commands a killed earlier run of this run or lock scope left running, instead of waiting for them (journaled).")
     var killOrphans = false
 
+    /// For `runbook test`'s `faults_at`: after the `stepStarted` line of this step (id or instance
+    /// key), wait for a line on stdin before running its command. Not for operators.
+    @Option(name: .customLong("hold-at"), help: ArgumentHelp(visibility: .private))
+    var holdAt: [String] = []
+
     @OptionGroup var state: StateDirectoryOptions
 
     func validate() throws {
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
         try output.require([.text, .json], for: "run and resume")
+        guard holdAt.isEmpty || output == .json else { throw ValidationError("--hold-at needs --output json") }
     }
 
     /// The settings for a run with these flags and the given transports.
@@ -50,7 +56,7 @@ struct RunOptions: ParsableArguments {
 
     /// Live view on a terminal, plain lines elsewhere, JSON on request.
     func reporter() -> any ProgressReporter {
-        if output == .json { return JSONProgress() }
+        if output == .json { return JSONProgress(holdAt: Set(holdAt)) }
         let terminal = isatty(STDOUT_FILENO) == 1
         let style = ProgressStyle.detect(isTerminal: terminal)
         // A dumb terminal cannot redraw lines: plain lines there, as for a pipe.

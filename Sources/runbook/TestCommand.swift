@@ -11,9 +11,9 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run rehearsal scenarios (*.test.yaml) against simulated clusters.",
         discussion: """
-            Each scenario names a runbook and its params, the simulated cluster, faults injected
-            before the run, optionally a step at which `runbook` is killed (kill -9) and how the
-            run is then resumed, and what must hold at the end: the exit status, how steps ended
+            Each scenario names a runbook and its params, the simulated cluster, setup commands
+            and faults injected before the run or when a given step starts, optionally a step at
+            which `runbook` is killed (kill -9) and how the run is then resumed, and what must hold at the end: the exit status, how steps ended
             (succeeded, failed, skipped, rolled_back, not_run) and the simulated cluster's state.
             The format is in docs/scenarios.md. A failed scenario keeps its simulator and state
             directory and names them, with the run id, to inspect with `runbook status`/`audit`.

@@ -68,6 +68,20 @@ struct ProgressTests {
         #expect(last["leftForHuman"] as? [String] == Self.outcome.leftForHuman)
     }
 
+    @Test("JSON output with holdAt: a held step's start is written, then released before report returns; other events are not held")
+    func jsonHoldAt() async throws {
+        let out = Collected()
+        let releases = Collected()
+        let progress = JSONProgress(write: { out.append($0) }, holdAt: ["drain", "list@m1"],
+                                    release: { releases.append("released after \(out.value.split(separator: "\n").count) lines;") })
+        await progress.report(RunEvent(.stepStarted, step: "cordon@m0", host: "m0"))
+        await progress.report(RunEvent(.stepStarted, step: "drain@m0", host: "m0"))
+        await progress.report(RunEvent(.stepSucceeded, step: "drain@m0", host: "m0"))
+        await progress.report(RunEvent(.stepStarted, step: "list@m0", host: "m0"))
+        await progress.report(RunEvent(.stepStarted, step: "list@m1", host: "m1"))
+        #expect(releases.value == "released after 2 lines;released after 5 lines;")
+    }
+
     @Test("a JSON progress line is the journal line of the same event without the chain fields, byte for byte")
     func jsonLineIsTheJournalLine() async throws {
         let out = Collected()

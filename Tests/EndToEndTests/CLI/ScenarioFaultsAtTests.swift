@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `faults_at` (a fault injected when a step starts, before its command runs) and the
+/// `unchanged` cluster check of `runbook test`.
+@Suite struct ScenarioFaultsAtTests {
+    static let fixtures = ScenarioCLITests.fixtures
+
+    /// The same `command-fails oc manage-node 1` fault: injected at list-pods it fails list-pods
+    /// (the cordon before it ran untouched and is rolled back); injected before the run it fails
+    /// the cordon. Each scenario's own expectations say so; both pass only with the right timing.
+    @Test func aFaultAtAStepHitsThatStepNotTheOnesBefore() throws {
+        let result = try CLI.run(["test", "faults-at.test.yaml", "faults-before.test.yaml", "--jobs", "1"], in: Self.fixtures)
+        #expect(result.status == 0, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result.stdout)")
+        #expect(lines.first?.hasPrefix("PASS a fault injected at a step hits that step, not the ones before it (faults-at.test.yaml, ") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("PASS the same fault injected before the run hits the first step that matches (faults-before.test.yaml, ") == true)
+        #expect(lines.last == "2 passed, 0 failed")
+    }
+
+    @Test func faultsAtAStepThatNeverStartsFailTheScenario() throws {
+        let result = try CLI.run(["test", "faults-at-never.test.yaml"], in: Self.fixtures)
+        #expect(result.status == 1, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.dropFirst().first == "  - faults_at: step 'no-pods-left' never started, so its faults were not injected", "\(result.stdout)")
+    }
+
+    @Test func unchangedNamesWhatChanged() throws {
+        let result = try CLI.run(["test", "changed.test.yaml"], in: Self.fixtures)
+        #expect(result.status == 1, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.dropFirst().first == "  - unchanged: expected the cluster as before the run, got changes: nodes; pods", "\(result.stdout)")
+    }
+
+    @Test func badFaultsAtAreRefusedWithPositions() throws {
+        let scratch = try Scratch()
+        let runbook = CLI.root.appendingPathComponent("runbooks/drain-node.yaml").path
+        let file = try scratch.write("bad.test.yaml", """
+            scenario: bad faults_at
+            runbook: \(runbook)
+            faults_at:
+              drain: [drain-fails]
+              list-pods: oops
+              "": [unreachable node-1.example.com]
+            expect:
+              cluster:
+                - { unchanged: false }
+                - { unchanged: true, exept: [/backup] }
+
+            """)
+        let result = try CLI.run(["test", file])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == """
+            \(file):4:11: error: invalid fault: drain-fails takes one argument
+            \(file):5:14: error: 'faults_at: list-pods' must be a list, found a string
+            \(file):6:3: error: a step id must be a non-empty string, found a string
+            \(file):9:20: error: 'unchanged' must be true (leave the check out otherwise)
+            \(file):10:26: error: unknown key 'exept' in an 'unchanged' check (did you mean 'except'?)
+            5 errors
+
+            """)
+    }
+}
