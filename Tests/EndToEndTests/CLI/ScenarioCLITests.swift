@@ -11,7 +11,8 @@ import Testing
 
     @Test func aWrongExpectationFailsAndNamesExpectedAndActual() throws {
         let scratch = try Scratch()
-        let result = try CLI.run(["test", "wrong.test.yaml", "--junit", scratch.path("report.xml")], in: Self.fixtures)
+        let result = try CLI.run(["test", "wrong.test.yaml", "--junit", scratch.path("report.xml")], in: Self.fixtures,
+                                 environment: ["TMPDIR": scratch.path])
         #expect(result.status == 1, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let first = lines.first ?? ""

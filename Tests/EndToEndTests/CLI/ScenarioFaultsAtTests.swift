@@ -20,14 +20,16 @@ import Testing
     }
 
     @Test func faultsAtAStepThatNeverStartsFailTheScenario() throws {
-        let result = try CLI.run(["test", "faults-at-never.test.yaml"], in: Self.fixtures)
+        let scratch = try Scratch()   // a failed scenario keeps its directory: in the scratch one
+        let result = try CLI.run(["test", "faults-at-never.test.yaml"], in: Self.fixtures, environment: ["TMPDIR": scratch.path])
         #expect(result.status == 1, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.dropFirst().first == "  - faults_at: step 'no-pods-left' never started, so its faults were not injected", "\(result.stdout)")
     }
 
     @Test func unchangedNamesWhatChanged() throws {
-        let result = try CLI.run(["test", "changed.test.yaml"], in: Self.fixtures)
+        let scratch = try Scratch()
+        let result = try CLI.run(["test", "changed.test.yaml"], in: Self.fixtures, environment: ["TMPDIR": scratch.path])
         #expect(result.status == 1, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.dropFirst().first == "  - unchanged: expected the cluster as before the run, got changes: nodes; pods", "\(result.stdout)")

@@ -47,16 +47,6 @@ struct DecommissionNodeRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
-    @Test("unreachable=true on a node that is Ready: refused before any change")
-    func deadNodeMustBeNotReady() throws {
-        let sim = try NodeRehearsal()
-        let before = try sim.stateJSON()
-        let result = sim.run("decommission-node", ["node": Self.node, "unreachable": "true"])
-        #expect(result.status == 1, "\(result.output)")
-        #expect(result.output.contains("✖ dead-node-not-ready@master-0.example.com"), "\(result.output)")
-        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
-    }
-
     @Test("oc delete node fails: exit 1, node service and scheduling restored; evicted pods stay where they went")
     func deleteFailsRollsBack() throws {
         let sim = try NodeRehearsal()

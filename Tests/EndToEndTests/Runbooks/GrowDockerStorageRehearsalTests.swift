@@ -102,19 +102,6 @@ struct GrowDockerStorageRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
-    @Test("add-disk onto a disk that is not blank: refused before the drain, nothing changed")
-    func diskNotBlankRefusedBeforeDrain() throws {
-        let sim = try NodeRehearsal()
-        try sim.fault("disk-not-blank", Self.node, "/dev/vdc")
-        let before = try sim.stateJSON()
-        let devsBefore = sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")
-        let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
-        #expect(result.status == 1, "\(result.output)")
-        #expect(result.output.contains("✖ new-disk-blank@\(Self.node)"), "\(result.output)")
-        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
-        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)
-    }
-
     @Test("add-disk with no free extents: rollback restores DEVS, services, scheduling and takes the added, unused PV out again")
     func noFreeExtentsAddDisk() throws {
         let sim = try NodeRehearsal()
