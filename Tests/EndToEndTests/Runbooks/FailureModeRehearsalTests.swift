@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// Failure modes from docs/runbooks.md's tables that no runbook-specific suite or scenario covers: each run
-/// ends non-zero and the simulated cluster (and every host file but the run's own backups) is
-/// as before - refused before any change, or rolled back to the prior state.
+/// Failure modes from docs/runbooks.md's tables that neither a runbook-specific suite nor a
+/// scenario (runbooks/tests) covers fully: each run ends non-zero and the simulated cluster (and
+/// every host file but the run's own backups) is as before - refused before any change, or
+/// rolled back to the prior state.
 @Suite("failure modes: refused or rolled back")
 struct FailureModeRehearsalTests {
     /// Host files that are a run's own backups (backup-master-host, backup-etcd write them).
