@@ -19,20 +19,18 @@ import Testing
         #expect(lines.last == "2 passed, 0 failed")
     }
 
-    @Test func faultsAtAStepThatNeverStartsFailTheScenario() throws {
+    /// A scenario that fails names the expectation: faults_at at a step that never started (the
+    /// drain fails first), and `unchanged` after a drain that went through.
+    @Test(arguments: [
+        ("faults-at-never.test.yaml", "  - faults_at: step 'no-pods-left' never started, so its faults were not injected"),
+        ("changed.test.yaml", "  - unchanged: expected the cluster as before the run, got changes: nodes; pods"),
+    ])
+    func aFailedScenarioNamesTheExpectation(file: String, failure: String) throws {
         let scratch = try Scratch()   // a failed scenario keeps its directory: in the scratch one
-        let result = try CLI.run(["test", "faults-at-never.test.yaml"], in: Self.fixtures, environment: ["TMPDIR": scratch.path])
+        let result = try CLI.run(["test", file], in: Self.fixtures, environment: ["TMPDIR": scratch.path])
         #expect(result.status == 1, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.dropFirst().first == "  - faults_at: step 'no-pods-left' never started, so its faults were not injected", "\(result.stdout)")
-    }
-
-    @Test func unchangedNamesWhatChanged() throws {
-        let scratch = try Scratch()
-        let result = try CLI.run(["test", "changed.test.yaml"], in: Self.fixtures, environment: ["TMPDIR": scratch.path])
-        #expect(result.status == 1, "\(result)")
-        let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.dropFirst().first == "  - unchanged: expected the cluster as before the run, got changes: nodes; pods", "\(result.stdout)")
+        #expect(lines.dropFirst().first == failure, "\(result.stdout)")
     }
 
     @Test func badFaultsAtAreRefusedWithPositions() throws {
