@@ -33,6 +33,17 @@ import Testing
         #expect(lines.dropFirst().first == failure, "\(result.stdout)")
     }
 
+    /// `--hold-at` (what `faults_at` uses) waits for a line on stdin after a JSON progress line:
+    /// with text progress nobody would read it, so it is refused.
+    @Test func holdAtNeedsJSONProgress() throws {
+        let scratch = try Scratch()
+        let result = try CLI.run(["run", "runbooks/drain-node.yaml", "--param", "node=n", "--state-dir", scratch.path("s"),
+                                  "--hold-at", "drain"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("Error: --hold-at needs --output json\n"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("s")))
+    }
+
     @Test func badFaultsAtAreRefusedWithPositions() throws {
         let scratch = try Scratch()
         let runbook = CLI.root.appendingPathComponent("runbooks/drain-node.yaml").path
