@@ -185,7 +185,7 @@ struct ResumeCommandTests {
             steps:
               - id: long
                 idempotent: true
-                run: "if [ ! -e \(s.path("go")) ]; then sleep 30 & echo $! > \(s.path("pid")); wait; fi; echo long >> \(s.path("ledger"))"
+                run: "if [ ! -e \(s.path("go")) ]; then sleep 30 & echo $! > \(s.path("pid.tmp")); mv \(s.path("pid.tmp")) \(s.path("pid")); wait; fi; echo long >> \(s.path("ledger"))"
               - id: after
                 run: "echo after >> \(s.path("ledger"))"
             """)

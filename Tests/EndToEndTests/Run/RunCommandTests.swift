@@ -47,7 +47,7 @@ struct RunCommandTests {
             runbook: long
             steps:
               - id: long
-                run: "sleep 1000 & echo $! > \(h.path("pid")); wait"
+                run: "sleep 1000 & echo $! > \(h.path("pid.tmp")); mv \(h.path("pid.tmp")) \(h.path("pid")); wait"
               - id: after
                 run: "touch \(h.path("after"))"
             """)
@@ -68,7 +68,7 @@ struct RunCommandTests {
             runbook: stubborn
             steps:
               - id: stubborn
-                run: "trap '' TERM; sleep 1000 & echo $! > \(h.path("pid")); while true; do sleep 0.05; done"
+                run: "trap '' TERM; sleep 1000 & echo $! > \(h.path("pid.tmp")); mv \(h.path("pid.tmp")) \(h.path("pid")); while true; do sleep 0.05; done"
             """)
         let child = try CLI.start(["run", file, "--state-dir", h.path("s")])
         #expect(await h.waitForFile("pid"))

@@ -39,7 +39,7 @@ struct EngineStepTests {
     @Test("a timeout ends the whole process tree: the backgrounded grandchild is gone")
     func timeoutKillsTree() async throws {
         let h = try EngineHarness()
-        var step = Step.run("hang", "sleep 1000 & echo $! > \(h.path("pid")); wait")
+        var step = Step.run("hang", "sleep 1000 & echo $! > \(h.path("pid.tmp")); mv \(h.path("pid.tmp")) \(h.path("pid")); wait")
         step.timeout = TimeSpan(milliseconds: 300)
         let outcome = await h.engine(.test([step])).run()
 
