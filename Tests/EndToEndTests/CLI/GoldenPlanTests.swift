@@ -32,6 +32,7 @@ import Testing
              params: ["node=node-0.example.com", "device=/dev/vdb1", "mode=extend-existing"]),
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
+        Case(golden: "cluster-health", runbook: "cluster-health", params: []),
     ]
 
     @Test(arguments: cases)
