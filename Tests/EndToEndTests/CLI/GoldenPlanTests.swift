@@ -33,6 +33,7 @@ import Testing
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
         Case(golden: "cluster-health", runbook: "cluster-health", params: []),
+        Case(golden: "host-baseline-fix", runbook: "host-baseline", params: ["fix_ntp=true", "fix_entropy=true"]),
     ]
 
     @Test(arguments: cases)
