@@ -10,6 +10,7 @@ enum HostFiles {
             try tree.makeDirectory("/backup")
             try tree.makeDirectory("/var/lib/etcd")
             try tree.write("/etc/hostname", host.name + "\n")
+            try tree.write("/proc/sys/kernel/random/entropy_avail", "2683\n")   // the guide's 2.2 example value
             try tree.write("/etc/sysconfig/flanneld", flanneld(etcdURLs))
             try tree.write("/etc/pki/ca-trust/source/anchors/README", "# extra CA certificates\n")
             if let storage = host.storage {

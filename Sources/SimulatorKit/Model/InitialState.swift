@@ -27,7 +27,7 @@ extension ClusterState {
             if h.role == "app", d.spareDiskMiB > 0 { disks["/dev/vdc"] = d.spareDiskMiB }
             var packages = ["bash-4.2.46-31.el7.x86_64", "docker-1.13.1-88.git07f3374.el7.x86_64",
                             "lvm2-2.02.180-10.el7_6.2.x86_64", "xfsprogs-4.5.0-18.el7.x86_64",
-                            "openssh-server-7.4p1-16.el7.x86_64"]
+                            "openssh-server-7.4p1-16.el7.x86_64", "chrony-3.2-2.el7.x86_64"]
             if isNode { packages += ["atomic-openshift-node-3.11.43-1.git.0.647ac05.el7.x86_64",
                                      "atomic-openshift-clients-3.11.43-1.git.0.647ac05.el7.x86_64"] }
             if h.role == "masters" { packages += ["etcd-3.2.22-1.el7.x86_64", "openshift-ansible-3.11.43-1.git.0.fa69a02.el7.noarch"] }

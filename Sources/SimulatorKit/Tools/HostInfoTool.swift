@@ -1,8 +1,8 @@
 import Foundation
 
-/// `hostname`, `ip`, `timedatectl`, `restorecon`, `update-ca-trust`: answers about the host itself.
+/// `hostname`, `ip`, `restorecon`, `update-ca-trust`: answers about the host itself (`timedatectl`: TimeSyncTool).
 enum HostInfoTool: SimTool {
-    static let names = ["hostname", "ip", "timedatectl", "restorecon", "update-ca-trust"]
+    static let names = ["hostname", "ip", "restorecon", "update-ca-trust"]
 
     static func run(_ c: ToolContext) throws -> Int32 {
         let host = try c.view().state.host(c.host)
@@ -23,9 +23,6 @@ enum HostInfoTool: SimTool {
             } else {
                 c.out("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast state UP group default qlen 1000\n    inet \(ip)/24 brd 192.168.55.255 scope global noprefixroute dynamic eth0\n       valid_lft 86011sec preferred_lft 86011sec\n")
             }
-            return 0
-        case "timedatectl":
-            c.out("      Local time: Fri 2026-11-27 09:12:31 UTC\n  Universal time: Fri 2026-11-27 09:12:31 UTC\n        RTC time: Fri 2026-11-27 09:12:31\n       Time zone: UTC (UTC, +0000)\n     NTP enabled: yes\nNTP synchronized: yes\n RTC in local TZ: no\n      DST active: n/a\n")
             return 0
         case "restorecon":
             guard c.args.contains(where: { !$0.hasPrefix("-") }) else {

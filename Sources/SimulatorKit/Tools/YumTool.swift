@@ -8,8 +8,10 @@ enum YumTool: SimTool {
         "etcd": "etcd-3.2.22-1.el7.x86_64", "iptables-services": "iptables-services-1.4.21-28.el7.x86_64",
         "haproxy": "haproxy-1.5.18-8.el7.x86_64", "docker": "docker-1.13.1-88.git07f3374.el7.x86_64",
         "flannel": "flannel-0.7.1-4.el7.x86_64", "atomic-openshift-node": "atomic-openshift-node-3.11.43-1.git.0.647ac05.el7.x86_64",
+        "chrony": "chrony-3.2-2.el7.x86_64", "rng-tools": "rng-tools-6.3.1-3.el7.x86_64",
     ]
-    static let units = ["etcd": "etcd", "iptables-services": "iptables", "haproxy": "haproxy", "flannel": "flanneld"]
+    static let units = ["etcd": "etcd", "iptables-services": "iptables", "haproxy": "haproxy", "flannel": "flanneld",
+                        "chrony": "chronyd", "rng-tools": "rngd"]
 
     static func run(_ c: ToolContext) throws -> Int32 {
         let words = c.args.filter { !$0.hasPrefix("-") }

@@ -32,6 +32,8 @@ import Testing
              params: ["node=node-0.example.com", "device=/dev/vdb1", "mode=extend-existing"]),
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
+        Case(golden: "cluster-health", runbook: "cluster-health", params: []),
+        Case(golden: "host-baseline-fix", runbook: "host-baseline", params: ["fix_ntp=true", "fix_entropy=true"]),
     ]
 
     @Test(arguments: cases)

@@ -35,6 +35,8 @@ struct ShippedPlanRunTests {
         Case(file: "runbooks/grow-docker-storage.yaml", params: ["node=node-1.example.com", "device=/dev/vdc"]),
         Case(file: "runbooks/backup-master-host.yaml", params: ["host=master-1.example.com"]),
         Case(file: "runbooks/backup-etcd.yaml", params: ["host=master-0.example.com"]),
+        Case(file: "runbooks/cluster-health.yaml", params: []),
+        Case(file: "runbooks/host-baseline.yaml", params: ["fix_ntp=true", "fix_entropy=true"]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]
