@@ -90,15 +90,25 @@ struct FailureModeRehearsalTests {
         ClusterComparison.expectEqualExceptEvictions(before: before, after: try sim.stateJSON(), drained: "node-1.example.com")
     }
 
-    @Test("drain-node held by a disruption budget (drain-hangs until --timeout): rolled back, the node schedulable again")
+    @Test("drain-node held by a disruption budget (a PDB refuses the eviction until --timeout): rolled back, the node schedulable again")
     func drainHeldByBudget() throws {
         let sim = try NodeRehearsal()
-        try sim.fault("drain-hangs", "node-1.example.com")
+        try sim.fault("disruption-budget", "frontend", "3")
         let before = try sim.stateJSON()
-        let result = sim.run("drain-node", ["node": "node-1.example.com", "drain_timeout": "1s"])
+        // An app node with only a frontend pod (and its DaemonSet pod): nothing else gets evicted.
+        let pods = ClusterComparison.pods(before)
+        let node = try #require(["node-0.example.com", "node-1.example.com", "node-2.example.com"].first { node in
+            pods.filter { ClusterComparison.podNode($0) == node && !ClusterComparison.isDaemonSetPod($0) }
+                .allSatisfy { ClusterComparison.owner($0) == "replicationController:frontend-1" }
+        })
+        let result = sim.run("drain-node", ["node": node, "drain_timeout": "30s"])
         #expect(result.status == 1, "\(result.output)")
-        #expect(result.output.contains("Drain did not complete within 1s"), "\(result.output)")
+        #expect(result.output.contains("Cannot evict pod as it would violate the pod's disruption budget."), "\(result.output)")
+        #expect(result.output.contains("Drain did not complete within 30s"), "\(result.output)")
         #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"), "\(result.output)")
-        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
+        // Both attempts of the drain step waited the whole --timeout, in simulated time.
+        #expect(after["simulatedSeconds"] as? Int == 60)
     }
 }
