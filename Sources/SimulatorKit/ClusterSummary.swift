@@ -53,6 +53,7 @@ extension SimCluster {
         }
         out += Table.render(rows)
         out += "\nFaults: " + (s.faults.isEmpty ? "none" : s.faults.map(\.description).joined(separator: "; ")) + "\n"
+        if let seconds = s.simulatedSeconds { out += "Simulated time: \(seconds)s since init (drains advance it)\n" }
         return out
     }
 

@@ -23,7 +23,7 @@ public struct SimCluster: Sendable {
         "oc", "etcdctl", "etcdctl2", "etcdctl3", "systemctl", "master-restart", "docker-storage-setup", "lvextend",
         "xfs_growfs", "vgs", "lvs", "pvs", "yum", "rpm", "restorecon", "timedatectl", "ip", "update-ca-trust", "docker",
         "ansible-playbook", "hostname", "pvresize", "openssl", "iptables", "iptables-save", "container-storage-setup", "curl",
-        "growpart", "wipefs", "vgreduce", "pvremove", "df",
+        "growpart", "wipefs", "vgreduce", "pvremove", "df", "blockdev",
     ] + FileTool.names
 
     /// Creates a fresh cluster in `dir` (emptied first when it already holds a simulator).
@@ -77,6 +77,10 @@ public struct SimCluster: Sendable {
              .diskNotBlank(let h, _):
             guard names.contains(h) else { throw SimError.usage("no host '\(h)' in the simulated cluster") }
         case .commandFails, .commandHangs: break
+        case .disruptionBudget(let dc, _):
+            guard try state().controllers.contains(where: { $0.name == dc }) else {
+                throw SimError.usage("no deployment config '\(dc)' in the simulated cluster")
+            }
         }
         try mutate { if !$0.faults.contains(fault) { $0.faults.append(fault) } }
     }

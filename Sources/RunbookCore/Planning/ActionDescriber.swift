@@ -87,6 +87,10 @@ struct ActionDescriber {
                     let note = "(would fail: " + missed.map { shown[$0].summary }.joined(separator: "; ") + " matches nothing)"
                     diff = result.content == current ? note : (diff ?? "") + note + "\n"
                 }
+                if FileEdits.isYAML(path), let problem = FileEdits.yamlProblem(result.content) {
+                    let note = "(would fail: the edited file is not valid YAML: \(problem))"
+                    diff = result.content == current ? note : (diff ?? "") + note + "\n"
+                }
             }
             return PlannedInvocation(host: name, item: item, detail: detail, diff: diff)
         case .copy(let a, let b):

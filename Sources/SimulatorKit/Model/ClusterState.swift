@@ -28,6 +28,9 @@ public struct ClusterState: Sendable, Hashable, Codable {
     public var sequence: Int
     /// The cluster id etcd prints.
     public var etcdClusterID: String
+    /// Simulated seconds that passed since `sim init` (drains advance it instead of sleeping);
+    /// nil until something took simulated time.
+    public var simulatedSeconds: Int?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }

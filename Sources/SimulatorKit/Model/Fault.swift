@@ -19,6 +19,9 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     /// cleared (then fail without doing anything): holds a rehearsal at a chosen command, e.g.
     /// to kill the runner there.
     case commandHangs(tool: String, match: String)
+    /// A PodDisruptionBudget (`minAvailable`) over the pods of a deployment config (selector
+    /// `deploymentconfig=NAME`): an eviction that would leave fewer healthy pods is refused (429).
+    case disruptionBudget(deploymentConfig: String, minAvailable: Int)
 
     /// The fault kinds `runbook sim fault` accepts, with their arguments.
     public static let kinds: [(name: String, usage: String, summary: String)] = [
@@ -30,6 +33,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         ("unreachable", "HOST", "every tool on HOST fails like ssh: No route to host (exit 255)"),
         ("disk-not-blank", "HOST DISK", "DISK on HOST has a dos partition-table signature (wipefs shows it)"),
         ("command-hangs", "TOOL MATCH", "TOOL with MATCH in its arguments blocks until killed or the fault is cleared"),
+        ("disruption-budget", "DC MIN_AVAILABLE", "a PodDisruptionBudget: evictions leaving fewer than MIN_AVAILABLE healthy pods of DC are refused"),
     ]
 
     /// How it is shown in summaries and messages.
@@ -43,6 +47,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         case .unreachable(let h): "unreachable \(h)"
         case .diskNotBlank(let h, let d): "disk-not-blank \(h) \(d)"
         case .commandHangs(let t, let m): "command-hangs \(t) '\(m)'"
+        case .disruptionBudget(let dc, let n): "disruption-budget \(dc) \(n)"
         }
     }
 
@@ -72,6 +77,11 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         case "command-hangs":
             guard args.count == 2 else { throw SimError.usage("command-hangs takes TOOL MATCH") }
             return .commandHangs(tool: args[0], match: args[1])
+        case "disruption-budget":
+            guard args.count == 2, let n = Int(args[1]), n >= 0 else {
+                throw SimError.usage("disruption-budget takes DC MIN_AVAILABLE (MIN_AVAILABLE a number)")
+            }
+            return .disruptionBudget(deploymentConfig: args[0], minAvailable: n)
         default:
             throw SimError.usage("unknown fault kind '\(kind)' (expected one of: \(kinds.map(\.name).joined(separator: ", ")))")
         }

@@ -28,6 +28,21 @@ enum DiskTools {
         }
     }
 
+    /// `blockdev --getsize64 DEVICE` (util-linux): the size of a disk or partition in bytes;
+    /// `cannot open DEVICE: No such file or directory`, exit 1, for a device the host lacks.
+    static func blockdev(_ c: ToolContext, _ a: Arguments) throws -> Int32 {
+        guard a.flag("getsize64"), a.positionals.count == 1, let device = a.positionals.first else {
+            throw c.fail("blockdev: only --getsize64 DEVICE is simulated", code: 1)
+        }
+        let v = try c.view()
+        guard let host = v.state.host(c.host),
+              let mib = host.disks[device] ?? host.storage.flatMap({ $0.partitionMiB(device, on: host) }) else {
+            throw c.fail("blockdev: cannot open \(device): No such file or directory", code: 1)
+        }
+        c.out("\(mib * 1_048_576)\n")
+        return 0
+    }
+
     /// Lists a device's signatures (`-p`: util-linux's parsable form); with the `disk-not-blank`
     /// fault the disk carries a dos partition table. Erasing (`-a`) is not simulated.
     static func wipefs(_ c: ToolContext, _ a: Arguments) throws -> Int32 {

@@ -2,7 +2,7 @@ import Foundation
 
 /// `vgs`, `lvs`, `pvs` and `lvextend` over a host's docker volume group.
 enum LvmTool: SimTool {
-    static let names = ["vgs", "lvs", "pvs", "lvextend", "pvresize", "growpart", "wipefs", "vgreduce", "pvremove", "df"]
+    static let names = ["vgs", "lvs", "pvs", "lvextend", "pvresize", "growpart", "wipefs", "vgreduce", "pvremove", "df", "blockdev"]
 
     static let specs: [Arguments.Spec] = [
         .init("noheadings", value: false), .init("nosuffix", value: false), .init("units"), .init("options", "o"),
@@ -10,7 +10,7 @@ enum LvmTool: SimTool {
         .init("verbose", "v", value: false), .init("all", "a", value: false), .init("no-act", "n", value: false),
         .init("parsable", "p", value: false), .init("dry-run", "N", value: false), .init("portability", "P", value: false),
         .init("megabytes", "m", value: false), .init("kilobytes", "k", value: false), .init("yes", "y", value: false),
-        .init("force", "f", value: false),
+        .init("force", "f", value: false), .init("getsize64", value: false),
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
@@ -25,6 +25,7 @@ enum LvmTool: SimTool {
         if c.tool == "wipefs" { return try DiskTools.wipefs(c, a) }
         if c.tool == "vgreduce" || c.tool == "pvremove" { return try DiskTools.removePV(c, a) }
         if c.tool == "df" { return try DiskTools.df(c, a) }
+        if c.tool == "blockdev" { return try DiskTools.blockdev(c, a) }
         let view = try c.view()
         guard let storage = view.state.host(c.host)?.storage else { return 0 }
         let free = view.state.faults.contains(.noFreeExtents(host: c.host)) ? 0 : storage.vgFreeMiB

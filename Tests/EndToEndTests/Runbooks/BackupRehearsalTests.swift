@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// backup-master-host and backup-etcd rehearsed in the simulator with the built binary: the
 /// archives and the snapshot land in the host's tree; an unhealthy member is refused.
@@ -70,7 +73,7 @@ struct BackupRehearsalTests {
         let run = try MasterSim.runID(result.output)
         #expect(sim.events(run, "stepFailed").map { $0.step.split(separator: "@").first.map(String.init) } == ["endpoints-healthy"])
     }
-    @Test("backup-master-host: rpm fails (fault command-fails rpm qa 1): exit 1, the archives written so far removed")
+    @Test("backup-master-host: rpm fails (fault command-fails rpm qa 1): exit 1, the archives written so far are kept (a rollback never deletes a fresh backup)")
     func masterHostRollsBack() throws {
         let sim = try MasterSim()
         defer { sim.remove() }
@@ -83,17 +86,79 @@ struct BackupRehearsalTests {
         #expect(result.output.contains("failed at list-packages@\(host): check failed: exit 1: rpm: simulated failure (fault command-fails)"),
                 "\(result.output)")
         let run = try MasterSim.runID(result.output)
-        #expect(Set(sim.events(run, "rollbackStepSucceeded").map(\.step))
-            == ["archive-origin-sysconfig@\(host)", "archive-other-files@\(host)"])
-        // The consumed fault is a test input; the empty dated directory made by `mkdir -p`
-        // (no rollback, as the guide's) holds no file, and only files are compared.
+        #expect(sim.events(run, "rollbackStepSucceeded").isEmpty)
+        // The consumed fault is a test input; the backup's archives stay, nothing else changed.
         var after = try sim.comparableState() as? [String: Any] ?? [:]
         var expected = before as? [String: Any] ?? [:]
         after.removeValue(forKey: "faults")
         expected.removeValue(forKey: "faults")
         #expect(after as NSDictionary == expected as NSDictionary)
-        #expect(sim.hostFiles() == files)
+        let backups = sim.hostFiles().filter { files[$0.key] == nil }.keys.sorted()
+        #expect(backups.count == 2 && backups.allSatisfy { $0.contains("/root/backup/\(host)/") }, "\(backups)")
+        #expect(backups.map { String($0.split(separator: "/").last ?? "") } == ["etc-origin-sysconfig.tar.gz", "etc-other.tar.gz"])
+        #expect(sim.hostFiles().filter { files[$0.key] != nil } == files)
         #expect(sim.verify(run).status == 0)
+    }
+
+    #if os(Linux)
+    @Test("backup-master-host keeps extended attributes (tar --selinux --xattrs, like the guide's cp -a) and skips the optional paths a host lacks")
+    func masterHostXattrsAndMissingPaths() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        let host = "master-2.example.com"
+        let root = "\(sim.sim)/hosts/\(host)/root"
+        let config = "\(root)/etc/origin/master/master-config.yaml"
+        #expect(Self.setXattr(config, "user.runbook-test", "kept"), "user xattrs on the test file system")
+        let fm = FileManager.default
+        for optional in ["/etc/dnsmasq.conf", "/etc/dnsmasq.d"] where fm.fileExists(atPath: root + optional) {
+            try fm.removeItem(atPath: root + optional)
+        }
+        let result = sim.run("backup-master-host", ["host": host])
+        #expect(result.status == 0, "\(result.output)")
+        let date = try #require(Self.listing(sim, host, "/backup/\(host)").first)
+        let base = "\(root)/backup/\(host)/\(date)"
+        let out = "\(sim.sim)/extracted"
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        #expect(try Self.tar(["--xattrs", "-xzf", "\(base)/etc-origin-sysconfig.tar.gz", "-C", out]).status == 0)
+        #expect(Self.getXattr("\(out)/etc/origin/master/master-config.yaml", "user.runbook-test") == "kept")
+        let other = try Self.tar(["-tzf", "\(base)/etc-other.tar.gz"]).stdout
+        #expect(other.contains("etc/cni/"), "\(other)")
+        #expect(!other.contains("dnsmasq"), "\(other)")
+    }
+    #endif
+
+    #if os(Linux)
+    // glibc's xattr functions (sys/xattr.h is not in Swift's Glibc module).
+    typealias SetXattr = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer, Int, Int32) -> Int32
+    typealias GetXattr = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer, Int) -> Int
+
+    static func setXattr(_ path: String, _ name: String, _ value: String) -> Bool {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setxattr") else { return false }
+        let set = unsafeBitCast(symbol, to: SetXattr.self)
+        let bytes = Array(value.utf8)
+        return bytes.withUnsafeBytes { set(path, name, $0.baseAddress!, bytes.count, 0) } == 0
+    }
+
+    static func getXattr(_ path: String, _ name: String) -> String? {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "getxattr") else { return nil }
+        let get = unsafeBitCast(symbol, to: GetXattr.self)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let size = buffer.withUnsafeMutableBytes { get(path, name, $0.baseAddress!, $0.count) }
+        return size < 0 ? nil : String(decoding: buffer.prefix(size), as: UTF8.self)
+    }
+    #endif
+
+    /// `/usr/bin/tar ARGS`, with its output.
+    static func tar(_ args: [String]) throws -> (status: Int32, stdout: String) {
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = args
+        let pipe = Pipe()
+        tar.standardOutput = pipe
+        try tar.run()
+        let stdout = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tar.waitUntilExit()
+        return (tar.terminationStatus, stdout)
     }
 
     @Test("kill -9 mid-way, resume: the same backup files as an uninterrupted run", arguments: ["backup-master-host", "backup-etcd"])

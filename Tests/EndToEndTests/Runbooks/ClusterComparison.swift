@@ -9,11 +9,13 @@ enum ClusterComparison {
     ///   followed by its rollback is two writes), so equal clusters differ in it.
     /// - `faults` are the rehearsal's own injections; `command-fails` faults are consumed as they
     ///   fire. Tests assert the faults they expect separately.
+    /// - `simulatedSeconds` is the simulated clock: a drain advances it, and a rollback does not
+    ///   turn it back.
     /// - a pod's `created` is the wall-clock time it was created (initial objects: `sim init`'s
     ///   time minus 3 days), so two simulators made a second apart differ in it.
     static func comparable(_ state: [String: Any], dropping: Set<String> = []) -> NSDictionary {
         var state = state
-        for key in dropping.union(["sequence", "faults"]) { state.removeValue(forKey: key) }
+        for key in dropping.union(["sequence", "faults", "simulatedSeconds"]) { state.removeValue(forKey: key) }
         state["pods"] = pods(state).map { $0 as NSDictionary }
         return state as NSDictionary
     }

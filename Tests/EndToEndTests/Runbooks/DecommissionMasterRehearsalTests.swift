@@ -213,6 +213,23 @@ struct DecommissionMasterRehearsalTests {
         #expect(sim.verify(run).status == 0)
     }
 
+    @Test("master-config.yaml that would not parse after the etcdClientInfo edit: the step fails before writing it, no master is restarted")
+    func brokenMasterConfigNeverRestarted() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        // A hand edit left master-2's master-config.yaml unparsable (an unclosed flow sequence).
+        let path = "\(sim.sim)/hosts/master-2.example.com/root/etc/origin/master/master-config.yaml"
+        let broken = try String(contentsOfFile: path, encoding: .utf8) + "auditConfig: [enabled\n"
+        try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = sim.run("decommission-master", Self.params("master-1.example.com"))
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("failed at master-config-etcd-urls@master-2.example.com: edit: /etc/origin/master/master-config.yaml: the edited file is not valid YAML (line "),
+                "\(result.output)")
+        let run = try MasterSim.runID(result.output)
+        #expect(!sim.events(run, "stepStarted").contains { $0.step.hasPrefix("restart-masters@") })
+        #expect(sim.file("master-2.example.com", "/etc/origin/master/master-config.yaml") == broken)
+    }
+
     @Test("kill -9 in restart-masters (held by command-hangs): resume asks for --rerun/--skip, then --rerun finishes like an uninterrupted run")
     func killInUnverifiableStep() async throws {
         let reference = try MasterSim()

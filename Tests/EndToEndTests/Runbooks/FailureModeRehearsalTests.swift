@@ -52,4 +52,26 @@ struct FailureModeRehearsalTests {
         // Evicted pods stay where they went (the runbook's docs); everything else is as before.
         ClusterComparison.expectEqualExceptEvictions(before: before, after: try sim.stateJSON(), drained: "node-1.example.com")
     }
+
+    @Test("drain-node held by a disruption budget (a PDB refuses the eviction until --timeout): rolled back, the node schedulable again")
+    func drainHeldByBudget() throws {
+        let sim = try NodeRehearsal()
+        try sim.fault("disruption-budget", "frontend", "3")
+        let before = try sim.stateJSON()
+        // An app node with only a frontend pod (and its DaemonSet pod): nothing else gets evicted.
+        let pods = ClusterComparison.pods(before)
+        let node = try #require(["node-0.example.com", "node-1.example.com", "node-2.example.com"].first { node in
+            pods.filter { ClusterComparison.podNode($0) == node && !ClusterComparison.isDaemonSetPod($0) }
+                .allSatisfy { ClusterComparison.owner($0) == "replicationController:frontend-1" }
+        })
+        let result = sim.run("drain-node", ["node": node, "drain_timeout": "30s"])
+        #expect(result.status == 1, "\(result.output)")
+        // Without the budget the same drain ends in time (30 s grace within --timeout=30s).
+        #expect(result.output.contains("Drain did not complete within 30s"), "\(result.output)")
+        #expect(result.output.contains("↶ cordon@master-0.example.com rolled back"), "\(result.output)")
+        let after = try sim.stateJSON()
+        #expect(ClusterComparison.comparable(after) == ClusterComparison.comparable(before))
+        // Both attempts of the drain step waited the whole --timeout, in simulated time.
+        #expect(after["simulatedSeconds"] as? Int == 60)
+    }
 }

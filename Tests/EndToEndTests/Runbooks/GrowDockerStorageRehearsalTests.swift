@@ -102,6 +102,23 @@ struct GrowDockerStorageRehearsalTests {
         sim.expectAuditIntact(try sim.onlyRun())
     }
 
+    @Test("add-disk onto a disk smaller than min_added_mib: refused before the drain, nothing changed")
+    func diskTooSmallRefusedBeforeDrain() throws {
+        let sim = try NodeRehearsal()
+        try sim.growDisk(Self.node, "/dev/vdc", toMiB: 512)
+        let before = try sim.stateJSON()
+        let devsBefore = sim.file(Self.node, "/etc/sysconfig/docker-storage-setup")
+        let result = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc"])
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("✖ new-disk-size@\(Self.node)"), "\(result.output)")
+        #expect(result.output.contains("refusing: /dev/vdc is smaller than 1024 MiB"), "\(result.output)")
+        #expect(ClusterComparison.comparable(try sim.stateJSON()) == ClusterComparison.comparable(before))
+        #expect(sim.file(Self.node, "/etc/sysconfig/docker-storage-setup") == devsBefore)
+        // The same disk passes with a lower floor (the check is the size, not the device).
+        let accepted = sim.run("grow-docker-storage", ["node": Self.node, "device": "/dev/vdc", "min_added_mib": "256"])
+        #expect(accepted.status == 0, "\(accepted.output)")
+    }
+
     @Test("add-disk with no free extents: rollback restores DEVS, services, scheduling and takes the added, unused PV out again")
     func noFreeExtentsAddDisk() throws {
         let sim = try NodeRehearsal()
