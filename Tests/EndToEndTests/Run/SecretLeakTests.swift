@@ -149,7 +149,7 @@ struct SecretLeakTests {
                                               input: "", in: s, environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
         let refusal = String(decoding: refused.terminal, as: UTF8.self)
         #expect(refused.code == 2, "\(refusal)")
-        #expect(refusal.contains("error: lock: uses the secret param 'token'"), "\(refusal)")
+        #expect(refusal.contains("lock: uses the secret param 'token'"), "\(refusal)")
         #expect(!holdsSecret(refused.terminal), "the terminal received the secret:\n\(refusal)")
         for path in files(under: lockState) + [audit] {
             #expect(!holdsSecret(Array(try Data(contentsOf: URL(fileURLWithPath: path)))), "\(path) holds the secret")
