@@ -3,7 +3,9 @@ import Testing
 import TestSupport
 
 /// kill -9 the interpreter at random moments, resume until done: every step's effect happens
-/// exactly once, no two copies of a step ever run at once, and the journal verifies after every kill.
+/// exactly once, no two copies of a step ever run at once, and the journal verifies after every kill;
+/// every third run rolls back, and steps resumed with `--skip` are rolled back too; a changed
+/// output file fails `audit verify`.
 ///
 /// `CRASH_KILLS` sets how many kills (default 50; bench/crash.sh runs 500) and `CRASH_SEED`
 /// replays a sequence (the seed is printed on failure).
