@@ -3,7 +3,8 @@
 # resume until done; every step's effect must happen exactly once, no two copies of any step
 # may run at the same moment (each step registers its id and pid under flock while it runs; the
 # killed run's commands go on, so each resume must wait for them), and `runbook audit verify`
-# must pass after every kill. The CI test (Tests/EndToEndTests/Journal/CrashHarnessTests.swift)
+# must pass after every kill. Every third run rolls back (in-flight steps resumed with --skip must
+# be rolled back too), and a changed output file must fail `audit verify` at the end of each run. The CI test (Tests/EndToEndTests/Journal/CrashHarnessTests.swift)
 # is the same harness with 50 kills.
 #
 #   bench/crash.sh [KILLS] [SEED]

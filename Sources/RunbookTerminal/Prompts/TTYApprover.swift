@@ -53,7 +53,24 @@ public struct TTYApprover: Approver {
             return .unavailable(reason: "no terminal to ask on (use --yes for unattended runs)")
         }
         defer { close(fd) }
-        let question = "\n? \(step): \(prompt)\n  Type '\(shown)' to continue (anything else stops the run): "
+        // A secret answer (shown masked) is typed without echo, like a password: the terminal
+        // would otherwise display what the operator types.
+        let hidden = shown != expected
+        var saved = termios()
+        let echoOff = hidden && tcgetattr(fd, &saved) == 0
+        if echoOff {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            _ = tcsetattr(fd, TCSANOW, &quiet)
+        }
+        defer {
+            if echoOff {
+                _ = tcsetattr(fd, TCSANOW, &saved)
+                _ = write(fd, "\n", 1)
+            }
+        }
+        let question = "\n? \(step): \(prompt)\n  Type '\(shown)' to continue (anything else stops the run"
+            + (hidden ? "; your typing is not shown): " : "): ")
         _ = question.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
         var line: [UInt8] = []
         var byte: UInt8 = 0

@@ -3,7 +3,9 @@ import Testing
 import TestSupport
 
 /// kill -9 the interpreter at random moments, resume until done: every step's effect happens
-/// exactly once, no two copies of a step ever run at once, and the journal verifies after every kill.
+/// exactly once, no two copies of a step ever run at once, and the journal verifies after every kill;
+/// every third run rolls back, and steps resumed with `--skip` are rolled back too; a changed
+/// output file fails `audit verify`.
 ///
 /// `CRASH_KILLS` sets how many kills (default 50; bench/crash.sh runs 500) and `CRASH_SEED`
 /// replays a sequence (the seed is printed on failure).
@@ -17,31 +19,55 @@ struct CrashHarnessTests {
     /// pid in `<ledger>.live` under `flock` while it runs and notes in `<ledger>.twice` any step
     /// it finds registered already: the commands of a killed run go on, and the resume must wait
     /// for them before it starts that step again.
-    static let runbook: String = {
-        var text = "runbook: crash-ledger\nlock: ledger\nparams:\n  ledger: { type: string, required: true }\nsteps:\n"
+    static let runbook: String = text(undo: false)
+
+    /// The rollback flavour (every third run): the same steps without `verify` but with a
+    /// rollback each (appending to `<ledger>.undo` once, and registering in `.live` like the
+    /// steps), and a last step `z` that always fails, so every run ends rolled back. A step in
+    /// flight at a kill cannot be probed: the harness resumes with `--skip` for it (and
+    /// `--rerun` for an in-flight rollback, which is idempotent), so skipped steps must be rolled
+    /// back like the others.
+    static let undoRunbook: String = text(undo: true)
+
+    static func text(undo: Bool) -> String {
+        var text = "runbook: crash-\(undo ? "undo" : "ledger")\nlock: ledger\nparams:\n  ledger: { type: string, required: true }\nsteps:\n"
         let needs: [String: String] = ["c": "[b]", "d": "[b]", "e": "[c, d]", "h": "[g]", "i": "[g]", "j": "[h, i]"]
+        let live = "${{ params.ledger }}.live"
+        func enter(_ id: String) -> String {
+            "exec 9>>${{ params.ledger }}.lock; flock 9; grep -q '^\(id) ' \(live) && "
+                + "cat \(live) >> ${{ params.ledger }}.twice; echo \(id) $$ >> \(live); flock -u 9; "
+        }
+        func leave(_ id: String) -> String { "; flock 9; sed -i '/^\(id) /d' \(live); flock -u 9" }
         for (n, id) in ids.enumerated() {
             let pause = n % 3 == 1 ? "sleep 0.02; " : ""
             let after = n % 4 == 2 ? "; sleep 0.01" : ""
             text += "  - id: \(id)\n"
             if let need = needs[id] { text += "    needs: \(need)\n" }
-            let live = "${{ params.ledger }}.live"
-            let enter = "exec 9>>${{ params.ledger }}.lock; flock 9; grep -q '^\(id) ' \(live) && "
-                + "cat \(live) >> ${{ params.ledger }}.twice; echo \(id) $$ >> \(live); flock -u 9; "
-            let leave = "; flock 9; sed -i '/^\(id) /d' \(live); flock -u 9"
-            text += "    run: \"\(enter)\(pause)echo \(id) >> ${{ params.ledger }}\(after)\(leave)\"\n"
-            text += "    verify: \"grep -qx \(id) ${{ params.ledger }}\"\n"
+            // The one line of output (an output file for `audit verify` to cover) comes first: a
+            // command that writes to the pipe of a killed `runbook` dies of SIGPIPE, and one that
+            // died registered in `.live` would read as a second copy to the next one.
+            text += "    run: \"echo out-\(id); \(enter(id))\(pause)echo \(id) >> ${{ params.ledger }}\(after)\(leave(id))\"\n"
+            if undo {
+                let undoFile = "${{ params.ledger }}.undo"
+                text += "    rollback: \"\(enter(id))grep -qx \(id) \(undoFile) || echo \(id) >> \(undoFile)\(leave(id))\"\n"
+            } else {
+                text += "    verify: \"grep -qx \(id) ${{ params.ledger }}\"\n"
+            }
         }
+        if undo { text += "  - id: z\n    idempotent: true\n    run: \"echo z fails; exit 1\"\n" }
         return text
-    }()
+    }
 
     struct Tally {
         var kills = 0
         var rounds = 0
         var probedDone = 0
+        var rollbackRuns = 0
+        var skipped = 0
+        var outputsTampered = 0
     }
 
-    @Test("kill -9 at random moments, resume until done: each step's effect exactly once, never two copies at once, journal verifies")
+    @Test("kill -9 at random moments, resume until done: each step's effect exactly once, never two copies at once, skipped steps rolled back, journal and output files verify")
     func crashAndResume() async throws {
         let environment = ProcessInfo.processInfo.environment
         let target = environment["CRASH_KILLS"].flatMap(Int.init) ?? 50
@@ -51,6 +77,8 @@ struct CrashHarnessTests {
         defer { dir.remove() }
         let file = dir.path("ledger.yaml")
         try Self.runbook.write(toFile: file, atomically: true, encoding: .utf8)
+        let undoFile = dir.path("undo.yaml")
+        try Self.undoRunbook.write(toFile: undoFile, atomically: true, encoding: .utf8)
 
         // One undisturbed run sets the window the kills are drawn from.
         let clean = Date()
@@ -65,25 +93,36 @@ struct CrashHarnessTests {
         let started = Date()
         while tally.kills < target, tally.rounds < target * 4 {
             tally.rounds += 1
-            let one = try await round(tally.rounds, file: file, dir: dir, random: &random, window: &window, seed: seed)
+            let undo = tally.rounds % 3 == 0
+            let one = try await round(tally.rounds, file: undo ? undoFile : file, undo: undo, dir: dir,
+                                      random: &random, window: &window, seed: seed)
             tally.kills += one.kills
             tally.probedDone += one.probedDone
+            tally.rollbackRuns += undo ? 1 : 0
+            tally.skipped += one.skipped
+            tally.outputsTampered += one.outputTampered ? 1 : 0
             if one.failed { break }
         }
         let seconds = Date().timeIntervalSince(started)
         #expect(tally.kills >= target, "seed \(seed): only \(tally.kills) kills in \(tally.rounds) runs")
-        print("crash harness: seed \(seed), \(tally.kills) kills over \(tally.rounds) runs in \(String(format: "%.1f", seconds)) s; \(tally.probedDone) in-flight steps found done by their verify")
+        #expect(tally.outputsTampered == tally.rounds, "seed \(seed): a changed output file went unnoticed")
+        print("crash harness: seed \(seed), \(tally.kills) kills over \(tally.rounds) runs in \(String(format: "%.1f", seconds)) s; "
+              + "\(tally.probedDone) in-flight steps found done by their verify; \(tally.rollbackRuns) runs rolled back, "
+              + "\(tally.skipped) in-flight steps resumed with --skip and rolled back; "
+              + "a changed output file failed audit verify in \(tally.outputsTampered) of \(tally.rounds) runs")
     }
 
     struct RoundResult {
         var kills = 0
         var probedDone = 0
+        var skipped = 0
+        var outputTampered = false
         var failed = false
     }
 
     /// One run from start to success, killed at random (`window` 0: never killed).
-    func round(_ n: Int, file: String, dir: Scratch, random: inout SeededGenerator, window: inout Double,
-               seed: UInt64) async throws -> RoundResult {
+    func round(_ n: Int, file: String, undo: Bool = false, dir: Scratch, random: inout SeededGenerator,
+               window: inout Double, seed: UInt64) async throws -> RoundResult {
         let state = dir.path("state\(n)")
         let ledger = dir.path("ledger\(n).txt")
         var result = RoundResult()
@@ -91,10 +130,15 @@ struct CrashHarnessTests {
             Issue.record("seed \(seed), run \(n), after \(result.kills) kills: \(what)")
             result.failed = true
         }
+        // The operator's decisions for the next resume: `--skip` an in-flight step (it has no
+        // verify), `--rerun` an in-flight rollback (idempotent).
+        var decisions: [String] = []
         for attempt in 0..<40 {
             let run = onlyRun(in: state)
-            let arguments = run.map { ["resume", $0, "--state-dir", state, "--output", "json"] }
+            let arguments = run.map { ["resume", $0, "--state-dir", state, "--output", "json"] + decisions }
                 ?? ["run", file, "--param", "ledger=\(ledger)", "--state-dir", state, "--output", "json"]
+            let decided = decisions
+            decisions = []
             let child = try CLI.start(arguments)
             // The first process of a round is always killed; each resume with a probability of 2/3.
             if window > 0, attempt == 0 || Int.random(in: 0..<3, using: &random) > 0 {
@@ -121,14 +165,36 @@ struct CrashHarnessTests {
                 if result.failed { return result }
                 continue
             }
+            if undo, decided.isEmpty, outcome.status == 2,
+               let line = outcome.stderr.split(separator: "\n").first(where: { $0.contains("cannot tell whether these were done when the run stopped: ") }) {
+                let list = line.components(separatedBy: "when the run stopped: ").last ?? ""
+                for item in list.components(separatedBy: ", ") {
+                    let rollback = item.hasSuffix(" (its rollback)")
+                    let key = rollback ? String(item.dropLast(" (its rollback)".count)) : item
+                    decisions += [rollback ? "--rerun" : "--skip", key]
+                    if !rollback { result.skipped += 1 }
+                }
+                continue
+            }
             // Killed after `runFinished` was journaled but before it exited: the run is done.
-            let endedBeforeExit = outcome.status == 2 && outcome.stderr.contains("already ended (succeeded)")
-            guard outcome.status == 0 || endedBeforeExit else {
+            let endStatus = undo ? "rolledBack" : "succeeded"
+            let endedBeforeExit = outcome.status == 2 && outcome.stderr.contains("already ended (\(endStatus))")
+            guard outcome.status == (undo ? 1 : 0) || endedBeforeExit else {
                 fail("\(arguments[0]) exited \(outcome.status): \(outcome.stderr.suffix(2000))")
                 return result
             }
             let lines = ((try? String(contentsOfFile: ledger, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            if lines.sorted() != Self.ids { fail("ledger is \(lines), expected each of \(Self.ids) once") }
+            if undo {
+                // A skipped step may not have written its line; none wrote it twice.
+                if Set(lines).count != lines.count || !Set(lines).isSubset(of: Self.ids) {
+                    fail("ledger is \(lines), expected each of \(Self.ids) at most once")
+                }
+                // Every step completed before z failed (run, or --skip'ped): every one rolled back, once.
+                let undone = ((try? String(contentsOfFile: ledger + ".undo", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+                if undone.sorted() != Self.ids { fail("rolled back \(undone), expected each of \(Self.ids) once (skipped steps too)") }
+            } else if lines.sorted() != Self.ids {
+                fail("ledger is \(lines), expected each of \(Self.ids) once")
+            }
             if let twice = try? String(contentsOfFile: ledger + ".twice", encoding: .utf8), !twice.isEmpty {
                 fail("two copies of a step ran at once; registered then: \(twice)")
             }
@@ -138,11 +204,38 @@ struct CrashHarnessTests {
             }
             let verify = try await CLI.start(["audit", "verify", run, "--state-dir", state]).wait()
             if verify.status != 0 { fail("audit verify at the end exited \(verify.status): \(verify.output)") }
+            result.outputTampered = try await outputChangeIsCaught(run: run, state: state, fail: fail)
             let journal = (try? String(contentsOfFile: "\(state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? ""
             result.probedDone = journal.components(separatedBy: "its verify holds now").count - 1
             return result
         }
         fail("not done after 40 processes")
         return result
+    }
+
+    /// `audit verify` covers the output files: one byte appended to a saved output file fails it,
+    /// naming the file; put back, it passes again. (The file of an attempt a kill cut short has
+    /// no digest in the journal, so the file is taken from an `attemptFinished` line.)
+    func outputChangeIsCaught(run: String, state: String, fail: (String) -> Void) async throws -> Bool {
+        let journal = (try? String(contentsOfFile: "\(state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? ""
+        let recorded = journal.split(separator: "\n").filter { $0.contains(#""event":"attemptFinished""#) }.compactMap { line in
+            line.components(separatedBy: #""file":"output/"#).dropFirst().first?.components(separatedBy: "\"").first
+        }
+        guard let name = recorded.first else {
+            fail("no output file recorded in the journal of \(run)")
+            return false
+        }
+        let path = "\(state)/runs/\(run)/output/\(name)"
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        try (original + Data("x".utf8)).write(to: URL(fileURLWithPath: path))
+        let changed = try await CLI.start(["audit", "verify", run, "--state-dir", state]).wait()
+        try original.write(to: URL(fileURLWithPath: path))
+        let again = try await CLI.start(["audit", "verify", run, "--state-dir", state]).wait()
+        guard changed.status != 0, changed.output.contains(name) else {
+            fail("audit verify with \(name) changed exited \(changed.status): \(changed.output)")
+            return false
+        }
+        if again.status != 0 { fail("audit verify with \(name) put back exited \(again.status): \(again.output)") }
+        return again.status == 0
     }
 }

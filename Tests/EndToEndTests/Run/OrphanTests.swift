@@ -102,3 +102,62 @@ struct OrphanTests {
         #expect(s.lines("runs") == ["first", "rerun"])
     }
 }
+
+/// The ssh half of `--kill-orphans`: a remote step's command runs on after `kill -9` of
+/// `runbook` (killing the local ssh client does not stop it: no terminal, nothing written), and
+/// `--kill-orphans` stops it through the process-group file journaled in `attemptProcess`.
+@Suite("orphans on a remote host after kill -9 (binary, loopback sshd)")
+struct RemoteOrphanTests {
+    @Test("resume --kill-orphans stops the remote command of the killed run's step (via its group file), then runs it once")
+    func resumeKillsRemote() async throws {
+        let sshd = try await TestSSHD.start()
+        defer { sshd.stop() }
+        let s = try Scenario()
+        defer { s.remove() }
+        let remote = try await sshd.userDirectory("remote")
+        let options = sshd.clientOptions(knownHosts: sshd.knownHosts).map { "\"\($0)\"" }.joined(separator: ", ")
+        let inventory = try s.write("hosts.yaml", """
+            all:
+              hosts:
+                node-1:
+                  ansible_host: 127.0.0.1
+                  ansible_port: \(sshd.port)
+                  ansible_user: \(TestSSHD.user)
+                  ansible_ssh_private_key_file: \(sshd.userKey)
+                  ssh_options: [\(options)]
+            """)
+        let file = try s.write("remote.yaml", """
+            runbook: remote-orphan
+            lock: remote-scope
+            steps:
+              - id: long
+                on: node-1
+                run: "if [ -e \(remote)/rerun-ok ]; then echo rerun >> \(remote)/runs; exit 0; fi; echo first >> \(remote)/runs; echo $$ > \(remote)/pid.tmp; mv \(remote)/pid.tmp \(remote)/pid; while [ ! -e \(remote)/marker ]; do sleep 0.05; done; echo done >> \(remote)/done"
+            """)
+        func lines(_ name: String) -> [String] {
+            (TextFile.read("\(remote)/\(name)") ?? "").split(separator: "\n").map(String.init)
+        }
+        let child = try s.start(["run", file, "--inventory", inventory])
+        let started = await eventually(seconds: 60) { FileManager.default.fileExists(atPath: "\(remote)/pid") || !child.process.isRunning }
+        #expect(started && child.process.isRunning, "the remote step did not start: \(child.outputSoFar)")
+        child.send(SIGKILL)
+        #expect(await child.wait().signal != nil)
+        defer { _ = FileManager.default.createFile(atPath: "\(remote)/marker", contents: nil) }
+        let pid = try #require(lines("pid").first.flatMap { Int32($0) })
+        #expect(processIsRunning(pid), "the remote command should outlive the killed runbook")
+        let run = try #require(s.runs().first)
+        let journal = { (try? String(contentsOfFile: "\(s.state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? "" }
+        let process = journal().split(separator: "\n").first { $0.contains(#""event":"attemptProcess""#) }
+        #expect(process?.contains(#""remoteGroupFile":"/tmp/runbook-"#) == true, "\(process ?? "no attemptProcess line")")
+
+        _ = FileManager.default.createFile(atPath: "\(remote)/rerun-ok", contents: nil)
+        let outcome = try await s.runbook(["resume", run, "--rerun", "long", "--kill-orphans"])
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(await eventually { !processIsRunning(pid) }, "the remote command \(pid) still runs after --kill-orphans")
+        #expect(lines("runs") == ["first", "rerun"])
+        _ = FileManager.default.createFile(atPath: "\(remote)/marker", contents: nil)
+        #expect(lines("done").isEmpty, "the old remote command went on after --kill-orphans")
+        let decision = journal().split(separator: "\n").first { $0.contains(#""event":"operatorDecision""#) }
+        #expect(decision?.contains("kill-orphans: stopped pid") == true, "\(decision ?? "no operatorDecision line")")
+    }
+}

@@ -10,7 +10,9 @@ struct SecretLeakTests {
 
     /// Runs `runbook ARGS` inside `script` (a pseudo-terminal), typing `input`; returns every
     /// byte the terminal received and the exit code.
-    func underTerminal(_ arguments: [String], input: String, in s: Scenario,
+    /// With `typeAfter`, `input` is typed only once the terminal shows that text (an operator
+    /// answering a prompt), so the terminal's echo of the typing is what it would be for real.
+    func underTerminal(_ arguments: [String], input: String, typeAfter: String? = nil, in s: Scenario,
                        environment: [String: String]) async throws -> (code: Int32, terminal: [UInt8]) {
         let command = ([CLI.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
@@ -26,12 +28,26 @@ struct SecretLeakTests {
         let stdin = Pipe()
         process.standardInput = stdin
         try process.run()
+        if let typeAfter {
+            let shown = await eventually(seconds: 60) {
+                let bytes = (try? Data(contentsOf: URL(fileURLWithPath: terminalFile))) ?? Data()
+                return String(decoding: bytes, as: UTF8.self).contains(typeAfter) || !process.isRunning
+            }
+            #expect(shown, "the terminal never showed \(typeAfter)")
+        }
         stdin.fileHandleForWriting.write(Data(input.utf8))
         while process.isRunning { try? await Task.sleep(for: .milliseconds(5)) }
         process.waitUntilExit()
         try? stdin.fileHandleForWriting.close()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: terminalFile))
         return (process.terminationStatus, Array(bytes))
+    }
+
+    /// True when `bytes` hold the secret.
+    func holdsSecret(_ bytes: [UInt8]) -> Bool {
+        let needle = Array(Self.secret.utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { bytes[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 
     /// Every regular file under `directory`, recursively.
@@ -84,6 +100,60 @@ struct SecretLeakTests {
         }
         let inherited = s.lines("env-names").filter { $0.hasPrefix("RUNBOOK_SECRET_") }
         #expect(inherited.isEmpty, "a step's environment had \(inherited)")
+    }
+
+    @Test("a secret as a confirm's answer: the operator types it under a pseudo-terminal and it is never echoed; a secret lock: is refused there without showing it")
+    func secretAnswerNotEchoed() async throws {
+        let s = try Scenario()
+        defer { s.remove() }
+        let file = try s.write("rb.yaml", """
+            runbook: secret-answer
+            params:
+              token: { type: string, secret: true }
+            steps:
+              - id: show
+                run: "echo token is ${{ params.token }}"
+              - id: ask
+                confirm: { prompt: "type the token ${{ params.token }} to go on", answer: "${{ params.token }}" }
+              - id: after
+                run: "echo approved > \(s.path("approved"))"
+            """)
+        let audit = s.path("audit.log")
+        let (code, terminal) = try await underTerminal(
+            ["run", file, "--state-dir", s.state, "--audit-log", audit], input: Self.secret + "\n",
+            typeAfter: "to continue (anything else stops the run", in: s,
+            environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
+        let shown = String(decoding: terminal, as: UTF8.self)
+        #expect(code == 0, "\(shown)")
+        #expect(s.lines("approved") == ["approved"], "the typed secret did not approve")
+        #expect(shown.contains("type the token *** to go on"), "\(shown)")
+        #expect(shown.contains("Type '***' to continue"), "\(shown)")
+        #expect(!holdsSecret(terminal), "the terminal received the secret:\n\(shown)")
+        let stateFiles = files(under: s.state)
+        #expect(stateFiles.count > 5)
+        for path in stateFiles + [audit] {
+            #expect(!holdsSecret(Array(try Data(contentsOf: URL(fileURLWithPath: path)))), "\(path) holds the secret")
+        }
+
+        let locked = try s.write("locked.yaml", """
+            runbook: locked
+            lock: scope-${{ params.token }}
+            params:
+              token: { type: string, secret: true }
+            steps:
+              - id: a
+                run: "true"
+            """)
+        let lockState = s.path("lock-state")
+        let refused = try await underTerminal(["run", locked, "--state-dir", lockState, "--audit-log", audit],
+                                              input: "", in: s, environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
+        let refusal = String(decoding: refused.terminal, as: UTF8.self)
+        #expect(refused.code == 2, "\(refusal)")
+        #expect(refusal.contains("lock: uses the secret param 'token'"), "\(refusal)")
+        #expect(!holdsSecret(refused.terminal), "the terminal received the secret:\n\(refusal)")
+        for path in files(under: lockState) + [audit] {
+            #expect(!holdsSecret(Array(try Data(contentsOf: URL(fileURLWithPath: path)))), "\(path) holds the secret")
+        }
     }
 
     @Test("a secret param in lock: is refused at validate and at run (exit 2); nothing is written")
