@@ -14,9 +14,11 @@ struct ClusterSnapshot: Sendable {
     static func take(_ cluster: SimCluster) throws(SimError) -> ClusterSnapshot {
         var state = try cluster.state()
         // `sequence` counts writes (a read-modify-write bumps it even when nothing changes);
-        // `command-fails` faults are consumed as they fire: neither is the cluster.
+        // `command-fails` faults are consumed as they fire; the simulated clock only moves
+        // forward (a rollback does not turn it back): none of them is the cluster.
         state.sequence = 0
         state.faults = []
+        state.simulatedSeconds = 0
         state.pods.sort { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         var files: [String: Data] = [:]
         let layout = SimLayout(directory: cluster.directory)
