@@ -83,7 +83,10 @@ public struct ParamResolver: Sendable {
                              hint: "remove the NUL byte (\\0) from the value"))
         }
         guard ds.isEmpty else { throw DiagnosticError(ds) }
-        return ResolvedParams(values: values, secretNames: Set(runbook.params.filter(\.secret).map(\.name)))
+        // Only the secrets that have a value: `resume` asks again for each of these, and an optional
+        // secret the run was started without must not be demanded then.
+        let secrets = runbook.params.filter { $0.secret && values[$0.name] != nil }.map(\.name)
+        return ResolvedParams(values: values, secretNames: Set(secrets))
     }
 
     private func known(_ names: [String]) -> String {

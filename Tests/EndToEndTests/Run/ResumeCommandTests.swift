@@ -92,6 +92,32 @@ struct ResumeCommandTests {
         return (file, try #require(s.runs().first))
     }
 
+    @Test("resume asks only for the secret params the run was given: an optional secret left out is not demanded")
+    func optionalSecretLeftOut() async throws {
+        let s = try Scenario()
+        defer { s.remove() }
+        let file = try s.write("rb.yaml", """
+            runbook: secrets
+            params:
+              token: { type: string, secret: true, required: true }
+              passphrase: { type: string, secret: true }
+            steps:
+              - id: a
+                run: "echo a >> \(s.path("ledger"))"
+              - id: b
+                run: "test -e \(s.path("ok")) && echo b >> \(s.path("ledger"))"
+                on_failure: stop
+            """)
+        let first = try await s.runbook(["run", file], environment: ["RUNBOOK_SECRET_TOKEN": "t0ken"])
+        #expect(first.status == 1, "\(first.output)")
+        let run = try #require(s.runs().first)
+        s.touch("ok")
+        let resumed = try await s.runbook(["resume", run], environment: ["RUNBOOK_SECRET_TOKEN": "t0ken"])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(!resumed.output.contains("passphrase"), "\(resumed.output)")
+        #expect(s.lines("ledger") == ["a", "b"])
+    }
+
     @Test("--from STEP re-runs that step and every later one, not the earlier ones")
     func from() async throws {
         let s = try Scenario()
