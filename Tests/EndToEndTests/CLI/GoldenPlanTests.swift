@@ -32,6 +32,8 @@ import Testing
              params: ["node=node-0.example.com", "device=/dev/vdb1", "mode=extend-existing"]),
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
+        Case(golden: "scale-etcd-manual", runbook: "scale-etcd",
+             params: ["new_etcd=new-etcd-0.example.com", "new_etcd_ip=192.168.55.20", "method=manual", "allow_even_count=true"]),
     ]
 
     @Test(arguments: cases)
