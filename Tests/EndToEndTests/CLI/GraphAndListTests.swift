@@ -75,7 +75,8 @@ import Testing
         #expect(result.stderr == "")
         let names = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.split(separator: " ")[0]) }
         #expect(names == ["backup-etcd", "backup-master-host", "decommission-master", "decommission-node", "drain-node",
-                          "etcd-add-member", "grow-docker-storage", "replace-etcd-host", "scale-etcd", "uncordon-node"])
+                          "etcd-add-member", "grow-docker-storage", "remove-etcd-member", "replace-etcd-host", "scale-etcd",
+                          "uncordon-node"])
         #expect(result.stdout.contains("""
             drain-node — Drain a node before maintenance
                 file: runbooks/drain-node.yaml

@@ -14,7 +14,7 @@ struct RunbookFilesTests {
     static let guideRunbooks = [
         "backup-etcd", "backup-master-host", "decommission-master", "decommission-node", "drain-node",
         "grow-docker-storage", "replace-etcd-host", "uncordon-node",
-        "etcd-add-member", "scale-etcd",
+        "etcd-add-member", "scale-etcd", "remove-etcd-member",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
