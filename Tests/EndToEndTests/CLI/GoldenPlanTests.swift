@@ -34,6 +34,11 @@ import Testing
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
         Case(golden: "cluster-health", runbook: "cluster-health", params: []),
         Case(golden: "host-baseline-fix", runbook: "host-baseline", params: ["fix_ntp=true", "fix_entropy=true"]),
+        Case(golden: "scale-etcd-manual", runbook: "scale-etcd",
+             params: ["new_etcd=new-etcd-0.example.com", "new_etcd_ip=192.168.55.20", "method=manual", "allow_even_count=true"]),
+        Case(golden: "etcd-add-member-scaleup", runbook: "etcd-add-member",
+             params: ["new_etcd=new-etcd-0.example.com", "survivor=master-0.example.com"]),
+        Case(golden: "remove-etcd-member", runbook: "remove-etcd-member", params: ["member=master-2.example.com"]),
     ]
 
     @Test(arguments: cases)

@@ -37,6 +37,10 @@ struct ShippedPlanRunTests {
         Case(file: "runbooks/backup-etcd.yaml", params: ["host=master-0.example.com"]),
         Case(file: "runbooks/cluster-health.yaml", params: []),
         Case(file: "runbooks/host-baseline.yaml", params: ["fix_ntp=true", "fix_entropy=true"]),
+        Case(file: "runbooks/etcd-add-member.yaml",
+             params: ["new_etcd=new-etcd-0.example.com", "survivor=master-0.example.com", "method=manual", "new_etcd_ip=192.168.55.20"]),
+        Case(file: "runbooks/scale-etcd.yaml", params: ["new_etcd=new-etcd-0.example.com", "allow_even_count=true"]),
+        Case(file: "runbooks/remove-etcd-member.yaml", params: ["member=master-2.example.com"]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]

@@ -55,7 +55,7 @@ struct ReplaceEtcdHostRehearsalTests {
         func index(_ event: String, _ step: String) -> Int? {
             lines.firstIndex { $0["event"] as? String == event && ($0["step"] as? String)?.split(separator: "@").first.map(String.init) == step }
         }
-        let checks = [(precondition, add), ("new-member-healthy", "quorum-before-remove"), ("quorum-before-remove", "member-remove")]
+        let checks = [(precondition, add), ("add/new-member-healthy", "quorum-before-remove"), ("quorum-before-remove", "member-remove")]
         for (check, change) in checks {
             let ok = index("stepSucceeded", check)
             let started = index("stepStarted", change)
@@ -72,8 +72,8 @@ struct ReplaceEtcdHostRehearsalTests {
         #expect(result.status == 0, "\(result.output)")
         try Self.expectReplaced(sim)
         let run = try MasterSim.runID(result.output)
-        Self.expectQuorumChecks(sim, run, add: method == "scaleup" ? "scaleup-playbook" : "manual-member-add",
-                                precondition: method == "scaleup" ? "quorum-before-add" : "manual-quorum-before-add")
+        Self.expectQuorumChecks(sim, run, add: method == "scaleup" ? "add/scaleup-playbook" : "add/manual-member-add",
+                                precondition: method == "scaleup" ? "add/quorum-before-add" : "add/manual-quorum-before-add")
         #expect(sim.verify(run).status == 0)
     }
     /// Backups are kept on purpose (backup-etcd: "the backups are not removed on rollback").
@@ -116,7 +116,7 @@ struct ReplaceEtcdHostRehearsalTests {
         #expect(try sim.comparableState() == before)
         #expect(sim.hostFiles() == files)
         let run = try MasterSim.runID(result.output)
-        #expect(!sim.events(run, "stepStarted").contains { $0.step.hasPrefix("scaleup-") || $0.step.hasPrefix("new-member-guard") })
+        #expect(!sim.events(run, "stepStarted").contains { $0.step.hasPrefix("add/") })
         #expect(sim.verify(run).status == 0)
     }
 
@@ -154,10 +154,10 @@ struct ReplaceEtcdHostRehearsalTests {
         // new member is removed last.
         let run = try MasterSim.runID(result.output)
         let order = sim.events(run, "rollbackStepSucceeded").map { String($0.step.split(separator: "@")[0]) }
-        let restart = try #require(order.firstIndex(of: "masters-restart-guard"))
+        let restart = try #require(order.firstIndex(of: "add/masters-restart-guard"))
         #expect(order.lastIndex(of: "master-config-etcd-urls").map { $0 < restart } == true, "\(order)")
-        if method == "scaleup" { #expect(order.lastIndex(of: "scaleup-master-config-copy").map { $0 < restart } == true, "\(order)") }
-        #expect(order.last == "new-member-guard", "\(order)")
+        if method == "scaleup" { #expect(order.lastIndex(of: "add/scaleup-master-config-copy").map { $0 < restart } == true, "\(order)") }
+        #expect(order.last == "add/new-member-guard", "\(order)")
         #expect(sim.verify(run).status == 0)
     }
 
@@ -202,10 +202,10 @@ struct ReplaceEtcdHostRehearsalTests {
         // Held deterministically: while the new member reports unhealthy, new-member-healthy
         // keeps waiting (read-only), so the kill lands in it and nowhere else.
         try sim.fault("unhealthy-etcd", Self.new)
-        let run = try await sim.runAndKill("replace-etcd-host", Self.params(method), at: "new-member-healthy")
+        let run = try await sim.runAndKill("replace-etcd-host", Self.params(method), at: "add/new-member-healthy")
         #expect(sim.verify(run).status == 0)
         let journal = sim.journal(run)
-        #expect(journal.last?["step"] as? String == "new-member-healthy@master-0.example.com")
+        #expect(journal.last?["step"] as? String == "add/new-member-healthy@master-0.example.com")
         #expect(!journal.contains { $0["step"] as? String == "member-remove@master-0.example.com" })
         try sim.fault("--clear")
         let resumed = sim.resume(run)
@@ -224,18 +224,18 @@ struct ReplaceEtcdHostRehearsalTests {
         let sim = try MasterSim()
         defer { sim.remove() }
         try sim.fault("command-hangs", "ansible-playbook", "scaleup.yml")
-        let run = try await sim.runAndKill("replace-etcd-host", Self.params("scaleup"), at: "scaleup-playbook")
+        let run = try await sim.runAndKill("replace-etcd-host", Self.params("scaleup"), at: "add/scaleup-playbook")
         try sim.fault("--clear")
         #expect(sim.verify(run).status == 0)
         let asked = sim.resume(run)
         #expect(asked.status == 2)
         #expect(asked.output.contains(
-            "error: cannot tell whether these were done when the run stopped: scaleup-playbook@master-0.example.com"), "\(asked.output)")
-        #expect(asked.output.contains("hint: check by hand, then resume with --rerun scaleup-playbook or --skip scaleup-playbook"))
+            "error: cannot tell whether these were done when the run stopped: add/scaleup-playbook@master-0.example.com"), "\(asked.output)")
+        #expect(asked.output.contains("hint: check by hand, then resume with --rerun add/scaleup-playbook or --skip add/scaleup-playbook"))
         // The held playbook never ran: the new host is not a member yet, so it is run again.
         let members = (try sim.stateJSON()["etcdMembers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         #expect(!members.contains(Self.new))
-        let resumed = sim.resume(run, ["--rerun", "scaleup-playbook"])
+        let resumed = sim.resume(run, ["--rerun", "add/scaleup-playbook"])
         #expect(resumed.status == 0, "\(resumed.output)")
         try Self.expectReplaced(sim)
         #expect(try sim.comparableState() == reference.comparableState())

@@ -15,6 +15,7 @@ struct RunbookFilesTests {
         "backup-etcd", "backup-master-host", "decommission-master", "decommission-node", "drain-node",
         "grow-docker-storage", "replace-etcd-host", "uncordon-node",
         "cluster-health", "host-baseline",
+        "etcd-add-member", "scale-etcd", "remove-etcd-member",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
