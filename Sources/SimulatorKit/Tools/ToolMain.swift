@@ -7,6 +7,7 @@ public enum ToolMain {
         OcTool.self, EtcdctlTool.self, SystemctlTool.self, MasterRestartTool.self, StorageSetupTool.self,
         LvmTool.self, XfsGrowfsTool.self, YumTool.self, RpmTool.self, HostInfoTool.self, DockerTool.self,
         AnsiblePlaybookTool.self, SecurityTools.self, CurlTool.self, FileTool.self,
+        LvRemoveTool.self,
     ]
 
     /// Runs the tool named by `arguments` and returns its exit code.
