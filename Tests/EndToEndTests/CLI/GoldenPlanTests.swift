@@ -32,6 +32,7 @@ import Testing
              params: ["node=node-0.example.com", "device=/dev/vdb1", "mode=extend-existing"]),
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
+        Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
     ]
 
     @Test(arguments: cases)
