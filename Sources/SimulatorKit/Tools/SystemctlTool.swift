@@ -152,7 +152,7 @@ enum SystemctlTool: SimTool {
                 throw failed()
             }
         case "docker":
-            guard StorageRebuild.dockerCanStart(tree, v.state.hosts[h]) else { throw failed() }
+            guard StorageRebuild.dockerCanStart(tree, v.state.hosts[h]), RegistriesConf.load(tree) else { throw failed() }
         case "atomic-openshift-node":
             // The kubelet takes its static pods back: from now on the manifests decide.
             v.state.hosts[h].orphanedStaticPods = nil
