@@ -33,6 +33,8 @@ import Testing
         Case(golden: "backup-master-host", runbook: "backup-master-host", params: ["host=master-1.example.com"]),
         Case(golden: "backup-etcd", runbook: "backup-etcd", params: ["host=master-1.example.com"]),
         Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
+        Case(golden: "docker-registries-config", runbook: "docker-registries-config",
+             params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
     ]
 
     @Test(arguments: cases)

@@ -135,3 +135,40 @@ struct StorageRebuildTests {
         #expect(try f.run("docker", ["info"], on: node).stdout.contains("\nStorage Driver: devicemapper\n"))
     }
 }
+
+/// /etc/containers/registries.conf: read by docker when it starts (7.3.1, 7.3.2, 7.3.4).
+@Suite("simulator registries.conf")
+struct RegistriesConfTests {
+    let node = "node-0.example.com"
+
+    @Test("docker info shows the registries docker loaded at its last start, not the file's until a restart")
+    func loadedAtStart() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let before = try f.run("docker", ["info"], on: node)
+        #expect(before.stdout.hasSuffix("Insecure Registries:\n 127.0.0.0/8\nRegistries: registry.redhat.io (secure), docker.io (secure)\n"))
+        let t = f.tree(node)
+        try t.write("/etc/containers/registries.conf",
+                    "[registries.search]\nregistries = [\"registry.redhat.io\", \"localhost:5000\"]\n[registries.insecure]\nregistries = ['localhost:5000']\n[registries.block]\nregistries = [\"all\"]\n")
+        #expect(try f.run("docker", ["info"], on: node).stdout == before.stdout)
+        #expect(try f.run("systemctl", ["restart", "docker.service"], on: node).status == 0)
+        #expect(try f.run("docker", ["info"], on: node).stdout.hasSuffix(
+            "Insecure Registries:\n localhost:5000\n 127.0.0.0/8\nRegistries: registry.redhat.io (secure), localhost:5000 (insecure)\n"))
+    }
+
+    @Test("a registries.conf that is not TOML of that shape keeps docker from starting", arguments: [
+        "registries:\n  - registry.redhat.io\n",
+        "[registries.search]\nregistries = [\"a\", ]\n",
+        "[registries.other]\nregistries = []\n",
+        "[registries.search]\nregistries = [\"a\"]\n[registries.search]\nregistries = []\n",
+    ])
+    func invalidFileFailsStart(_ text: String) throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        try f.tree(node).write("/etc/containers/registries.conf", text)
+        let r = try f.run("systemctl", ["restart", "docker"], on: node)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("Job for docker.service failed"))
+        #expect(try f.run("systemctl", ["is-active", "docker"], on: node).status == 3)
+    }
+}
