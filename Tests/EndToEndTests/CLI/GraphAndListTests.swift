@@ -74,7 +74,8 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stderr == "")
         let names = result.stdout.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.split(separator: " ")[0]) }
-        #expect(names == ["backup-etcd", "backup-master-host", "decommission-master", "decommission-node", "drain-node",
+        #expect(names == ["backup-etcd", "backup-master-host", "change-docker-storage-backend", "decommission-master",
+                          "decommission-node", "docker-registries-config", "drain-node",
                           "grow-docker-storage", "replace-etcd-host", "uncordon-node"])
         #expect(result.stdout.contains("""
             drain-node — Drain a node before maintenance
