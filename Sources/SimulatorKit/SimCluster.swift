@@ -24,7 +24,7 @@ public struct SimCluster: Sendable {
         "xfs_growfs", "vgs", "lvs", "pvs", "yum", "rpm", "restorecon", "timedatectl", "ip", "update-ca-trust", "docker",
         "ansible-playbook", "hostname", "pvresize", "openssl", "iptables", "iptables-save", "container-storage-setup", "curl",
         "growpart", "wipefs", "vgreduce", "pvremove", "df", "blockdev",
-    ] + FileTool.names
+    ] + FileTool.names + LvRemoveTool.names
 
     /// Creates a fresh cluster in `dir` (emptied first when it already holds a simulator).
     /// - Parameter toolPath: the runbook-sim executable the tool symlinks point at.

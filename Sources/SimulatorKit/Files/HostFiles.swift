@@ -18,6 +18,7 @@ enum HostFiles {
                 try tree.write("/etc/sysconfig/docker-storage", dockerStorage(storage))
             }
             try tree.write("/etc/sysconfig/docker", "OPTIONS=' --selinux-enabled --signature-verification=False'\n")
+            try RegistriesConf.writeInitial(tree)
             try tree.write("/etc/sysconfig/iptables", "*filter\n:INPUT ACCEPT [0:0]\n:OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\nCOMMIT\n")
             // The live rules: openshift-ansible's os_firewall role made the chain on every host.
             try tree.write("/etc/sysconfig/iptables.sim", ":OS_FIREWALL_ALLOW - [0:0]\n-A INPUT -j OS_FIREWALL_ALLOW\n")

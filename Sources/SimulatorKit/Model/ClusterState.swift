@@ -92,6 +92,10 @@ public struct SimHost: Sendable, Hashable, Codable {
     public var orphanedStaticPods: [String]?
     /// The project `oc project` last switched to on this host.
     public var project: String
+    /// Disks (`/dev/vdb`) that still carry a dos partition table although no physical volume
+    /// is on them any more (after `pvremove`): `wipefs` shows it, docker-storage-setup refuses
+    /// the disk until `wipefs -a` erased it.
+    public var partitionedDisks: [String]?
 }
 
 /// A systemd unit.

@@ -44,16 +44,19 @@ enum DiskTools {
     }
 
     /// Lists a device's signatures (`-p`: util-linux's parsable form); with the `disk-not-blank`
-    /// fault the disk carries a dos partition table. Erasing (`-a`) is not simulated.
+    /// fault, or after `pvremove` left its partition table, the disk carries a dos partition table.
+    /// `-a` erases (see `wipeAll`).
     static func wipefs(_ c: ToolContext, _ a: Arguments) throws -> Int32 {
         guard let device = a.positionals.first else { throw c.fail("wipefs: no device specified", code: 1) }
         let v = try c.view()
         guard let host = v.state.host(c.host), host.disks[device] != nil || host.storage?.physicalVolumes[device] != nil else {
             throw c.fail("wipefs: error: \(device): probing initialization failed: No such file or directory")
         }
-        if a.flag("all") { throw c.fail("wipefs: erasing signatures is not simulated") }
+        if a.flag("all") { return try DiskTools.wipeAll(c, device) }
         var rows: [(offset: String, type: String)] = []
-        if v.state.faults.contains(.diskNotBlank(host: c.host, disk: device)) { rows.append(("0x1fe", "dos")) }
+        if v.state.faults.contains(.diskNotBlank(host: c.host, disk: device)) || (host.partitionedDisks ?? []).contains(device) {
+            rows.append(("0x1fe", "dos"))
+        }
         if host.storage?.physicalVolumes[device] != nil { rows.append(("0x218", "LVM2_member")) }
         if host.storage?.physicalVolumes[device + "1"] != nil { rows.append(("0x1fe", "dos")) }
         if a.flag("parsable") {
@@ -77,6 +80,15 @@ enum DiskTools {
                 throw c.fail("  Failed to find physical volume \"\(pv)\".", code: 5)
             }
             if c.tool == "pvremove" {
+                // An orphan (its volume group was removed): the label goes, the partition table stays.
+                if storage.volumeGroup.isEmpty, storage.physicalVolumes[pv] != nil {
+                    storage.physicalVolumes[pv] = nil
+                    v.state.hosts[h].storage = storage
+                    let disk = String(pv.reversed().drop { $0.isNumber }.reversed())
+                    v.state.hosts[h].partitionedDisks = Array(Set((v.state.hosts[h].partitionedDisks ?? []) + [disk])).sorted()
+                    c.out("  Labels on physical volume \"\(pv)\" successfully wiped.\n")
+                    return 0
+                }
                 if storage.physicalVolumes[pv] != nil {
                     throw c.fail("  PV \(pv) is used by VG \(storage.volumeGroup) so please use vgreduce first.", code: 5)
                 }

@@ -18,6 +18,7 @@ enum DockerTool: SimTool {
         case "info":
             c.out("Containers: 12\n Running: 12\nImages: 9\nServer Version: 1.13.1\nStorage Driver: \(storage?.driver ?? "overlay2")\n Backing Filesystem: xfs\n")
             c.out("Cgroup Driver: systemd\nKernel Version: 3.10.0-957.el7.x86_64\nOperating System: Red Hat Enterprise Linux Server 7.6 (Maipo)\nName: \(c.host)\nDocker Root Dir: /var/lib/docker\n")
+            c.out(RegistriesConf.info(c.tree))
         case "ps":
             c.out("CONTAINER ID        IMAGE                                                   COMMAND                  CREATED             STATUS              PORTS               NAMES\n")
             for p in OcObjects.pods(view).filter({ $0.node == c.host }) {

@@ -28,6 +28,7 @@ enum LvmTool: SimTool {
         if c.tool == "blockdev" { return try DiskTools.blockdev(c, a) }
         let view = try c.view()
         guard let storage = view.state.host(c.host)?.storage else { return 0 }
+        if let code = try StorageRebuild.report(c, a, storage) { return code }
         let free = view.state.faults.contains(.noFreeExtents(host: c.host)) ? 0 : storage.vgFreeMiB
         let units = a["units"] ?? "h"
         func size(_ mib: Int) -> String { LvmSize.format(mib, units: units, suffix: !a.flag("nosuffix")) }
@@ -35,7 +36,7 @@ enum LvmTool: SimTool {
             throw c.fail("  Volume group \"\(filter)\" not found\n  Cannot process volume group \(filter)", code: 5)
         }
         var fields: [String: String] = [
-            "vg_name": storage.volumeGroup, "pv_count": String(storage.physicalVolumes.count), "lv_count": "1",
+            "vg_name": storage.volumeGroup, "pv_count": String(storage.physicalVolumes.count), "lv_count": storage.logicalVolume.isEmpty ? "0" : "1",
             "snap_count": "0", "vg_attr": "wz--n-", "vg_size": size(storage.vgSizeMiB), "vg_free": size(free),
             "lv_name": storage.logicalVolume, "lv_size": size(storage.lvSizeMiB),
             "lv_attr": storage.driver == "devicemapper" ? "twi-a-t---" : "-wi-ao----",

@@ -16,6 +16,7 @@ enum StorageSetupTool: SimTool {
             guard let h = v.state.hostIndex(c.host), var storage = v.state.hosts[h].storage else {
                 throw c.fail("ERROR: Volume group backing root filesystem could not be determined")
             }
+            if let code = try StorageRebuild.setUp(c, &v, host: h, conf: conf, devs: devs) { return code }
             let noFree = v.state.faults.contains(.noFreeExtents(host: c.host))
             if let vg = conf["VG"], vg != storage.volumeGroup {
                 throw c.fail("ERROR: Volume group \(vg) does not exist and DEVS does not name a free disk")

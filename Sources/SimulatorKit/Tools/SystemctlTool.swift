@@ -151,6 +151,8 @@ enum SystemctlTool: SimTool {
             guard v.etcdQuorum, endpoints.contains(where: { e in v.member(forEndpoint: String(e)).map(v.etcdMemberUp) ?? false }) else {
                 throw failed()
             }
+        case "docker":
+            guard StorageRebuild.dockerCanStart(tree, v.state.hosts[h]), RegistriesConf.load(tree) else { throw failed() }
         case "atomic-openshift-node":
             // The kubelet takes its static pods back: from now on the manifests decide.
             v.state.hosts[h].orphanedStaticPods = nil

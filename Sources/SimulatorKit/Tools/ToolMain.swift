@@ -8,6 +8,7 @@ public enum ToolMain {
         LvmTool.self, XfsGrowfsTool.self, YumTool.self, RpmTool.self, HostInfoTool.self, DockerTool.self,
         AnsiblePlaybookTool.self, SecurityTools.self, CurlTool.self, FileTool.self,
         TimeSyncTool.self,
+        LvRemoveTool.self,
     ]
 
     /// Runs the tool named by `arguments` and returns its exit code.

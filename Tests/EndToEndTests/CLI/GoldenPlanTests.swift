@@ -39,6 +39,9 @@ import Testing
         Case(golden: "etcd-add-member-scaleup", runbook: "etcd-add-member",
              params: ["new_etcd=new-etcd-0.example.com", "survivor=master-0.example.com"]),
         Case(golden: "remove-etcd-member", runbook: "remove-etcd-member", params: ["member=master-2.example.com"]),
+        Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
+        Case(golden: "docker-registries-config", runbook: "docker-registries-config",
+             params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
     ]
 
     @Test(arguments: cases)

@@ -18,6 +18,8 @@ struct ShippedPlanRunTests {
         var params: [String]
         /// Runs done first in the same cluster (uncordon needs a drained node).
         var before: [Case] = []
+        /// A cluster description for `runbook sim init --cluster` (relative to the package); nil: the default.
+        var cluster: String? = nil
         var testDescription: String { "\(file) \(params.joined(separator: " "))" }
     }
 
@@ -41,6 +43,10 @@ struct ShippedPlanRunTests {
              params: ["new_etcd=new-etcd-0.example.com", "survivor=master-0.example.com", "method=manual", "new_etcd_ip=192.168.55.20"]),
         Case(file: "runbooks/scale-etcd.yaml", params: ["new_etcd=new-etcd-0.example.com", "allow_even_count=true"]),
         Case(file: "runbooks/remove-etcd-member.yaml", params: ["member=master-2.example.com"]),
+        Case(file: "runbooks/change-docker-storage-backend.yaml", params: ["node=node-1.example.com"],
+             cluster: "runbooks/tests/devicemapper.cluster.yaml"),
+        Case(file: "runbooks/docker-registries-config.yaml",
+             params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]
@@ -76,7 +82,7 @@ struct ShippedPlanRunTests {
     func runExecutesWhatPlanShows(_ c: Case) async throws {
         let scratch = try Scratch()
         let sim = scratch.path("sim")
-        let initial = try CLI.run(["sim", "init", sim])
+        let initial = try CLI.run(["sim", "init", sim] + (c.cluster.map { ["--cluster", CLI.root.appendingPathComponent($0).path] } ?? []))
         try #require(initial.status == 0, "\(initial)")
         let logs = scratch.path("it's logs")
         try FileManager.default.createDirectory(atPath: logs + "/archive", withIntermediateDirectories: true)
