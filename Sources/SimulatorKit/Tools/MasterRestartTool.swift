@@ -21,6 +21,11 @@ enum MasterRestartTool: SimTool {
                 return 0
             }
             c.out("Stopping container \(EtcdctlTool.containerID(c.host + "/" + component))\n")
+            if component == "etcd", RealEtcd(simDirectory: c.simDirectory).isEnabled {
+                // The kubelet starts the container again; a member that exits at start stays down
+                // (the script says nothing about it).
+                _ = try RealEtcd(simDirectory: c.simDirectory).send(.init(op: "restart", host: c.host))
+            }
             guard component == "api", let h = v.state.hostIndex(c.host) else { return 0 }
             let urls = etcdURLs(c.tree)
             let reachable = urls.contains { url in v.member(forEndpoint: url).map(v.etcdMemberUp) ?? false }
