@@ -90,8 +90,8 @@ extension RealEtcd {
     /// command that starts it), logging to `supervisor.log`.
     func startSupervisor(toolPath: String) throws(SimError) {
         if supervisorPid != nil { return }
-        // posix_spawn and waitpid: Foundation's `Process.waitUntilExit` did not return here for
-        // `setsid -f` (whose child outlives it) when called from an async command.
+        // posix_spawn and waitpid, closing every other descriptor: Foundation's `Process` sees its
+        // child end by EOF on a descriptor the child inherits, and would wait for the supervisor.
         let logPath = directory + "/supervisor.log"
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -99,6 +99,11 @@ extension RealEtcd {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited: a caller waiting for EOF on a pipe it gave `runbook` (as
+        // Foundation's Process does to see its child end) would otherwise wait for the supervisor.
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(entry), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
         let argv = ["/usr/bin/setsid", "-f", toolPath, "etcd-supervisor", simDirectory]
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for a in cArgs { Glibc.free(a) } }
@@ -170,14 +175,16 @@ extension RealEtcd {
             ?? Response(status: 1, stderr: "the real etcd supervisor does not answer\n")
         var health: [String] = []
         var healthy = 0
-        for host in hosts {
+        // The hosts with a member: in the simulated model, or running one now (a joined new host).
+        let running = memberPids()
+        for host in hosts where running[host] != nil || state.etcdMembers.contains(where: { $0.host == host }) {
             let r = (try? send(Request(op: "etcdctl", host: first,
                                        args: tls + ["--endpoints", "https://\(host):2379", "endpoint", "health"])))
                 ?? Response(status: 1)
             if r.status == 0 { healthy += 1 }
             health.append("  \(host): " + (r.status == 0 ? "healthy" : "unhealthy or down"))
         }
-        var out = "\netcd members (real etcd 3.4, quorum: \(healthy > 0 ? "yes" : "NO"), \(healthy)/\(hosts.count) member hosts healthy):\n"
+        var out = "\netcd members (real etcd 3.4, quorum: \(healthy > 0 ? "yes" : "NO"), \(healthy)/\(health.count) member hosts healthy):\n"
         out += list.status == 0 ? list.stdout : "  member list failed: " + list.stderr
         return out + health.joined(separator: "\n") + "\n"
     }

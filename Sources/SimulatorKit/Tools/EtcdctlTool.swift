@@ -63,9 +63,12 @@ enum EtcdctlTool: SimTool {
                     "-C", "https://\(c.host):2379"] + args
         default: break
         }
-        let cwd = FileManager.default.currentDirectoryPath
+        // In a step's sandbox the working directory is a path of the host's tree; a tool run
+        // outside one (a test harness) works from the host's `/`.
+        let here = FileManager.default.currentDirectoryPath
+        let cwd = here.hasPrefix("/") && c.tree.exists(here) ? here : "/"
         let response = try RealEtcd(simDirectory: c.simDirectory)
-            .send(.init(op: "etcdctl", host: c.host, args: args, api: v3 ? "3" : "2", cwd: cwd.isEmpty ? "/" : cwd))
+            .send(.init(op: "etcdctl", host: c.host, args: args, api: v3 ? "3" : "2", cwd: cwd))
         c.out(response.stdout)
         c.err(response.stderr)
         return response.status
