@@ -128,8 +128,15 @@ struct RealEtcdTests {
         let fault = try CLI.run(["sim", "fault", sim.sim, "unhealthy-etcd", host])
         #expect(fault.status == 0, "\(fault.output)")
         #expect(RealEtcdSim.processState(pid) == "T")
-        let health = try sim.tool("etcdctl3", ["--dial-timeout", "1s", "--command-timeout", "2s", "endpoint", "health"], host: "master-0.example.com")
-        #expect(health.status == 0, "quorum kept by the two others: \(health.output)")
+        // Freezing the leader costs an election (2.5 s in etcd.conf); then the two others have quorum.
+        var health = try sim.tool("etcdctl3", ["endpoint", "health"])
+        try RealEtcdSim.await("quorum kept by the two others") {
+            health = (try? sim.tool("etcdctl3", ["--dial-timeout", "1s", "--command-timeout", "2s", "endpoint", "health"])) ?? health
+            return health.status == 0
+        }
+        let frozen = try sim.tool("etcdctl3", ["--dial-timeout", "1s", "--command-timeout", "2s", "endpoint", "health"], host: host)
+        #expect(frozen.status == 1, "\(frozen.output)")
+        #expect(frozen.stderr.contains("https://192.168.55.12:2379 is unhealthy"), "\(frozen.output)")
         let state = try CLI.run(["sim", "state", sim.sim])
         #expect(state.stdout.contains("quorum: yes, 2/3 member hosts healthy"), "\(state.output)")
         #expect(state.stdout.contains("  \(host): unhealthy or down"), "\(state.output)")
