@@ -240,4 +240,23 @@ struct RealEtcdTests {
         }
         #expect(value == "kept\n")
     }
+
+    @Test("backup-etcd with a real member frozen (unhealthy-etcd) refuses at its health gate; the two others keep quorum")
+    func backupRefusesWithFrozenMember() throws {
+        let sim = try RealEtcdSim()
+        defer { sim.remove() }
+        let fault = try CLI.run(["sim", "fault", sim.sim, "unhealthy-etcd", "master-2.example.com"])
+        #expect(fault.status == 0, "\(fault.output)")
+        let run = try CLI.run(["run", CLI.runbooks + "/backup-etcd.yaml", "--sim", sim.sim, "--state-dir", sim.state,
+                               "--param", "host=master-0.example.com", "--yes"])
+        #expect(run.status != 0, "\(run.output)")
+        #expect(run.output.contains("endpoints-healthy"), "\(run.output)")
+        #expect(run.output.contains("check failed: exit 1: Error: unhealthy cluster"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: sim.sim + "/hosts/master-0.example.com/root/var/lib/etcd/snapshot.db"))
+        var health = try sim.tool("etcdctl3", ["endpoint", "health"])
+        try RealEtcdSim.await("quorum kept by the two others") {
+            health = (try? sim.tool("etcdctl3", ["--dial-timeout", "1s", "--command-timeout", "2s", "endpoint", "health"])) ?? health
+            return health.status == 0
+        }
+    }
 }
