@@ -25,6 +25,10 @@ extension SimCluster {
         }
         let pending = s.pods.filter { $0.node.isEmpty }.map(\.name)
         if !pending.isEmpty { out += "  (pending): " + pending.joined(separator: ", ") + "\n" }
+        let real = RealEtcd(simDirectory: directory)
+        if real.isEnabled {
+            out += real.summary(s)
+        } else {
         let up = s.etcdMembers.filter(v.etcdMemberUp).count
         out += "\netcd members (quorum: \(v.etcdQuorum ? "yes" : "NO"), \(up)/\(s.etcdMembers.count) up):\n"
         let leader = v.etcdLeader?.id
@@ -33,6 +37,7 @@ extension SimCluster {
              v.etcdMemberUp(m) ? "healthy" : "unhealthy", m.id == leader ? "leader" : ""]
         }
         out += Table.render(rows)
+        }
         for lb in s.groups["lb"] ?? [] {
             let running = v.serviceActive(lb, "haproxy")
             out += "\nhaproxy backends (\(lb), \(running ? "running" : "stopped")):\n"

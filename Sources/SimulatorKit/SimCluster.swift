@@ -29,12 +29,16 @@ public struct SimCluster: Sendable {
     /// Creates a fresh cluster in `dir` (emptied first when it already holds a simulator).
     /// - Parameter toolPath: the runbook-sim executable the tool symlinks point at.
     /// - Throws: `SimError.io` when the directory cannot be written.
+    /// - Parameter realEtcd: run one real etcd per member host (`RealEtcd`), started before returning.
     @discardableResult
     public static func create(at dir: String, description: ClusterDescription = .default,
-                              toolPath: String) throws(SimError) -> SimCluster {
+                              toolPath: String, realEtcd: Bool = false) throws(SimError) -> SimCluster {
         let root = absolute(dir)
         let fm = FileManager.default
         let layout = SimLayout(directory: root)
+        let real = RealEtcd(simDirectory: root)
+        real.stopAll()
+        try? fm.removeItem(atPath: real.directory)
         if fm.fileExists(atPath: layout.statePath) {
             try? fm.removeItem(atPath: layout.hostsDirectory)
             try? fm.removeItem(atPath: layout.binDirectory)
@@ -57,7 +61,28 @@ public struct SimCluster: Sendable {
             throw SimError.io("cannot write state: \(error)")
         }
         try writeInventory(view.state, to: layout.inventoryPath)
+        if realEtcd {
+            do {
+                let took = try real.setUp(state: view.state, toolPath: absolute(toolPath))
+                try Data("\(took)\n".utf8).write(to: URL(fileURLWithPath: real.directory + "/startup-time"))
+            } catch let e as SimError {
+                real.stopAll()
+                throw e
+            } catch { real.stopAll(); throw SimError.io("\(error)") }
+        }
         return try SimCluster(at: root)
+    }
+
+    /// Stops every process the simulator started (the real etcd members and their supervisor)
+    /// and removes the directory. Returns what it stopped.
+    public static func destroy(at dir: String) throws(SimError) -> [String] {
+        let root = absolute(dir)
+        guard FileManager.default.fileExists(atPath: SimLayout(directory: root).statePath) else {
+            throw SimError.io("\(dir): not a simulator directory")
+        }
+        let stopped = RealEtcd(simDirectory: root).stopAll()
+        do { try FileManager.default.removeItem(atPath: root) } catch { throw SimError.io("cannot remove \(dir): \(error)") }
+        return stopped
     }
 
     /// The current state.
@@ -96,7 +121,8 @@ public struct SimCluster: Sendable {
               let tool = fm.contents(atPath: directory + "/tool-path") else {
             throw SimError.io("\(directory): description.json or tool-path missing; run `runbook sim init` again")
         }
-        try Self.create(at: directory, description: description, toolPath: String(decoding: tool, as: UTF8.self))
+        try Self.create(at: directory, description: description, toolPath: String(decoding: tool, as: UTF8.self),
+                        realEtcd: RealEtcd(simDirectory: directory).isEnabled)
     }
 
     func mutate(_ body: (inout ClusterState) -> Void) throws(SimError) {

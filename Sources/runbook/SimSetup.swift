@@ -12,6 +12,15 @@ struct SimSetup {
     /// a DIR, creates a fresh cluster in a temporary directory. Says where it is on stderr.
     static func prepare(_ requested: String?) throws -> SimSetup {
         if let requested, FileManager.default.fileExists(atPath: SimLayout(directory: requested).statePath) {
+            // Real etcd members whose supervisor is gone (a reboot, a kill) come back first.
+            do {
+                let dir = try SimCluster(at: requested).directory
+                for notice in try RealEtcd(simDirectory: dir).ensureRunning(toolPath: SimCluster.defaultToolPath()) {
+                    CLIOutput.printError("note: \(notice)")
+                }
+            } catch {
+                throw CLIFailure(.error("cannot start the real etcd members: \(error)", at: nil), code: 2)
+            }
             return SimSetup(directory: requested)
         }
         let cluster: SimCluster

@@ -19,6 +19,10 @@ enum EtcdctlTool: SimTool {
 
     static func run(_ c: ToolContext) throws -> Int32 {
         let v3 = c.tool == "etcdctl3" || (c.tool == "etcdctl" && c.environment["ETCDCTL_API"] == "3")
+        if RealEtcd(simDirectory: c.simDirectory).isEnabled {
+            try requireContainer(c, try c.view())
+            return try real(c, v3: v3)
+        }
         let parsed: Arguments
         switch Arguments.parse(c.args, v3 ? v3Specs : v2Specs) {
         case .success(let a): parsed = a
@@ -27,13 +31,47 @@ enum EtcdctlTool: SimTool {
             throw c.fail("Incorrect Usage: flag provided but not defined: \(flagName(e))\n\nNAME:\n   etcdctl - A simple command line client for etcd.\n\nWARNING:\n   Environment variable ETCDCTL_API is not set; defaults to etcdctl v2.\n   Set environment variable ETCDCTL_API=3 to use v3 API or ETCDCTL_API=2 to use v2 API.")
         }
         let view = try c.view()
-        if c.tool != "etcdctl", (view.state.groups["masters"] ?? []).contains(c.host), !view.staticPodRunning(c.host, "etcd") {
-            // On a master the 3.11 functions run etcdctl inside the etcd container (master-exec).
-            throw c.fail("Error response from daemon: Container \(containerID(c.host)) is not running")
-        }
+        try requireContainer(c, view)
         let endpoints = endpointList(c, parsed, v3: v3, view: view)
         let session = EtcdSession(c: c, args: parsed, endpoints: endpoints)
         return v3 ? try EtcdV3.run(session) : try EtcdV2.run(session)
+    }
+
+    /// On a master the 3.11 functions run etcdctl inside the etcd container (master-exec).
+    static func requireContainer(_ c: ToolContext, _ view: ClusterView) throws {
+        if c.tool != "etcdctl", (view.state.groups["masters"] ?? []).contains(c.host), !view.staticPodRunning(c.host, "etcd") {
+            throw c.fail("Error response from daemon: Container \(containerID(c.host)) is not running")
+        }
+    }
+
+    /// With real members (`sim init --etcd real`): the real etcdctl, run by the supervisor in
+    /// this host's view with the installer's aliases spelled out (roles/etcd/templates/etcdctl.sh.j2:
+    /// the peer certificate and `https://$(hostname):2379`). Plain `etcdctl` speaks v2 unless
+    /// ETCDCTL_API=3, as the 3.2 client on the guide's hosts does (3.4's default is v3).
+    static func real(_ c: ToolContext, v3: Bool) throws -> Int32 {
+        var args = c.args
+        switch c.tool {
+        case "etcdctl3":
+            // The function's endpoint and a caller's are both used (a string slice); the same
+            // endpoint twice is one member to 3.2, but 3.4's `snapshot save` refuses two.
+            let own = "https://\(c.host):2379"
+            let repeated = args.contains("--endpoints=" + own) || zip(args, args.dropFirst()).contains { $0 == "--endpoints" && $1 == own }
+            args = ["--cert", "/etc/etcd/peer.crt", "--key", "/etc/etcd/peer.key", "--cacert", "/etc/etcd/ca.crt"]
+                + (repeated ? [] : ["--endpoints", own]) + args
+        case "etcdctl2":
+            args = ["--cert-file", "/etc/etcd/peer.crt", "--key-file", "/etc/etcd/peer.key", "--ca-file", "/etc/etcd/ca.crt",
+                    "-C", "https://\(c.host):2379"] + args
+        default: break
+        }
+        // In a step's sandbox the working directory is a path of the host's tree; a tool run
+        // outside one (a test harness) works from the host's `/`.
+        let here = FileManager.default.currentDirectoryPath
+        let cwd = here.hasPrefix("/") && c.tree.exists(here) ? here : "/"
+        let response = try RealEtcd(simDirectory: c.simDirectory)
+            .send(.init(op: "etcdctl", host: c.host, args: args, api: v3 ? "3" : "2", cwd: cwd))
+        c.out(response.stdout)
+        c.err(response.stderr)
+        return response.status
     }
 
     static func flagName(_ e: ArgumentError) -> String {

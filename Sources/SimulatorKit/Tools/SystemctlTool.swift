@@ -48,13 +48,29 @@ enum SystemctlTool: SimTool {
             return code
         case "status": return try status(c, units)
         case "start", "stop", "restart", "reload", "try-restart", "enable", "disable", "mask", "unmask":
-            return try c.update { v in
+            let code = try c.update { v in
                 for u in units { try change(c, &v, verb: verb, unit: u, now: parsed.flag("now")) }
-                return 0
+                return Int32(0)
             }
+            return try followReal(c, verb: verb, units: units) ?? code
         default:
             throw c.fail("Unknown operation '\(verb)'.")
         }
+    }
+
+    /// With real etcd members: the supervisor applies the change now (a restart of etcd restarts
+    /// the real member); a member that exits at start fails the unit, as systemd's would.
+    static func followReal(_ c: ToolContext, verb: String, units: [String]) throws -> Int32? {
+        let real = RealEtcd(simDirectory: c.simDirectory)
+        guard real.isEnabled, ["start", "stop", "restart", "try-restart", "reload", "enable", "disable"].contains(verb),
+              units.contains(where: { ["etcd", "docker", "atomic-openshift-node"].contains($0) }) else { return nil }
+        let restart = units.contains("etcd") && ["restart", "try-restart", "reload"].contains(verb)
+        let response = try real.send(.init(op: restart ? "restart" : "sync", host: c.host))
+        guard response.status != 0, units.contains("etcd") else { return nil }
+        try c.update { v in
+            if let h = v.state.hostIndex(c.host) { v.state.hosts[h].services["etcd"]?.active = false }
+        }
+        throw c.fail("Job for etcd.service failed because the control process exited with error code. See \"systemctl status etcd.service\" and \"journalctl -xe\" for details.")
     }
 
     static func change(_ c: ToolContext, _ v: inout ClusterView, verb: String, unit: String, now: Bool) throws {
@@ -126,6 +142,8 @@ enum SystemctlTool: SimTool {
         case "haproxy":
             guard let text = tree.read("/etc/haproxy/haproxy.cfg"), let servers = try? Haproxy.backends(text) else { throw failed() }
             v.state.hosts[h].haproxyBackends = servers
+        case "etcd" where RealEtcd(simDirectory: c.simDirectory).isEnabled:
+            break  // the real member decides (`followReal`)
         case "etcd":
             let conf = tree.variables("/etc/etcd/etcd.conf")
             guard let peer = conf["ETCD_INITIAL_ADVERTISE_PEER_URLS"], let name = conf["ETCD_NAME"],

@@ -23,6 +23,9 @@ public enum ToolMain {
             }
             name = first
             args.removeFirst()
+            if name == "etcd-supervisor", let directory = args.first {
+                return EtcdSupervisor.main(simDirectory: directory)
+            }
         }
         guard let simDirectory = environment[SimLayout.directoryVariable], !simDirectory.isEmpty else {
             FileHandle.standardError.write(Data("\(name): RUNBOOK_SIM_DIR is not set (this is the runbook simulator)\n".utf8))

@@ -21,6 +21,9 @@ struct SandboxCommand: Sendable {
     var simDirectory: String
     /// Read-only directories the simulated tools need besides `/usr`.
     var toolDirectories: [String]
+    /// Shares this machine's network and pid namespace: only for the real etcd members and their
+    /// `etcdctl`, run by `EtcdSupervisor` outside every step's sandbox (see `RealEtcd`).
+    var sharesNetwork = false
 
     /// The shell text that runs `command` (shell text) with `/bin/sh -c` inside the sandbox.
     func wrap(_ command: String) -> String {
@@ -56,7 +59,7 @@ struct SandboxCommand: Sendable {
         args += ["--proc", "/proc", "--dev", "/dev"]
         for directory in toolDirectories { args += ["--ro-bind", directory, directory] }
         args += ["--bind", simDirectory, Self.mountPoint]
-        args += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+        args += (sharesNetwork ? [] : ["--unshare-net", "--unshare-pid"]) + ["--unshare-ipc", "--unshare-uts", "--die-with-parent",
                  "--chdir", "/", "--setenv", "HOME", "/root", "--setenv", "TMPDIR", "/tmp"]
         return args
     }

@@ -1,0 +1,200 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension RealEtcd {
+    /// The hosts that get real certificates and a loopback address: every etcd, new_etcd and
+    /// master host.
+    static func memberHosts(_ state: ClusterState) -> [String] {
+        var hosts: [String] = []
+        for group in ["etcd", "new_etcd", "masters"] {
+            for h in state.groups[group] ?? [] where !hosts.contains(h) { hosts.append(h) }
+        }
+        return hosts
+    }
+
+    /// Prepares a fresh simulator for real members: loopback addresses, real certificates (an
+    /// etcd CA in the first etcd host's `/etc/etcd/ca`, `ca.crt`, `server.*`, `peer.*` on every
+    /// member host, made with openssl), empty data directories; then starts the supervisor and
+    /// waits until every member answers healthy. Returns how long the members took.
+    func setUp(state: ClusterState, toolPath: String) throws(SimError) -> Duration {
+        let fm = FileManager.default
+        let hosts = Self.memberHosts(state)
+        do {
+            try fm.createDirectory(atPath: directory + "/ca", withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: logsDirectory, withIntermediateDirectories: true)
+            try fm.createDirectory(atPath: pidsDirectory, withIntermediateDirectories: true)
+        } catch { throw SimError.io("cannot create \(directory): \(error)") }
+        let addresses = try Self.allocateAddresses(hosts)
+        let ca = directory + "/ca"
+        try Self.openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                          "-keyout", ca + "/ca.key", "-out", ca + "/ca.crt", "-days", "3650", "-subj", "/CN=etcd-signer"])
+        for host in hosts {
+            let tree = HostTree(simDirectory: simDirectory, host: host)
+            try tree.makeDirectory("/etc/etcd")
+            let ip = state.host(host)?.ip ?? "127.0.0.1"
+            let san = "subjectAltName=DNS:\(host),IP:\(ip),IP:\(addresses[host] ?? "127.0.0.1"),IP:127.0.0.1"
+            for kind in ["server", "peer"] {
+                try Self.openssl(["req", "-x509", "-CA", ca + "/ca.crt", "-CAkey", ca + "/ca.key", "-newkey", "ec",
+                                  "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650",
+                                  "-keyout", tree.real("/etc/etcd/\(kind).key"), "-out", tree.real("/etc/etcd/\(kind).crt"),
+                                  "-subj", "/CN=\(host)", "-addext", san,
+                                  "-addext", "extendedKeyUsage=serverAuth,clientAuth"])
+            }
+            try copy(ca + "/ca.crt", to: tree.real("/etc/etcd/ca.crt"))
+            // A data directory without the simulated database: real etcd makes its own.
+            try? fm.removeItem(atPath: tree.real("/var/lib/etcd"))
+            try tree.makeDirectory("/var/lib/etcd")
+        }
+        if let first = (state.groups["etcd"] ?? []).first ?? state.groups["masters"]?.first {
+            let tree = HostTree(simDirectory: simDirectory, host: first)
+            try copy(ca + "/ca.crt", to: tree.real("/etc/etcd/ca/ca.crt"))
+            try copy(ca + "/ca.key", to: tree.real("/etc/etcd/ca/ca.key"))
+        }
+        do {
+            try JSONEncoder().encode(addresses).write(to: URL(fileURLWithPath: addressesPath))
+        } catch { throw SimError.io("cannot write \(addressesPath): \(error)") }
+        let clock = ContinuousClock()
+        let began = clock.now
+        try startSupervisor(toolPath: toolPath)
+        let sync = try send(Request(op: "sync"))
+        guard sync.status == 0 else { throw SimError.io("real etcd members did not start:\n\(sync.stderr)") }
+        try waitHealthy(state: state)
+        return clock.now - began
+    }
+
+    func copy(_ from: String, to: String) throws(SimError) {
+        unlink(to)
+        do { try FileManager.default.copyItem(atPath: from, toPath: to) } catch { throw SimError.io("cannot copy \(from): \(error)") }
+    }
+
+    /// Waits (at most 20 s) until every started member answers `endpoint health`.
+    func waitHealthy(state: ClusterState) throws(SimError) {
+        let hosts = Self.memberHosts(state).filter { h in state.etcdMembers.contains { $0.host == h } }
+        guard let first = hosts.first else { return }
+        let endpoints = hosts.map { "https://\($0):2379" }.joined(separator: ",")
+        var last = Response(status: 1)
+        for _ in 0..<100 {
+            last = try send(Request(op: "etcdctl", host: first,
+                                    args: ["--cacert", "/etc/etcd/ca.crt", "--cert", "/etc/etcd/peer.crt", "--key", "/etc/etcd/peer.key",
+                                           "--endpoints", endpoints, "--dial-timeout", "1s", "--command-timeout", "2s",
+                                           "endpoint", "health"], api: "3"))
+            if last.status == 0 { return }
+            usleep(200_000)
+        }
+        throw SimError.io("real etcd members are not healthy after 20 s:\n\(last.stderr)")
+    }
+
+    /// Starts `runbook-sim etcd-supervisor DIR` in a session of its own (it outlives the
+    /// command that starts it), logging to `supervisor.log`.
+    func startSupervisor(toolPath: String) throws(SimError) {
+        if supervisorPid != nil { return }
+        // posix_spawn and waitpid, closing every other descriptor: Foundation's `Process` sees its
+        // child end by EOF on a descriptor the child inherits, and would wait for the supervisor.
+        let logPath = directory + "/supervisor.log"
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited: a caller waiting for EOF on a pipe it gave `runbook` (as
+        // Foundation's Process does to see its child end) would otherwise wait for the supervisor.
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(entry), fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+        let argv = ["/usr/bin/setsid", "-f", toolPath, "etcd-supervisor", simDirectory]
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for a in cArgs { Glibc.free(a) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else {
+            throw SimError.io("cannot start the real etcd supervisor (setsid)")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        for _ in 0..<1000 {
+            if supervisorPid != nil, FileManager.default.fileExists(atPath: socketPath) { return }
+            usleep(10_000)
+        }
+        throw SimError.io("the real etcd supervisor did not start; see \(logPath)")
+    }
+
+    /// Restarts the supervisor of an enabled simulator when it is gone (after cleaning the
+    /// members it left). Returns notices.
+    public func ensureRunning(toolPath: String) throws(SimError) -> [String] {
+        guard isEnabled, supervisorPid == nil else { return [] }
+        var notices = cleanStale()
+        try startSupervisor(toolPath: toolPath)
+        _ = try send(Request(op: "sync"))
+        notices.append("restarted the real etcd supervisor")
+        return notices
+    }
+
+    /// One loopback address per host, 127.R.S.n with R and S random, each free on 2379 and 2380.
+    static func allocateAddresses(_ hosts: [String]) throws(SimError) -> [String: String] {
+        for _ in 0..<50 {
+            let r = Int.random(in: 1...250), s = Int.random(in: 0...255)
+            var map: [String: String] = [:]
+            for (i, host) in hosts.enumerated() { map[host] = "127.\(r).\(s).\(i + 1)" }
+            if map.values.allSatisfy({ free($0, 2379) && free($0, 2380) }) { return map }
+        }
+        throw SimError.io("no free loopback addresses for the real etcd members")
+    }
+
+    static func free(_ address: String, _ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var sin = sockaddr_in()
+        sin.sin_family = sa_family_t(AF_INET)
+        sin.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, address, &sin.sin_addr) == 1 else { return false }
+        return withUnsafePointer(to: &sin) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    static func openssl(_ arguments: [String]) throws(SimError) {
+        guard let result = SandboxCommand.capture(["openssl"] + arguments), result.status == 0 else {
+            throw SimError.io("openssl \(arguments.prefix(2).joined(separator: " ")) failed")
+        }
+    }
+}
+
+extension RealEtcd {
+    /// The etcd part of `runbook sim state`, read from the real cluster: `member list` and
+    /// each member host's `endpoint health` (a quorum read: one healthy endpoint means quorum).
+    func summary(_ state: ClusterState) -> String {
+        let hosts = Self.memberHosts(state)
+        guard let first = hosts.first else { return "" }
+        let tls = ["--cacert", "/etc/etcd/ca.crt", "--cert", "/etc/etcd/peer.crt", "--key", "/etc/etcd/peer.key",
+                   "--dial-timeout", "1s", "--command-timeout", "2s"]
+        let endpoints = hosts.map { "https://\($0):2379" }.joined(separator: ",")
+        let list = (try? send(Request(op: "etcdctl", host: first, args: tls + ["--endpoints", endpoints, "member", "list", "-w", "table"])))
+            ?? Response(status: 1, stderr: "the real etcd supervisor does not answer\n")
+        var health: [String] = []
+        var healthy = 0
+        // The hosts with a member: in the simulated model, or running one now (a joined new host).
+        let running = memberPids()
+        for host in hosts where running[host] != nil || state.etcdMembers.contains(where: { $0.host == host }) {
+            let r = (try? send(Request(op: "etcdctl", host: first,
+                                       args: tls + ["--endpoints", "https://\(host):2379", "endpoint", "health"])))
+                ?? Response(status: 1)
+            if r.status == 0 { healthy += 1 }
+            health.append("  \(host): " + (r.status == 0 ? "healthy" : "unhealthy or down"))
+        }
+        var out = "\netcd members (real etcd 3.4, quorum: \(healthy > 0 ? "yes" : "NO"), \(healthy)/\(health.count) member hosts healthy):\n"
+        out += list.status == 0 ? list.stdout : "  member list failed: " + list.stderr
+        return out + health.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RealEtcd {
+    /// Makes the real members follow the simulated state now (after `sim fault`, for one).
+    public func sync() throws(SimError) {
+        guard isEnabled else { return }
+        let r = try send(Request(op: "sync"))
+        if r.status != 0 { throw SimError.io(r.stderr) }
+    }
+}
