@@ -153,6 +153,9 @@ struct RealEtcdTests {
         let before = try #require(sim.memberPids()[host])
         let restart = try sim.tool("master-restart", ["etcd"], host: host)
         #expect(restart.status == 0, "\(restart.output)")
+        // master-restart only stops the static pod (as openshift-ansible's script does); the member
+        // comes back on its own, like the kubelet restarting the pod: await its new process.
+        try RealEtcdSim.await("the member started again") { sim.memberPids()[host].map { $0 != before } ?? false }
         let after = try #require(sim.memberPids()[host])
         #expect(after != before)
         #expect(!RealEtcdSim.alive(before))
