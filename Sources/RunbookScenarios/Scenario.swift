@@ -10,12 +10,18 @@ public struct Scenario: Sendable, Hashable {
         public var location: SourceLocation
     }
 
-    /// `setup`: a simulated tool run on a host before the run (and before `faults`), for what an
-    /// operator or the platform did earlier (`oc adm manage-node NODE --schedulable=false`).
+    /// `setup`: what an operator or the platform did before the run (and before `faults`): a
+    /// simulated tool run on a host (`oc adm manage-node NODE --schedulable=false`), or a disk the
+    /// hypervisor or cloud console enlarged (the guide's "resize the disk as your platform allows").
     public struct SetupCommand: Sendable, Hashable {
+        public enum Action: Sendable, Hashable {
+            /// The tool and its arguments.
+            case tool([String])
+            /// The disk's new size; a partition on it keeps its size.
+            case growDisk(device: String, mib: Int)
+        }
         public var host: String
-        /// The tool and its arguments.
-        public var words: [String]
+        public var action: Action
         public var location: SourceLocation
     }
 

@@ -122,12 +122,17 @@ public struct ScenarioLoader: Sendable {
         return lines
     }
 
-    /// `- { on: HOST, run: [TOOL, ARG…] }`, each a simulated tool run on HOST.
+    /// `- { on: HOST, run: [TOOL, ARG…] }`, each a simulated tool run on HOST, or
+    /// `- { on: HOST, grow_disk: DEVICE, to_mib: N }`, a disk the platform enlarged.
     private func setupCommands(_ node: Node, _ errors: inout [Diagnostic]) -> [Scenario.SetupCommand] {
         var commands: [Scenario.SetupCommand] = []
         for item in list(node, "setup", &errors) {
             guard let pairs = item.pairs else {
                 errors.append(.error("a setup command is a mapping {on: HOST, run: [TOOL, ARG…]}, found \(item.kindName)", at: item.location))
+                continue
+            }
+            if pairs.contains(where: { $0.key.text == "grow_disk" }) {
+                if let command = diskGrowth(pairs, at: item.location, &errors) { commands.append(command) }
                 continue
             }
             var host: String?, words: [String]?
@@ -142,7 +147,7 @@ public struct ScenarioLoader: Sendable {
                     } else if !parts.isEmpty {
                         words = parts
                     }
-                default: errors.append(unknown(pair.key, among: ["on", "run"], in: "a setup command"))
+                default: errors.append(unknown(pair.key, among: ["on", "run", "grow_disk"], in: "a setup command"))
                 }
             }
             guard let host, let words else {
@@ -151,9 +156,33 @@ public struct ScenarioLoader: Sendable {
                 }
                 continue
             }
-            commands.append(.init(host: host, words: words, location: item.location))
+            commands.append(.init(host: host, action: .tool(words), location: item.location))
         }
         return commands
+    }
+
+    /// `{ on: HOST, grow_disk: DEVICE, to_mib: N }`.
+    private func diskGrowth(_ pairs: [Node.Pair], at location: SourceLocation,
+                            _ errors: inout [Diagnostic]) -> Scenario.SetupCommand? {
+        var host: String?, device: String?, mib: Int?
+        for pair in pairs {
+            switch pair.key.text ?? "" {
+            case "on": host = string(pair.value, "'on'", &errors)
+            case "grow_disk": device = string(pair.value, "'grow_disk'", &errors)
+            case "to_mib":
+                if let n = pair.value.text.flatMap(Int.init), n > 0 { mib = n } else {
+                    errors.append(.error("'to_mib' must be a positive whole number of MiB", at: pair.value.location))
+                }
+            default: errors.append(unknown(pair.key, among: ["on", "grow_disk", "to_mib"], in: "a grow_disk setup"))
+            }
+        }
+        guard let host, let device, let mib else {
+            if !pairs.contains(where: { $0.key.text == "on" }) || !pairs.contains(where: { $0.key.text == "to_mib" }) {
+                errors.append(.error("a grow_disk setup needs 'on' (a host), 'grow_disk' (the disk) and 'to_mib' (its new size)", at: location))
+            }
+            return nil
+        }
+        return .init(host: host, action: .growDisk(device: device, mib: mib), location: location)
     }
 
     private func expectations(_ node: Node, _ errors: inout [Diagnostic]) -> Scenario.Expectations {

@@ -118,10 +118,19 @@ public struct ScenarioRunner: Sendable {
     /// Runs a setup command (a simulated tool, as on its host); nil when it exits 0, else the
     /// failure to report.
     private static func runSetup(_ command: Scenario.SetupCommand, in cluster: SimCluster, output: String) throws -> String? {
+        let words: [String]
+        switch command.action {
+        case .growDisk(let device, let mib):
+            do { try cluster.growDisk(host: command.host, device: device, toMiB: mib) } catch {
+                return "setup: grow_disk \(device) on \(command.host): \(error)"
+            }
+            return nil
+        case .tool(let tool): words = tool
+        }
         let layout = SimLayout(directory: cluster.directory)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: layout.binDirectory + "/" + (command.words.first ?? ""))
-        process.arguments = Array(command.words.dropFirst())
+        process.executableURL = URL(fileURLWithPath: layout.binDirectory + "/" + (words.first ?? ""))
+        process.arguments = Array(words.dropFirst())
         process.environment = ProcessInfo.processInfo.environment.merging(layout.toolEnvironment(host: command.host)) { $1 }
         process.standardInput = FileHandle.nullDevice
         guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -134,7 +143,7 @@ public struct ScenarioRunner: Sendable {
         process.waitUntilExit()
         guard process.terminationStatus != 0 else { return nil }
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        return "setup: \(command.words.joined(separator: " ")) on \(command.host) exited \(process.terminationStatus): "
+        return "setup: \(words.joined(separator: " ")) on \(command.host) exited \(process.terminationStatus): "
             + text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -113,6 +113,19 @@ public struct SimCluster: Sendable {
     /// Removes every fault.
     public func clearFaults() throws(SimError) { try mutate { $0.faults = [] } }
 
+    /// Enlarges a disk, as the hypervisor or cloud console does before the guide's "extend the
+    /// existing disk" procedure (7.1.2: outside any runbook); a partition on it keeps its size.
+    /// - Throws: `SimError.usage` for an unknown host or disk, or a size that is not larger.
+    public func growDisk(host: String, device: String, toMiB size: Int) throws(SimError) {
+        guard let current = try state().host(host)?.disks[device] else {
+            throw SimError.usage("no disk '\(device)' on '\(host)' in the simulated cluster")
+        }
+        guard size > current else { throw SimError.usage("\(device) on \(host) has \(current) MiB already; a disk only grows") }
+        try mutate { state in
+            if let i = state.hostIndex(host) { state.hosts[i].disks[device] = size }
+        }
+    }
+
     /// Recreates the cluster as it was at `create`, with the same description and tool path.
     public func reset() throws(SimError) {
         let fm = FileManager.default

@@ -73,4 +73,40 @@ import Testing
 
             """)
     }
+
+    @Test("setup grow_disk: bad entries are refused with positions; an unknown disk fails the scenario, naming it")
+    func growDiskSetup() throws {
+        let scratch = try Scratch()
+        let runbook = CLI.root.appendingPathComponent("runbooks/drain-node.yaml").path
+        let bad = try scratch.write("bad.test.yaml", """
+            scenario: bad grow_disk
+            runbook: \(runbook)
+            setup:
+              - { on: node-1.example.com, grow_disk: /dev/vdb, to_mib: lots }
+              - { on: node-1.example.com, grow_disk: /dev/vdb, to_mb: 3 }
+            expect: { exit: 0 }
+
+            """)
+        let refused = try CLI.run(["test", bad])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == """
+            \(bad):4:60: error: 'to_mib' must be a positive whole number of MiB
+            \(bad):5:5: error: a grow_disk setup needs 'on' (a host), 'grow_disk' (the disk) and 'to_mib' (its new size)
+            \(bad):5:52: error: unknown key 'to_mb' in a grow_disk setup (did you mean 'to_mib'?)
+            3 errors
+
+            """)
+        let unknown = try scratch.write("unknown.test.yaml", """
+            scenario: grow a disk that is not there
+            runbook: \(runbook)
+            params: { node: node-1.example.com }
+            setup:
+              - { on: node-1.example.com, grow_disk: /dev/vdz, to_mib: 30720 }
+            expect: { exit: 0 }
+
+            """)
+        let failed = try CLI.run(["test", unknown, "--keep"], in: scratch.url)
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("setup: grow_disk /dev/vdz on node-1.example.com: no disk '/dev/vdz' on 'node-1.example.com' in the simulated cluster"), "\(failed.output)")
+    }
 }
