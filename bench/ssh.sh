@@ -71,8 +71,8 @@ series() { # series LABEL EXTRA-OPTIONS
         'BEGIN { printf "raw ssh   %s n=%d first=%.1fms mean=%.1fms\n", l, n, f, t / (n - 1) }'
 }
 echo "## ssh per-step latency, N=$N, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(ssh -V 2>&1)"
-series multiplexed "$MUX"
-series direct ""
+series multiplexed "$MUX" | tee "$D/raw.txt"
+series direct "" | tee -a "$D/raw.txt"
 
 cd "$ROOT"
 swift build --build-tests >/dev/null
@@ -80,3 +80,8 @@ RUNBOOK_BENCH_SSH=$N RUNBOOK_BENCH_OUT="$D/transport.txt" \
     swift test --skip-build --filter SSHLatencyBenchmark >"$D/swift-test.log" 2>&1 \
     || { cat "$D/swift-test.log" >&2; exit 1; }
 cat "$D/transport.txt"
+# The ratio of issue 15: SSHTransport multiplexed against raw ssh multiplexed (means of N-1).
+raw=$(sed -n 's/^raw ssh   multiplexed .*mean=\([0-9.]*\)ms.*/\1/p' "$D/raw.txt")
+tr=$(sed -n 's/^transport multiplexed .*mean=\([0-9.]*\)ms.*/\1/p' "$D/transport.txt")
+[ -n "$raw" ] && [ -n "$tr" ] && awk -v r="$raw" -v t="$tr" \
+    'BEGIN { printf "ratio transport/raw ssh, multiplexed: %.2fx   (aim <= 1.5x)\n", t / r }'

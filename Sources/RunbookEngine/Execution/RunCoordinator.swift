@@ -40,8 +40,9 @@ actor RunCoordinator {
             await recording.release()
             return false
         }
+        let pending: Int?
         do {
-            try await recorder.record(event)
+            pending = try await recorder.write(event)
         } catch {
             journalFailure = "the journal could not record \(event.kind.rawValue): \(error)"
             stopLaunching = true
@@ -50,6 +51,17 @@ actor RunCoordinator {
         }
         apply(event)
         await recording.release()
+        // Outside the serialised part: instances running in parallel share one fsync (group
+        // commit), and the caller still goes on only once its event is durable.
+        if let pending {
+            do {
+                try await recorder.makeDurable(through: pending)
+            } catch {
+                if journalFailure == nil { journalFailure = "the journal could not record \(event.kind.rawValue): \(error)" }
+                stopLaunching = true
+                return false
+            }
+        }
         await reporter.report(event)
         return true
     }

@@ -97,4 +97,25 @@ public protocol EventRecorder: Sendable {
     /// Records an event durably before returning when `kind` is a step boundary.
     /// - Throws: when the event could not be made durable; the engine then stops (never runs blind).
     func record(_ event: RunEvent) async throws
+
+    /// Group commit, first half: appends the event in order and returns the sequence number to
+    /// pass to `makeDurable(through:)`, or nil when nothing remains to wait for. The engine
+    /// writes one event at a time (so its state follows the journal's order) but waits for
+    /// durability concurrently, so parallel instances share one fsync.
+    func write(_ event: RunEvent) async throws -> Int?
+
+    /// Group commit, second half: returns once every line up to `sequence` is durable.
+    /// - Throws: when the lines could not be made durable; the engine then stops.
+    func makeDurable(through sequence: Int) async throws
+}
+
+extension EventRecorder {
+    /// Records the whole event at once: recorders without group commit.
+    public func write(_ event: RunEvent) async throws -> Int? {
+        try await record(event)
+        return nil
+    }
+
+    /// Nothing to wait for: `write` already recorded the event durably.
+    public func makeDurable(through sequence: Int) async throws {}
 }

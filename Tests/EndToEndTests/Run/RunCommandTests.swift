@@ -52,7 +52,8 @@ struct RunCommandTests {
                 run: "touch \(h.path("after"))"
             """)
         let child = try CLI.start(["run", file, "--state-dir", h.path("s"), "--output", "json"])
-        #expect(await h.waitForFile("pid"))
+        // The file exists as soon as the redirection opens it, before `echo` writes the pid.
+        #expect(await eventually(seconds: 60) { h.read("pid")?.hasSuffix("\n") == true })
         child.send(SIGINT)
         #expect(await child.wait().status == 4)
 

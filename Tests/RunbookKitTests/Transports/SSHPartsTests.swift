@@ -26,6 +26,18 @@ import TestSupport
         #expect(await sink.stderrText.hasPrefix(RemoteShell.pgidMarker))
     }
 
+    /// Issue 15: the wrapper cost a group file per command (written, then removed by `rm`).
+    @Test func wrapperWritesNoFileAndIsFoundByItsTag() async throws {
+        let token = RemoteShell.newToken()
+        let wrapped = RemoteShell.wrap(#"for f in /tmp/runbook-\#(token).*; do [ -e "$f" ] && echo "$f"; done; "#
+                                       + #"tr '\0' '\n' < /proc/$PPID/cmdline | grep -x "runbook-\#(token)""#,
+                                       environment: [:], become: false, token: token)
+        let sink = RecordingOutputSink()
+        let result = try await LocalTransport().run(CommandRequest(command: wrapped), sink: sink)
+        #expect(result.status == .exited(0))
+        #expect(await sink.stdoutText == "runbook-\(token)\n")
+    }
+
     @Test func killBeforeTheWrapperStartsMeansTheCommandNeverRuns() async throws {
         let dir = try Scratch()
         defer { dir.remove() }

@@ -117,9 +117,19 @@ package struct ChildProcess: Sendable {
         // `launch` sends it once the process's identity is recorded, so a kill -9 of runbook
         // can never leave a command running that the journal does not name. If runbook dies
         // first, the pipe closes and the child exits without running anything.
-        return Configuration(executable: .path("/bin/sh"),
-                             arguments: Arguments(["-c", Self.gate, executable] + arguments),
+        return Configuration(executable: .path("/bin/sh"), arguments: Arguments(gatedArguments),
                              environment: .inherit.updating(overrides), platformOptions: options)
+    }
+
+    /// The gate shell's arguments. A shell command (`/bin/sh -c COMMAND`, every local step) runs
+    /// in the gate shell itself, written after the gate on the same line, so a step costs one
+    /// `exec` of `/bin/sh`, not two (issue 15); `$0`, positional parameters, line numbers,
+    /// messages and exit codes are those of `/bin/sh -c COMMAND`. Anything else is `exec`ed.
+    var gatedArguments: [String] {
+        if executable == "/bin/sh", arguments.count == 2, arguments[0] == "-c" {
+            return ["-c", Self.shellGate + arguments[1], "/bin/sh"]
+        }
+        return ["-c", Self.gate, executable] + arguments
     }
 
     /// Whether `executable` names an executable file, directly or through `PATH`.
@@ -132,6 +142,10 @@ package struct ChildProcess: Sendable {
     /// `sh -c GATE EXECUTABLE ARGS…`: `$0` is the executable (a path or a name found in `PATH`).
     /// `read` takes exactly one line, so the command gets the rest of stdin untouched.
     static let gate = #"IFS= read -r g && [ "$g" = go ] || exit 125; exec "$0" "$@""#
+
+    /// The gate in front of a shell command's own text. A syntax error on the command's first
+    /// line stops the shell before the gate runs: then nothing runs, as before.
+    static let shellGate = #"IFS= read -r __runbook_gate && [ "$__runbook_gate" = go ] || exit 125; unset __runbook_gate; "#
 
     /// The line that opens the gate.
     static let gateLine = Array("go\n".utf8)

@@ -21,45 +21,62 @@ package enum RemoteShell {
     /// The remote command line for `command` (already rendered shell text).
     ///
     /// sshd starts the login shell as a session and group leader; the wrapper `exec`s `/bin/sh`
-    /// (same pid, same group, whatever the login shell is), records that group id in
-    /// `/tmp/runbook-<token>.pgid` and on stderr, exports the request's variables and runs the
-    /// command. Under `become` the group is read inside sudo, which may put the command in a
-    /// group of its own. If `killGroup` already ran for this token (a timeout or interrupt that
-    /// came while the connection was still being set up), the wrapper exits without running
-    /// the command: writing its own file first and then looking for the other's means one of
-    /// the two always sees the other.
+    /// (same pid, same group, whatever the login shell is) with `runbook-<token>` as its `$0`,
+    /// reports its group id on stderr, exports the request's variables and runs the command.
+    /// The `$0` is how `killGroup` finds the wrapper (in `/proc/*/cmdline`): no file is written
+    /// or removed per command. Under `become` the group is read inside sudo, which may put the
+    /// command in a group of its own. If `killGroup` already ran for this token (a timeout or
+    /// interrupt that came while the connection was still being set up), the wrapper exits
+    /// without running the command: the wrapper is visible in `/proc` before it looks for the
+    /// cancel file, and `killGroup` writes that file before it looks in `/proc`, so one of the
+    /// two always sees the other.
     static func wrap(_ command: String, environment: [String: String], become: Bool, token: String) -> String {
         var inner = #"g=$$; { read -r _ _ _ _ g _ < /proc/$$/stat; } 2>/dev/null; "#
-        inner += #"t=/tmp/runbook-\#(token); echo "$g" 2>/dev/null > "$t.pgid"; "#
-        inner += #"if [ -e "$t.cancel" ]; then rm -f "$t.pgid" "$t.cancel"; exit 143; fi; "#
+        inner += #"t=/tmp/runbook-\#(token); "#
+        inner += #"if [ -e "$t.cancel" ]; then rm -f "$t.cancel"; exit 143; fi; "#
         inner += #"echo "\#(pgidMarker)$g" >&2; "#
         for key in environment.keys.sorted() {
             inner += "export \(key)=\(quote(environment[key] ?? "")); "
         }
-        // Not `exec`: the wrapper stays to remove its file and to say when 255 is the command's
-        // own status, which ssh also uses for a lost connection.
-        inner += #"/bin/sh -c "$1"; s=$?; rm -f "$t.pgid"; "#
+        // Not `exec`: the wrapper stays to say when 255 is the command's own status, which ssh
+        // also uses for a lost connection.
+        inner += #"/bin/sh -c "$1"; s=$?; "#
         inner += #"[ $s -ne 255 ] || printf '\#(exit255Marker)\n' >&2; exit $s"#
         let sudo = become ? "sudo -n " : ""
-        return "exec \(sudo)/bin/sh -c \(quote(inner)) runbook \(quote(command))"
+        return "exec \(sudo)/bin/sh -c \(quote(inner)) \(processTag(token: token)) \(quote(command))"
     }
+
+    /// The wrapper's `$0`: one whole argument in its `/proc/PID/cmdline`.
+    static func processTag(token: String) -> String { "runbook-\(token)" }
 
     /// Ends the command started with `token`: marks it cancelled (so it never starts if it has
     /// not yet), then SIGTERM to its process group, up to `grace` for it to go, then SIGKILL.
-    /// `knownGroup` (from the stderr marker) is used when the group file cannot be read.
+    ///
+    /// The group is that of the process whose `$0` is `processTag(token:)`, found in
+    /// `/proc/*/cmdline` (`grep -z -x`, with a pattern that does not match its own argument);
+    /// `knownGroup` (from the stderr marker) when none is found; a `.pgid` file, which runbook
+    /// before issue 15 wrote for each command, is still read first.
     static func killGroup(token: String, knownGroup: Int32?, grace: TimeSpan, become: Bool) -> String {
         let tenths = max(1, grace.milliseconds / 100)
         let fallback = knownGroup.map(String.init) ?? ""
+        let tag = processTag(token: token)
+        let pattern = "\(tag.dropLast())[\(tag.suffix(1))]"
         let script = """
-            t=/tmp/runbook-\(token); : > "$t.cancel"; g=$(cat "$t.pgid" 2>/dev/null); g=${g:-\(fallback)}; \
-            if [ -n "$g" ]; then kill -TERM -$g 2>/dev/null || kill -TERM $g 2>/dev/null; i=0; \
-            while kill -0 -$g 2>/dev/null && [ $i -lt \(tenths) ]; do sleep 0.1; i=$((i+1)); done; \
-            kill -KILL -$g 2>/dev/null; rm -f "$t.pgid" "$t.cancel"; fi; exit 0
+            t=/tmp/runbook-\(token); : > "$t.cancel"; g=$(cat "$t.pgid" 2>/dev/null); \
+            [ -n "$g" ] || g=$(grep -lszx '\(pattern)' /proc/[0-9]*/cmdline | while IFS=/ read -r _ _ p _; do \
+            { read -r _ _ _ _ q _ < "/proc/$p/stat" && echo "$q"; } 2>/dev/null; done | sort -u); \
+            g=${g:-\(fallback)}; \
+            if [ -n "$g" ]; then for x in $g; do kill -TERM -$x 2>/dev/null || kill -TERM $x 2>/dev/null; done; i=0; \
+            while [ $i -lt \(tenths) ]; do a=; for x in $g; do kill -0 -$x 2>/dev/null && a=1; done; \
+            [ -n "$a" ] || break; sleep 0.1; i=$((i+1)); done; \
+            for x in $g; do kill -KILL -$x 2>/dev/null; done; rm -f "$t.pgid" "$t.cancel"; fi; exit 0
             """
         return "exec \(become ? "sudo -n " : "")/bin/sh -c \(quote(script))"
     }
 
-    /// The remote file holding the process group of the command started with `token`.
+    /// The name journaled as `remoteGroupFile` for the command started with `token`: it carries
+    /// the token `killGroup` needs. Since issue 15 no such file is written (the wrapper is found
+    /// by its `$0`); commands started by an earlier runbook wrote their group there.
     static func groupFile(token: String) -> String { "/tmp/runbook-\(token).pgid" }
 
     /// The token in a name made by `groupFile(token:)`; nil for anything else (the name comes
