@@ -222,16 +222,7 @@ final class Supervisor: @unchecked Sendable {
     }
 
     static func accepts(address: String, port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var sin = sockaddr_in()
-        sin.sin_family = sa_family_t(AF_INET)
-        sin.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, address, &sin.sin_addr) == 1 else { return false }
-        return withUnsafePointer(to: &sin) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        LoopbackSocket.succeeds(address: address, port: port, connect)
     }
 
     /// Stops the host's member: SIGCONT (a frozen one), SIGTERM, SIGKILL after 5 s.

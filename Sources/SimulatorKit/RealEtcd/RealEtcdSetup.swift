@@ -143,16 +143,7 @@ extension RealEtcd {
     }
 
     static func free(_ address: String, _ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var sin = sockaddr_in()
-        sin.sin_family = sa_family_t(AF_INET)
-        sin.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, address, &sin.sin_addr) == 1 else { return false }
-        return withUnsafePointer(to: &sin) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        LoopbackSocket.succeeds(address: address, port: port, bind)
     }
 
     static func openssl(_ arguments: [String]) throws(SimError) {
