@@ -7,11 +7,7 @@ set -euo pipefail
 H=${1:-1000}
 P=${2:-50}
 RUNS=${RUNS:-3}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${RUNBOOK:-$ROOT/.build/release/runbook}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-[ -x "$BIN" ] || (cd "$ROOT" && swift build -c release --product runbook >/dev/null)
+. "$(dirname "$0")/lib.sh"
 
 {
     echo "[fleet]"

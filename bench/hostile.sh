@@ -7,16 +7,9 @@
 #   SKIP_BUILD=1 bench/hostile.sh reuse .build/release/runbook
 #   RUNS=5 bench/hostile.sh       runs per case (median CPU kept; default 3)
 set -eu
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    swift build -c release --product runbook >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-fi
-
-python3 - "$WORK" "$ROOT/.build/release/runbook" "${RUNS:-3}" <<'PY'
+python3 - "$WORK" "$BIN" "${RUNS:-3}" <<'PY'
 import os, re, statistics, subprocess, sys
 
 work, runbook, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -12,11 +12,7 @@ N=${1:-200}
 AN=${2:-20}
 RUNS=${RUNS:-3}
 ANSIBLE_RUNS=${ANSIBLE_RUNS:-1}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${RUNBOOK:-$ROOT/.build/release/runbook}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-[ -x "$BIN" ] || (cd "$ROOT" && swift build -c release --product runbook >/dev/null)
+. "$(dirname "$0")/lib.sh"
 SMALL=$((N / 10)); [ "$SMALL" -ge 1 ] || SMALL=1
 ASMALL=$((AN / 10)); [ "$ASMALL" -ge 1 ] || ASMALL=1
 

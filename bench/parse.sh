@@ -10,22 +10,14 @@
 # libyaml-based loader), and PyYAML's CSafeLoader (libyaml plus building Python objects).
 # CPU time (user + sys) of the child is compared, not wall time: the build machines are shared.
 set -eu
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT INT TERM
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    swift build -c release --product runbook >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-fi
-RUNBOOK="$ROOT/.build/release/runbook"
+. "$(dirname "$0")/lib.sh"
 cc -O2 -o "$WORK/libyaml-events" bench/libyaml-events.c -lyaml
 
 for n in 1000 5000 10000; do
     python3 bench/gen-runbook.py "$n" >"$WORK/steps-$n.yaml"
 done
 
-python3 - "$WORK" "$RUNBOOK" "${RUNS:-5}" <<'PY'
+python3 - "$WORK" "$BIN" "${RUNS:-5}" <<'PY'
 import os, platform, re, statistics, subprocess, sys, time
 
 work, runbook, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])

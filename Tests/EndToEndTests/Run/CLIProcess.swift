@@ -74,6 +74,16 @@ struct Scenario {
         await eventually(seconds: seconds) { FileManager.default.fileExists(atPath: path(name)) }
     }
 
+    /// Starts `runbook run FILE`, waits until its step created `dir/marker`, interrupts it with
+    /// SIGINT (exit 4, resumable) and returns the run's id.
+    func interruptedRun(_ file: String, at marker: String) async throws -> String {
+        let child = try start(["run", file])
+        #expect(await waitFor(marker))
+        child.send(SIGINT)
+        #expect(await child.wait().status == 4)
+        return try #require(runs().first)
+    }
+
     /// Creates the empty file `dir/name`.
     func touch(_ name: String) { _ = FileManager.default.createFile(atPath: path(name), contents: nil) }
 

@@ -18,12 +18,7 @@ struct ResumeCommandTests {
               - id: after
                 run: "echo after >> \(s.path("ledger"))"
             """)
-        let child = try s.start(["run", file])
-        #expect(await s.waitFor("mark"))
-        child.send(SIGINT)
-        let outcome = await child.wait()
-        #expect(outcome.status == 4)
-        return try #require(s.runs().first)
+        return try await s.interruptedRun(file, at: "mark")
     }
 
     func decisions(_ s: Scenario, _ run: String) async throws -> [String] {
@@ -171,12 +166,8 @@ struct ResumeCommandTests {
               - id: d
                 run: "exit 1"
             """)
-        let child = try s.start(["run", file])
-        #expect(await s.waitFor("undoing"))
-        child.send(SIGINT)
-        #expect(await child.wait().status == 4)
+        let run = try await s.interruptedRun(file, at: "undoing")
         #expect(s.lines("ledger") == ["a", "b", "c", "undo-c"])
-        let run = try #require(s.runs().first)
 
         s.touch("go")
         let resumed = try await s.runbook(["resume", run])
@@ -262,11 +253,7 @@ struct ResumeSubRunbookTests {
               - id: last
                 run: "echo last >> \(ledger)"
             """)
-        let child = try s.start(["run", file])
-        #expect(await s.waitFor("waiting"))
-        child.send(SIGINT)
-        #expect(await child.wait().status == 4)
-        let run = try #require(s.runs().first)
+        let run = try await s.interruptedRun(file, at: "waiting")
         s.touch("go")
         let resumed = try await s.runbook(["resume", run])
         #expect(resumed.status == 0, "\(resumed.output)")

@@ -34,11 +34,7 @@ struct ResumeDecisionTests {
               - id: c
                 run: "echo c >> \(ledger); exit 1"
             """)
-        let child = try s.start(["run", file])
-        #expect(await s.waitFor("mark"))
-        child.send(SIGINT)
-        #expect(await child.wait().status == 4)
-        let run = try #require(s.runs().first)
+        let run = try await s.interruptedRun(file, at: "mark")
 
         let resumed = try await s.runbook(["resume", run, "--skip", "work"])
         #expect(resumed.status == 1, "\(resumed.output)")
@@ -155,11 +151,7 @@ struct ResumeDecisionTests {
               - id: consume
                 run: "echo got ${{ steps.make.outputs.value }} >> \(s.path("ledger"))"
             """)
-        let child = try s.start(["run", file])
-        #expect(await s.waitFor("mark"))
-        child.send(SIGINT)
-        #expect(await child.wait().status == 4)
-        let run = try #require(s.runs().first)
+        let run = try await s.interruptedRun(file, at: "mark")
 
         let resumed = try await s.runbook(["resume", run])
         #expect(resumed.status == 1, "\(resumed.output)")

@@ -131,19 +131,9 @@ struct SecretLeakTests {
         #expect(!holdsSecret(terminal), "the terminal received the secret:\n\(shown)")
         let stateFiles = files(under: s.state)
         #expect(stateFiles.count > 5)
-        for path in stateFiles + [audit] {
-            #expect(!holdsSecret(Array(try Data(contentsOf: URL(fileURLWithPath: path)))), "\(path) holds the secret")
-        }
+        try expectNoSecret(in: stateFiles + [audit])
 
-        let locked = try s.write("locked.yaml", """
-            runbook: locked
-            lock: scope-${{ params.token }}
-            params:
-              token: { type: string, secret: true }
-            steps:
-              - id: a
-                run: "true"
-            """)
+        let locked = try s.write("locked.yaml", Self.secretInLockRunbook)
         let lockState = s.path("lock-state")
         let refused = try await underTerminal(["run", locked, "--state-dir", lockState, "--audit-log", audit],
                                               input: "", in: s, environment: ["RUNBOOK_SECRET_TOKEN": Self.secret])
@@ -151,24 +141,14 @@ struct SecretLeakTests {
         #expect(refused.code == 2, "\(refusal)")
         #expect(refusal.contains("lock: uses the secret param 'token'"), "\(refusal)")
         #expect(!holdsSecret(refused.terminal), "the terminal received the secret:\n\(refusal)")
-        for path in files(under: lockState) + [audit] {
-            #expect(!holdsSecret(Array(try Data(contentsOf: URL(fileURLWithPath: path)))), "\(path) holds the secret")
-        }
+        try expectNoSecret(in: files(under: lockState) + [audit])
     }
 
     @Test("a secret param in lock: is refused at validate and at run (exit 2); nothing is written")
     func secretInLock() async throws {
         let s = try Scenario()
         defer { s.remove() }
-        let file = try s.write("rb.yaml", """
-            runbook: locked
-            lock: scope-${{ params.token }}
-            params:
-              token: { type: string, secret: true }
-            steps:
-              - id: a
-                run: "true"
-            """)
+        let file = try s.write("rb.yaml", Self.secretInLockRunbook)
         let validate = try await CLI.start(["validate", file]).wait()
         #expect(validate.status == 2)
         #expect(validate.output.contains("\(file):2:"), "\(validate.output)")
@@ -178,5 +158,23 @@ struct SecretLeakTests {
         #expect(!run.output.contains(Self.secret))
         #expect(s.runs().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: "\(s.state)/locks"))
+    }
+
+    /// A runbook whose `lock:` names a secret param: refused before anything is written.
+    static let secretInLockRunbook = """
+        runbook: locked
+        lock: scope-${{ params.token }}
+        params:
+          token: { type: string, secret: true }
+        steps:
+          - id: a
+            run: "true"
+        """
+
+    /// No byte of any of these files is the secret (or its scrubbed forms, see `holdsSecret`).
+    func expectNoSecret(in paths: [String]) throws {
+        for path in paths {
+            #expect(!holdsSecret(Array(try Data(contentsOf: URL(fileURLWithPath: path)))), "\(path) holds the secret")
+        }
     }
 }
