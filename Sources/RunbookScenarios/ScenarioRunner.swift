@@ -54,11 +54,16 @@ public struct ScenarioRunner: Sendable {
         let cluster = try SimCluster.create(at: simDirectory, description: description, toolPath: toolPath)
         for command in scenario.setup {
             if let problem = try Self.runSetup(command, in: cluster, output: work + "/setup.out") {
-                outcome.failures.append(problem)
+                outcome.failures.append("\(command.location): \(problem)")
                 return
             }
         }
-        for fault in scenario.faults { try cluster.inject(try Fault.parse(fault.words)) }
+        for fault in scenario.faults {
+            do { try cluster.inject(try Fault.parse(fault.words)) } catch {
+                outcome.failures.append("\(fault.location): fault \(fault.words.joined(separator: " ")): \(error)")
+                return
+            }
+        }
         let before = try scenario.expect.cluster.contains { if case .unchanged = $0.0 { true } else { false } }
             ? ClusterSnapshot.take(cluster) : nil
         let launcher = ProcessLauncher(binary: binary)
@@ -76,7 +81,7 @@ public struct ScenarioRunner: Sendable {
         }
         outcome.runID = runID(in: state)
         for entry in pendingAt {
-            outcome.failures.append("faults_at: step '\(entry.step)' never started, so its faults were not injected")
+            outcome.failures.append("\(entry.location): faults_at: step '\(entry.step)' never started, so its faults were not injected")
         }
         if let crash = scenario.crash {
             guard result.killed else {

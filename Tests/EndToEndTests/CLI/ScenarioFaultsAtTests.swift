@@ -22,7 +22,7 @@ import Testing
     /// A scenario that fails names the expectation: faults_at at a step that never started (the
     /// drain fails first), and `unchanged` after a drain that went through.
     @Test(arguments: [
-        ("faults-at-never.test.yaml", "  - faults_at: step 'no-pods-left' never started, so its faults were not injected"),
+        ("faults-at-never.test.yaml", "  - faults-at-never.test.yaml:7:3: faults_at: step 'no-pods-left' never started, so its faults were not injected"),
         ("changed.test.yaml", "  - unchanged: expected the cluster as before the run, got changes: nodes; pods"),
     ])
     func aFailedScenarioNamesTheExpectation(file: String, failure: String) throws {
@@ -107,6 +107,26 @@ import Testing
             """)
         let failed = try CLI.run(["test", unknown, "--keep"], in: scratch.url)
         #expect(failed.status == 1)
-        #expect(failed.stdout.contains("setup: grow_disk /dev/vdz on node-1.example.com: no disk '/dev/vdz' on 'node-1.example.com' in the simulated cluster"), "\(failed.output)")
+        #expect(failed.stdout.contains("  - \(unknown):5:5: setup: grow_disk /dev/vdz on node-1.example.com: no disk '/dev/vdz' on 'node-1.example.com' in the simulated cluster\n"),
+                "\(failed.output)")
+    }
+
+    @Test("a fault naming a host the cluster does not have fails the scenario at the fault's position")
+    func faultOnUnknownHost() throws {
+        let scratch = try Scratch()
+        let runbook = CLI.root.appendingPathComponent("runbooks/drain-node.yaml").path
+        let file = try scratch.write("ghost.test.yaml", """
+            scenario: a fault on a host that is not there
+            runbook: \(runbook)
+            params: { node: node-1.example.com }
+            faults:
+              - unreachable ghost.example.com
+            expect: { exit: 0 }
+
+            """)
+        let failed = try CLI.run(["test", file, "--keep"], in: scratch.url)
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("  - \(file):5:5: fault unreachable ghost.example.com: no host 'ghost.example.com' in the simulated cluster\n"),
+                "\(failed.output)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// Live (non-zombie) processes whose command line contains `text`.
