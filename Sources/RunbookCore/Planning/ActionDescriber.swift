@@ -82,14 +82,16 @@ struct ActionDescriber {
                 let result = try FileEditor.applyReporting(rendered, to: current)
                 diff = UnifiedDiff.make(old: current, new: result.content, oldName: "a\(path)", newName: "b\(path)")
                 if diff == "" { diff = "(no change: the file already has these edits)" }
+                // Why the engine's `FileEdits.apply` would refuse this edit; each reason is shown.
+                var failures: [String] = []
                 let missed = result.unmatched.filter { !optional.contains($0) }
-                if !missed.isEmpty {
-                    let note = "(would fail: " + missed.map { shown[$0].summary }.joined(separator: "; ") + " matches nothing)"
-                    diff = result.content == current ? note : (diff ?? "") + note + "\n"
-                }
+                if !missed.isEmpty { failures.append(missed.map { shown[$0].summary }.joined(separator: "; ") + " matches nothing") }
                 if FileEdits.isYAML(path), let problem = FileEdits.yamlProblem(result.content) {
-                    let note = "(would fail: the edited file is not valid YAML: \(problem))"
-                    diff = result.content == current ? note : (diff ?? "") + note + "\n"
+                    failures.append("the edited file is not valid YAML: \(problem)")
+                }
+                let notes = failures.map { "(would fail: \($0))" }
+                if !notes.isEmpty {
+                    diff = result.content == current ? notes.joined(separator: "\n") : (diff ?? "") + notes.map { $0 + "\n" }.joined()
                 }
             }
             return PlannedInvocation(host: name, item: item, detail: detail, diff: diff)

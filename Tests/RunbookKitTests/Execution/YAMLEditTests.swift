@@ -52,4 +52,27 @@ struct YAMLEditTests {
         let problem = FileEdits.yamlProblem("a:\n  - x\n  b: 1\n")
         #expect(problem?.hasPrefix("line 3, column ") == true, "\(problem ?? "nil")")
     }
+
+    @Test("plan shows the diff and says the edit would fail, with libyaml's position, as run would")
+    func planSaysItWouldFail() throws {
+        let scratch = try Scratch()
+        let config = try scratch.write("master-config.yaml", Self.config)
+        let file = try scratch.write("rb.yaml", """
+            runbook: yaml-edit
+            steps:
+              - id: urls
+                edit:
+                  path: \(config)
+                  changes:
+                    - replace: { pattern: '^  - https://m1:2379$', with: '  - [https://m1:2379' }
+
+            """)
+        let plan = try CLI.run(["plan", file])
+        #expect(plan.status == 0, "\(plan.output)")
+        #expect(plan.stdout.contains("      +  - [https://m1:2379\n"), "\(plan.stdout)")
+        #expect(plan.stdout.contains(
+            "      (would fail: the edited file is not valid YAML: line 5, column 18: invalid YAML: did not find expected ',' or ']')\n"),
+                "\(plan.stdout)")
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == Self.config)
+    }
 }
