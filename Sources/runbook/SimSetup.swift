@@ -47,7 +47,8 @@ struct SimSetup {
     /// The simulator's own inventory (every simulated host, `transport: sim`).
     var inventoryPath: String { SimLayout(directory: directory).inventoryPath }
 
-    /// Every inventory host goes to the simulator; steps without `on` run on this machine.
+    /// Every inventory host goes to the simulator, and so do steps without `on`: they run on the
+    /// simulated controller (`DIR/hosts/localhost/root`), sandboxed like every simulated step.
     var transports: TransportFactory {
         let dir = directory
         return TransportFactory(simulated: { host in SimTransport(host: host, simDirectory: dir, base: LocalTransport()) },

@@ -15,6 +15,9 @@ public enum LintRule: String, CaseIterable, Sendable, Hashable {
     case secretInCheck = "secret-in-check"
     /// A step without `source` or `title` in a runbook that declares its `source`.
     case missingSource = "missing-source"
+    /// A `fetch` whose `passphrase` is not made of `secret: true` params only: a literal or a
+    /// plain param is printed by `plan` and journaled in clear.
+    case fetchPassphraseNotSecret = "fetch-passphrase-not-secret"
 
     /// One line on what the rule protects against, for `runbook lint --help` and docs.
     public var summary: String {
@@ -24,6 +27,7 @@ public enum LintRule: String, CaseIterable, Sendable, Hashable {
         case .groupWithoutMaxParallel: "a state-changing step on a group without max_parallel (every host at once)"
         case .secretInCheck: "a secret param rendered into a check, wait or verify command (printed and journaled)"
         case .missingSource: "a step without source or title in a runbook that declares source"
+        case .fetchPassphraseNotSecret: "a fetch passphrase that is not a secret param (printed and journaled)"
         }
     }
 }

@@ -60,6 +60,13 @@ public struct Linter: Sendable {
                               condition.command.location))
             }
         }
+        if case .file(.fetch(_, _, let passphrase?)) = step.action {
+            let used = Self.paramReferences(in: passphrase)
+            if used.isEmpty || !used.isSubset(of: secrets) || passphrase.segments.contains(where: { if case .literal = $0 { true } else { false } }) {
+                found.append((.fetchPassphraseNotSecret,
+                              "step '\(id)' encrypts with a passphrase that is not a secret param", passphrase.location))
+            }
+        }
         if runbook.source != nil, step.source == nil || step.title == nil {
             let missing = [step.source == nil ? "source" : nil, step.title == nil ? "title" : nil].compactMap { $0 }
             found.append((.missingSource,
@@ -100,6 +107,7 @@ public struct Linter: Sendable {
         case .groupWithoutMaxParallel: "add max_parallel: 1 (or a small number) to roll through the group"
         case .secretInCheck: "pass the secret in a run step, or read it from a file on the host"
         case .missingSource: "name the guide section in source and say what the step does in title"
+        case .fetchPassphraseNotSecret: "declare a param with secret: true and write passphrase: ${{ params.NAME }}"
         }
     }
 }

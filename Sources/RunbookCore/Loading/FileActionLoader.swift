@@ -1,8 +1,8 @@
 import RunbookYAML
 
-/// Built-in file actions: `edit`, `copy`, `move`, `archive`, `write`.
+/// Built-in file actions: `edit`, `copy`, `move`, `archive`, `write`, `fetch`.
 extension RunbookDecoder {
-    static let fileActionKeys = ["edit", "copy", "move", "archive", "write"]
+    static let fileActionKeys = ["edit", "copy", "move", "archive", "write", "fetch"]
     static let changeKeys = ["delete_lines", "replace", "ensure_line", "set"]
 
     mutating func fileAction(_ key: String, _ node: Node) -> FileAction? {
@@ -32,6 +32,13 @@ extension RunbookDecoder {
             let content = f["content"].flatMap { template($0) }
             guard let path, let content else { return nil }
             return .write(path: path, content: content)
+        case "fetch":
+            guard let f = fields(node, of: "'fetch'", allowed: ["from", "to", "passphrase"], required: ["from", "to"]) else { return nil }
+            let from = f["from"].flatMap { template($0) }
+            let to = f["to"].flatMap { template($0) }
+            let passphrase = f["passphrase"].map { template($0) }
+            guard let from, let to, passphrase != .some(nil) else { return nil }
+            return .fetch(from: from, to: to, passphrase: passphrase ?? nil)
         default:
             return nil
         }

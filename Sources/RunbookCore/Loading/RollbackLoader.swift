@@ -23,8 +23,13 @@ extension RunbookDecoder {
         }
         let value = pairs[0].value
         if key == "run" { return command(value, of: "run").map(RollbackAction.run) }
+        if key == "fetch" {
+            error("a rollback cannot fetch a file", at: pairs[0].key.location,
+                  hint: "fetch in a step of its own; nothing rolls a fetch back (a fetched backup is kept)")
+            return nil
+        }
         if Self.fileActionKeys.contains(key) { return fileAction(key, value).map(RollbackAction.file) }
-        let allowed = ["run"] + Self.fileActionKeys
+        let allowed = ["run"] + Self.fileActionKeys.filter { $0 != "fetch" }
         error("unknown rollback action '\(key.clipped)'\(DidYouMean.clause(for: key, among: allowed))", at: pairs[0].key.location,
               hint: Self.rollbackHint)
         return nil

@@ -39,7 +39,7 @@ extension RunbookDecoder {
         c.capture = f["capture"].map { captures($0) } ?? []
         c.rollback = f["rollback"].map { rollback($0) } ?? []
         if let v = f["verify"] {
-            if let action, !["run", "use", "edit", "copy", "move", "archive", "write"].contains(action) {
+            if let action, !["run", "use", "edit", "copy", "move", "archive", "write", "fetch"].contains(action) {
                 error("'verify' checks what a change did; it does not apply to '\(action)'", at: f.keyLocation("verify") ?? v.location,
                       hint: "'verify' goes with run, use and file actions")
             } else {

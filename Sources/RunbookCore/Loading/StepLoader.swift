@@ -2,7 +2,7 @@ import RunbookYAML
 
 /// `steps:`: each step's id, its one action and its common fields.
 extension RunbookDecoder {
-    static let actionKeys = ["run", "check", "wait", "confirm", "use", "edit", "copy", "move", "archive", "write"]
+    static let actionKeys = ["run", "check", "wait", "confirm", "use", "edit", "copy", "move", "archive", "write", "fetch"]
     static let commonStepKeys = [
         "id", "title", "source", "on", "needs", "when", "for_each", "max_parallel", "max_failures", "timeout",
         "retries", "capture", "rollback", "verify", "idempotent", "on_failure", "with",

@@ -12,6 +12,19 @@ public enum FileAction: Sendable, Hashable {
     case archive(paths: [Template], to: Template)
     /// Write a whole file.
     case write(path: Template, content: Template)
+    /// Copy a file from the step's host to the machine running `runbook` (written atomically,
+    /// mode 0600, parent directories created 0700), optionally encrypted on arrival with
+    /// `openssl enc -aes-256-cbc -pbkdf2` and `passphrase` (then `to` gets `.enc`; an empty
+    /// passphrase means no encryption). An existing different file is never
+    /// overwritten, and nothing rolls a fetch back: a fetched backup is kept.
+    case fetch(from: Template, to: Template, passphrase: Template? = nil)
+
+    /// The largest file `fetch` copies: it holds the file in memory (transports read whole files).
+    public static let fetchLimit = 512 << 20
+    /// Added to a `fetch` destination when the file is encrypted.
+    public static let encryptedSuffix = ".enc"
+    /// `fetchLimit` for people.
+    public static let fetchLimitDescription = "512 MiB"
 
     /// The YAML key of the action.
     public var keyword: String {
@@ -21,6 +34,7 @@ public enum FileAction: Sendable, Hashable {
         case .move: "move"
         case .archive: "archive"
         case .write: "write"
+        case .fetch: "fetch"
         }
     }
 }

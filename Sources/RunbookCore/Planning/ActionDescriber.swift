@@ -115,6 +115,19 @@ struct ActionDescriber {
             // A size counted on a placeholder would be a made-up number: say when the content is decided.
             let what = content.hasRunTimeValues ? "content known at run time (\(content.redacted.debugDescription))" : "\(content.text.utf8.count) bytes"
             return PlannedInvocation(host: name, item: item, detail: "write \(what) to \(path)", diff: diff)
+        case .fetch(let from, let to, let passphrase):
+            // An empty passphrase means no encryption; a value known only at run time may be either.
+            var encrypted = false, maybe = false
+            if let passphrase {
+                let rendered = try resolver.text(passphrase, in: context)
+                if rendered.hasRunTimeValues { maybe = true } else { encrypted = !rendered.text.isEmpty }
+            }
+            let suffix = encrypted ? FileAction.encryptedSuffix : maybe ? "[\(FileAction.encryptedSuffix) if the passphrase is set]" : ""
+            let how = encrypted || maybe ? "; encrypted on arrival with openssl enc -aes-256-cbc -pbkdf2\(maybe ? " if the passphrase is set" : "")" : ""
+            return PlannedInvocation(
+                host: name, item: item,
+                detail: "fetch \(name):\(try text(from)) to \(try text(to))\(suffix) on the machine running runbook (mode 0600\(how); "
+                    + "an existing different file is refused; at most \(FileAction.fetchLimitDescription); rollback keeps the fetched file)")
         }
     }
 

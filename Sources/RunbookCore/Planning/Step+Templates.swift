@@ -64,6 +64,7 @@ extension Step {
         case .copy(let a, let b), .move(let a, let b): return [a, b]
         case .archive(let paths, let to): return paths + [to]
         case .write(let p, let c): return [p, c]
+        case .fetch(let from, let to, let passphrase): return [from, to] + (passphrase.map { [$0] } ?? [])
         }
     }
 }

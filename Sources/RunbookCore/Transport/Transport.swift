@@ -27,6 +27,29 @@ public protocol Transport: Sendable {
 
     /// Removes a file; no error when it is already gone.
     func removeFile(_ path: String) async throws
+
+    /// Creates a directory and its missing parents (new ones mode 0700); no error when it exists.
+    func makeDirectory(_ path: String) async throws
+}
+
+extension Transport {
+    /// `umask 077 && mkdir -p -- PATH` through `run`; a transport with direct file access overrides it.
+    public func makeDirectory(_ path: String) async throws {
+        let sink = StderrTail()
+        let result = try await run(CommandRequest(command: "umask 077 && mkdir -p -- \(ShellQuote.quoted(path))"), sink: sink)
+        guard result.status.succeeded else {
+            throw TransportError(.fileError, host: host.name, "cannot create '\(path)': \(await sink.last ?? result.status.description)")
+        }
+    }
+}
+
+/// Keeps the last line of stderr (for `makeDirectory`'s error).
+private actor StderrTail: OutputSink {
+    private var stderr: [UInt8] = []
+    var last: String? { String(decoding: stderr, as: UTF8.self).split(whereSeparator: \.isNewline).last.map(String.init) }
+    func write(_ bytes: [UInt8], to stream: OutputStream) async {
+        if stream == .stderr { stderr = Array((stderr + bytes).suffix(4096)) }
+    }
 }
 
 /// A command to run on a host.

@@ -12,6 +12,8 @@ public struct EngineOptions: Sendable {
     public var defaultWaitTimeout: TimeSpan
     /// Time source for retries, waits and polls; tests inject a virtual clock so they run instantly.
     public var clock: any EngineClock
+    /// The largest file a `fetch` copies (it is held in memory); tests lower it.
+    public var fetchLimit: Int = FileAction.fetchLimit
 
     public init(parallel: Int = 4, assumeYes: Bool = false, gracePeriod: TimeSpan = .seconds(5),
                 defaultWaitTimeout: TimeSpan = .seconds(300), clock: any EngineClock = SystemEngineClock()) {

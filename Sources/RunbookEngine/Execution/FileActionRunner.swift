@@ -63,6 +63,25 @@ struct FileActionRunner: Sendable {
             let attempt = await commands.attempt(command, number: 1, label: "archive")
             if attempt.halted { throw Halted() }
             if !attempt.succeeded { return .failed("archive: \(attempt.reason)", attempt.status) }
+        case .fetch(let fromT, let toT, let passphraseT):
+            let from = try text(fromT, context)
+            // An empty passphrase (an optional secret param left unset) means no encryption.
+            let passphrase = try passphraseT.map { try env.render($0, context, .text).text }.flatMap { $0.isEmpty ? nil : $0 }
+            let to = try text(toT, context) + (passphrase == nil ? "" : FileAction.encryptedSuffix)
+            try await start("fetch \(transport.host.name):\(from) to \(to)" + (passphrase == nil ? "" : " (encrypted)"))
+            let local = try env.transports.transport(for: .local)
+            do {
+                let fetched = try await FetchAction(host: transport, local: local, limit: env.options.fetchLimit)
+                    .fetch(from: from, to: to, passphrase: passphrase)
+                if fetched.alreadyThere {
+                    let note = RunEvent(.note, step: runner.key, host: runner.hostName,
+                                        message: "\(to) already holds this fetch (\(fetched.bytes) bytes, sha256 \(fetched.sha256))")
+                    guard await env.coordinator.emit(note) else { throw Halted() }
+                }
+                return .succeeded(fetched.outputs)
+            } catch let refused as FetchAction.Refused {
+                return .failed("fetch: \(refused)", nil)
+            }
         case .edit(let pathT, let edits, let optional):
             let path = try text(pathT, context)
             try await start("edit \(path)")

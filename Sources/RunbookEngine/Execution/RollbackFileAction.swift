@@ -23,6 +23,9 @@ struct RollbackFileAction: Sendable {
                 let command = try env.resolver.archiveCommand(paths: pathTs, to: toT, in: context)
                 let attempt = await commands.attempt(command, number: 1, label: "rollback")
                 if !attempt.succeeded { return "archive: \(attempt.reason)" }
+            case .fetch:
+                // The loader refuses a fetch as a rollback item; a hand-built one is refused here too.
+                return "fetch: a rollback cannot fetch a file"
             case .edit(let pathT, let edits, let optional):
                 let path = try text(pathT, context)
                 guard let bytes = try await transport.readFile(path) else { return "edit: \(path) does not exist" }

@@ -11,8 +11,8 @@ public struct TransportFactory: TransportProvider {
     /// Share one ssh connection per host between commands.
     public var sshMultiplexing: Bool
 
-    /// A rehearsal: `ssh` hosts go to the simulator too, so a real inventory can be rehearsed
-    /// without ever reaching a real host.
+    /// A rehearsal: `ssh` and `local` hosts (and steps without `on`) go to the simulator too, so
+    /// a real inventory can be rehearsed without ever reaching a real host or this machine.
     public var everyHostSimulated: Bool
 
     /// A factory; pass `simulated` to run `sim` hosts (and, with `everyHostSimulated`, `ssh` hosts).
@@ -29,6 +29,9 @@ public struct TransportFactory: TransportProvider {
     /// - Throws: `TransportError(.launchFailed)` for a `sim` host when no simulator is configured.
     public func transport(for host: InventoryHost) throws -> any Transport {
         switch host.transport {
+        case .local where everyHostSimulated:
+            // The machine running `runbook` is simulated too (a rehearsal never touches it).
+            return try simulatedTransport(host)
         case .local:
             return LocalTransport(host: host)
         case .ssh where everyHostSimulated:

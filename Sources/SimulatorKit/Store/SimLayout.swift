@@ -24,6 +24,10 @@ public struct SimLayout: Sendable, Hashable {
     /// The simulator's own inventory (every host with `transport: sim`).
     public var inventoryPath: String { directory + "/inventory.yaml" }
 
+    /// The simulated machine running `runbook` (steps without `on`, `fetch` destinations): a
+    /// host tree of its own, not a host of the cluster, created on first use.
+    public static let controllerHost = "localhost"
+
     /// The file tree standing for `host`'s `/`.
     public func tree(of host: String) -> HostTree { HostTree(simDirectory: directory, host: host) }
 

@@ -26,6 +26,7 @@ enum SecurityTools: SimTool {
     }
 
     static func openssl(_ c: ToolContext) throws -> Int32 {
+        if c.args.first == "enc" { return try OpensslEnc.run(c) }
         guard let verb = c.args.first, ["req", "ca", "x509", "genrsa"].contains(verb) else {
             throw c.fail("openssl:Error: '\(c.args.first ?? "")' is an invalid command.")
         }

@@ -36,10 +36,25 @@ public struct SimTransport: Transport {
                 return candidate
             }
         }
+        // The machine running `runbook` is simulated too: a rehearsal never touches the real one.
+        if host.transport == .local { return try controllerHost() }
         let known = (try? FileManager.default.contentsOfDirectory(atPath: layout.hostsDirectory)) ?? []
         if let match = known.first(where: { $0.hasPrefix(host.name + ".") }) { return match }
         throw TransportError(.unreachable, host: host.name,
                              "ssh: Could not resolve hostname \(host.name): not a host of the simulated cluster in \(simDirectory)")
+    }
+
+    /// The simulated controller's tree (`SimLayout.controllerHost`), created with `/tmp` and
+    /// `/root` the first time a step runs there.
+    func controllerHost() throws(TransportError) -> String {
+        let tree = layout.tree(of: SimLayout.controllerHost)
+        do {
+            try tree.makeDirectory("/tmp")
+            try tree.makeDirectory("/root")
+        } catch {
+            throw TransportError(.launchFailed, host: host.name, "cannot create the simulated controller: \(error)")
+        }
+        return SimLayout.controllerHost
     }
 
     /// The simulated host, refusing it like ssh would while an `unreachable` fault names it.
@@ -53,10 +68,12 @@ public struct SimTransport: Transport {
 
     /// Where an absolute host path lives on disk.
     func real(_ path: String) throws(TransportError) -> String {
-        guard path.hasPrefix("/") else {
+        let name = try reachableSimHost()
+        // On the controller a relative path is relative to its working directory, `/` (the sandbox's `--chdir`).
+        guard path.hasPrefix("/") || name == SimLayout.controllerHost else {
             throw TransportError(.fileError, host: host.name, "'\(path)' is not an absolute path")
         }
-        return layout.tree(of: try reachableSimHost()).real(path)
+        return layout.tree(of: name).real(path)
     }
 
     /// Runs through `base` with the simulator on PATH, confined to the host's tree (see
@@ -115,6 +132,17 @@ public struct SimTransport: Transport {
         let source = try real(from), destination = try real(to)
         guard rename(source, destination) == 0 else {
             throw TransportError(.fileError, host: host.name, "cannot move '\(from)' to '\(to)': \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Creates the directory inside the host root (new ones mode 0700).
+    public func makeDirectory(_ path: String) async throws {
+        let target = try real(path)
+        do {
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw TransportError(.fileError, host: host.name, "cannot create '\(path)': \(error.localizedDescription)")
         }
     }
 
