@@ -13,7 +13,7 @@ import Darwin
 enum OpensslEnc {
     static func run(_ c: ToolContext) throws -> Int32 {
         if c.host != SimLayout.controllerHost, c.args.contains("-pbkdf2") {
-            throw c.fail("unknown option '-pbkdf2'\noptions are\n-in <file>     input file")
+            throw c.fail("unknown option '-pbkdf2'")
         }
         guard let real = systemOpenssl(c) else {
             throw c.fail("openssl: the system's openssl was not found on PATH", code: 127)

@@ -40,7 +40,8 @@ public enum ToolMain {
         do {
             let state = try store.read()
             host = environment[SimLayout.hostVariable] ?? state.groups["masters"]?.first ?? ""
-            guard state.host(host) != nil else {
+            // The simulated controller (steps without `on`) is no host of the cluster, but runs tools.
+            guard state.host(host) != nil || host == SimLayout.controllerHost else {
                 FileHandle.standardError.write(Data("ssh: Could not resolve hostname \(host): Name or service not known (not a host of the simulated cluster)\n".utf8))
                 return 255
             }
