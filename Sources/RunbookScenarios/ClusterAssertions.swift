@@ -1,3 +1,4 @@
+import Foundation
 import SimulatorKit
 
 /// The cluster checks of a scenario, against the simulated cluster's end state.
@@ -26,8 +27,13 @@ enum ClusterAssertions {
             guard let found = state.host(host)?.haproxyBackends else { return "host \(host): not in the cluster" }
             return found.sorted() == expected.sorted() ? nil
                 : "haproxy backends on \(host): expected \(expected.sorted().joined(separator: ", ")), got \(found.sorted().joined(separator: ", "))"
-        case .fileContains(let host, let path, let text, let present):
-            let content = SimLayout(directory: cluster.directory).tree(of: host).read(path)
+        case .fileContains(let host, let pattern, let text, let present):
+            let tree = SimLayout(directory: cluster.directory).tree(of: host)
+            // A `*` in a path component matches names there (a dated backup directory); one match is required.
+            let matches = expand(pattern, in: tree)
+            if matches.count > 1 { return "\(host):\(pattern): expected one file, found \(matches.count): \(matches.joined(separator: ", "))" }
+            let path = matches.first ?? pattern
+            let content = tree.read(path)
             let contains = content?.contains(text) ?? false
             if contains == present { return nil }
             return "\(host):\(path): expected it \(present ? "to contain" : "not to contain") '\(text)'"
@@ -44,5 +50,18 @@ enum ClusterAssertions {
             let shown = changed.prefix(8).joined(separator: "; ") + (changed.count > 8 ? "; … (\(changed.count) in all)" : "")
             return "unchanged: expected the cluster as before the run, got changes: \(shown)"
         }
+    }
+
+    /// The paths matching `pattern`, whose components may hold `*` (shell `fnmatch`); a pattern without `*` is itself.
+    static func expand(_ pattern: String, in tree: HostTree) -> [String] {
+        guard pattern.contains("*") else { return [pattern] }
+        var paths = [""]
+        for component in pattern.split(separator: "/").map(String.init) {
+            paths = paths.flatMap { base -> [String] in
+                guard component.contains("*") else { return [base + "/" + component] }
+                return tree.list(base.isEmpty ? "/" : base).filter { fnmatch(component, $0, 0) == 0 }.map { base + "/" + $0 }
+            }
+        }
+        return paths.filter { tree.exists($0) }
     }
 }

@@ -15,12 +15,14 @@ struct ProcessLauncher: Sendable {
 
     /// Runs `binary ARGUMENTS`; stderr goes to `stderrPath`. Blocks the calling thread.
     func run(_ arguments: [String], stderrPath: String, killWhenStarted step: String? = nil,
-             holdAt: [String] = [], onHold: (String) throws -> Void = { _ in }) throws -> Result {
+             holdAt: [String] = [], extraEnvironment: [String: String] = [:],
+             onHold: (String) throws -> Void = { _ in }) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + holdAt.flatMap { ["--hold-at", $0] }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extraEnvironment) { _, extra in extra }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -94,8 +94,14 @@ public struct ScenarioRunner: Sendable {
             }
             if crash.clearFaults { try cluster.clearFaults() }
             let decisions = crash.rerun.flatMap { ["--rerun", $0] } + crash.skip.flatMap { ["--skip", $0] }
+            // Secret params are never stored: the operator gives them again (RUNBOOK_SECRET_<NAME>).
+            var secrets: [String: String] = [:]
+            for param in scenario.params {
+                guard let equals = param.firstIndex(of: "=") else { continue }
+                secrets[SecretParamSource.environmentName(for: String(param[..<equals]))] = String(param[param.index(after: equals)...])
+            }
             result = try launcher.run(["resume", id, "--state-dir", state, "--yes", "--output", "json", "--operator", "runbook-test"]
-                                      + decisions, stderrPath: work + "/resume.stderr")
+                                      + decisions, stderrPath: work + "/resume.stderr", extraEnvironment: secrets)
         }
         if let exit = scenario.expect.exit, exit != result.status {
             let stderr = (try? String(contentsOfFile: work + (scenario.crash == nil ? "/run.stderr" : "/resume.stderr"), encoding: .utf8)) ?? ""
