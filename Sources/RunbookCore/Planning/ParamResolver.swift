@@ -57,6 +57,7 @@ public struct ParamResolver: Sendable {
             }
         }
         var values: [String: Value] = [:]
+        var defaulted: Set<String> = []
         for param in runbook.params {
             let fromEnv = param.secret ? environment["RUNBOOK_SECRET_\(param.name.uppercased())"] : nil
             if let v = given[param.name] {
@@ -65,6 +66,7 @@ public struct ParamResolver: Sendable {
                 do throws(Diagnostic) { values[param.name] = try ParamValueParser.parse(env, as: param) } catch { ds.append(error) }
             } else if let d = param.defaultValue {
                 values[param.name] = d
+                defaulted.insert(param.name)
                 continue
             } else if param.required, !invalid.contains(param.name) {
                 let hint = param.secret ? "pass --param \(param.name)=VALUE or set RUNBOOK_SECRET_\(param.name.uppercased())"
@@ -84,8 +86,9 @@ public struct ParamResolver: Sendable {
         }
         guard ds.isEmpty else { throw DiagnosticError(ds) }
         // Only the secrets that have a value: `resume` asks again for each of these, and an optional
-        // secret the run was started without must not be demanded then.
-        let secrets = runbook.params.filter { $0.secret && values[$0.name] != nil }.map(\.name)
+        // secret the run was started without must not be demanded then. A secret left at its
+        // default is the runbook's own text, not a secret: it is kept with the other params.
+        let secrets = runbook.params.filter { $0.secret && values[$0.name] != nil && !defaulted.contains($0.name) }.map(\.name)
         return ResolvedParams(values: values, secretNames: Set(secrets))
     }
 

@@ -8,26 +8,35 @@ import Glibc
 /// archives and the snapshot land in the host's tree; an unhealthy member is refused.
 @Suite("backup runbooks rehearsal")
 struct BackupRehearsalTests {
+    /// The simulated machine running `runbook`, where `fetch` puts the backups.
+    static let controller = "localhost"
+
     /// Paths under `dir` of the host's tree (relative, sorted), or [] when missing.
     static func listing(_ sim: MasterSim, _ host: String, _ dir: String) -> [String] {
         let base = "\(sim.sim)/hosts/\(host)/root\(dir)"
         return ((try? FileManager.default.subpathsOfDirectory(atPath: base)) ?? []).sorted()
     }
 
-    @Test("backup-master-host: etc-origin-sysconfig.tar.gz, etc-other.tar.gz and packages.txt under /backup/HOST/DATE")
+    @Test("backup-master-host: etc-origin-sysconfig.tar.gz, etc-other.tar.gz and packages.txt fetched to backups/HOST/DATE on the (simulated) controller, 0600; nothing left on the host")
     func masterHost() throws {
         let sim = try MasterSim()
         defer { sim.remove() }
         let host = "master-1.example.com"
+        let cluster = { (path: String) in path.hasPrefix(Self.controller + "/") }
+        let hostFiles = sim.hostFiles(excluding: cluster)
         let result = sim.run("backup-master-host", ["host": host])
         #expect(result.status == 0, "\(result.output)")
-        let files = Self.listing(sim, host, "/backup/\(host)")
+        #expect(Self.listing(sim, host, "/backup").isEmpty, "the staging directory was left on the host")
+        #expect(sim.hostFiles(excluding: cluster) == hostFiles)
+        let files = Self.listing(sim, Self.controller, "/backups/\(host)")
         let date = try #require(files.first)
         #expect(date.count == 8 && date.allSatisfy(\.isNumber), "\(files)")
         for name in ["etc-origin-sysconfig.tar.gz", "etc-other.tar.gz", "packages.txt"] {
             #expect(files.contains("\(date)/\(name)"), "\(files)")
         }
-        let base = "\(sim.sim)/hosts/\(host)/root/backup/\(host)/\(date)"
+        let base = "\(sim.sim)/hosts/\(Self.controller)/root/backups/\(host)/\(date)"
+        let mode = (try FileManager.default.attributesOfItem(atPath: "\(base)/packages.txt")[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
         tar.arguments = ["tzf", "\(base)/etc-origin-sysconfig.tar.gz"]
@@ -73,7 +82,7 @@ struct BackupRehearsalTests {
         let run = try MasterSim.runID(result.output)
         #expect(sim.events(run, "stepFailed").map { $0.step.split(separator: "@").first.map(String.init) } == ["endpoints-healthy"])
     }
-    @Test("backup-master-host: rpm fails (fault command-fails rpm qa 1): exit 1, the archives written so far are kept (a rollback never deletes a fresh backup)")
+    @Test("backup-master-host: rpm fails (fault command-fails rpm qa 1): exit 1, the staging directory is removed from the host, nothing was fetched, the host is as before")
     func masterHostRollsBack() throws {
         let sim = try MasterSim()
         defer { sim.remove() }
@@ -86,17 +95,16 @@ struct BackupRehearsalTests {
         #expect(result.output.contains("failed at list-packages@\(host): check failed: exit 1: rpm: simulated failure (fault command-fails)"),
                 "\(result.output)")
         let run = try MasterSim.runID(result.output)
-        #expect(sim.events(run, "rollbackStepSucceeded").isEmpty)
-        // The consumed fault is a test input; the backup's archives stay, nothing else changed.
+        #expect(sim.events(run, "rollbackStepSucceeded").count == 1)
+        // The consumed fault is a test input; the staging directory went with the rollback.
         var after = try sim.comparableState() as? [String: Any] ?? [:]
         var expected = before as? [String: Any] ?? [:]
         after.removeValue(forKey: "faults")
         expected.removeValue(forKey: "faults")
         #expect(after as NSDictionary == expected as NSDictionary)
-        let backups = sim.hostFiles().filter { files[$0.key] == nil }.keys.sorted()
-        #expect(backups.count == 2 && backups.allSatisfy { $0.contains("/root/backup/\(host)/") }, "\(backups)")
-        #expect(backups.map { String($0.split(separator: "/").last ?? "") } == ["etc-origin-sysconfig.tar.gz", "etc-other.tar.gz"])
-        #expect(sim.hostFiles().filter { files[$0.key] != nil } == files)
+        #expect(sim.hostFiles() == files)
+        #expect(Self.listing(sim, host, "/backup").isEmpty)
+        #expect(Self.listing(sim, Self.controller, "/backups").isEmpty)
         #expect(sim.verify(run).status == 0)
     }
 
@@ -115,8 +123,8 @@ struct BackupRehearsalTests {
         }
         let result = sim.run("backup-master-host", ["host": host])
         #expect(result.status == 0, "\(result.output)")
-        let date = try #require(Self.listing(sim, host, "/backup/\(host)").first)
-        let base = "\(root)/backup/\(host)/\(date)"
+        let date = try #require(Self.listing(sim, Self.controller, "/backups/\(host)").first)
+        let base = "\(sim.sim)/hosts/\(Self.controller)/root/backups/\(host)/\(date)"
         let out = "\(sim.sim)/extracted"
         try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
         #expect(try Self.tar(["--xattrs", "-xzf", "\(base)/etc-origin-sysconfig.tar.gz", "-C", out]).status == 0)

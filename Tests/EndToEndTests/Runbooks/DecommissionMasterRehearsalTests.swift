@@ -117,6 +117,7 @@ struct DecommissionMasterRehearsalTests {
     /// stay): files under /backup and the etcd snapshot are not part of the comparison.
     static func notBackup(_ path: String) -> Bool {
         path.contains("/root/backup/") || path.hasSuffix("/root/var/lib/etcd/snapshot.db")
+            || path.hasPrefix("localhost/root/backups/")   // fetched to the simulated controller (backup_dest)
     }
 
     @Test("the drain fails (fault drain-fails): exit 1, rolled back to the state before the run")

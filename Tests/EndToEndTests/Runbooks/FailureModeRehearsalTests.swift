@@ -8,7 +8,9 @@ import Testing
 @Suite("failure modes: refused or rolled back")
 struct FailureModeRehearsalTests {
     /// Host files that are a run's own backups (backup-master-host, backup-etcd write them).
-    static func backup(_ path: String) -> Bool { path.contains("/root/backup/") }
+    static func backup(_ path: String) -> Bool {
+        path.contains("/root/backup/") || path.hasPrefix("localhost/root/backups/")   // on the host, or fetched to the simulated controller
+    }
 
     @Test("decommission-master when the inventory no longer lists the master: the edit matches nothing, rolled back (the node re-registers)")
     func decommissionMasterInventoryLineMissing() throws {

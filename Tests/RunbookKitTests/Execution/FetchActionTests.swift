@@ -157,4 +157,16 @@ struct FetchActionTests {
             #expect(error.diagnostics.map(\.message) == ["a rollback cannot fetch a file"])
         }
     }
+
+    @Test("an optional backup_passphrase left at its default is not a secret resume asks for again; a given one is")
+    func defaultedSecretIsNotAskedOnResume() throws {
+        let runbook = Runbook.test([], params: [
+            Param(name: "backup_passphrase", defaultValue: .string(""), secret: true, location: testLocation),
+        ])
+        let defaulted = try ParamResolver(environment: [:]).resolve(runbook, assignments: [])
+        #expect(defaulted.values == ["backup_passphrase": .string("")])
+        #expect(defaulted.secretNames.isEmpty)
+        let given = try ParamResolver(environment: ["RUNBOOK_SECRET_BACKUP_PASSPHRASE": "pw"]).resolve(runbook, assignments: [])
+        #expect(given.secretNames == ["backup_passphrase"])
+    }
 }
