@@ -117,4 +117,29 @@ struct RealEtcdReplaceTests {
         let summary = try CLI.run(["sim", "state", sim.sim])
         #expect(summary.stdout.contains("quorum: yes, 3/3 member hosts healthy"), "\(summary.output)")
     }
+
+    @Test("decommission-master with --etcd real removes the master's real member and stops it; a concurrent writer has 0 failed writes")
+    func decommissionRemovesMember() throws {
+        let sim = try RealEtcdSim()
+        defer { sim.remove() }
+        try Self.moveLeaderOff(sim, Self.old, to: "master-0.example.com")
+        let oldPid = try #require(sim.memberPids()[Self.old])
+        let writer = try ConcurrentWriter(sim: sim, hosts: ["master-0.example.com", "master-1.example.com"],
+                                          certificateHost: "master-0.example.com")
+        // Two masters remain: allowed only with allow_unsafe_count (the default cluster has three).
+        let run = try CLI.run(["run", CLI.runbooks + "/decommission-master.yaml", "--sim", sim.sim, "--state-dir", sim.state,
+                               "--param", "master=\(Self.old)", "--param", "allow_unsafe_count=true", "--yes"])
+        let (writes, failures) = writer.stop()
+        #expect(run.status == 0, "\(run.output)")
+        #expect(writes > 0 && failures.isEmpty, "\(failures.count) of \(writes) writes failed: \(failures.prefix(5))")
+        let list = try sim.tool("etcdctl3", ["member", "list"])
+        #expect(list.status == 0, "\(list.output)")
+        #expect(list.stdout.split(separator: "\n").count == 2 && !list.stdout.contains(Self.old), "\(list.stdout)")
+        // Its etcd static pod is disabled: the supervisor stopped the real member.
+        try RealEtcdSim.await("the old member's etcd stopped") { !RealEtcdSim.alive(oldPid) && sim.memberPids()[Self.old] == nil }
+        let data = try Data(contentsOf: URL(fileURLWithPath: sim.sim + "/state.json"))
+        let state = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        let members = state["etcdMembers"] as? [[String: Any]] ?? []
+        #expect(Set(members.compactMap { $0["name"] as? String }) == ["master-0.example.com", "master-1.example.com"])
+    }
 }
