@@ -130,10 +130,7 @@ final class Supervisor: @unchecked Sendable {
         var started: [String] = []
         for host in addresses.keys.sorted() {
             if let m = members[host], !m.process.isRunning {
-                // Exited on its own (a removed member stops itself): started again after 5 s, as
-                // the kubelet backs off a crashing static pod.
                 members[host] = nil
-                failedAt[host] = Date()
                 unlink(real.pidPath(host))
             }
             let wanted = view.staticPodRunning(host, "etcd") || view.serviceActive(host, "etcd")
