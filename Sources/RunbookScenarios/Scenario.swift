@@ -91,4 +91,6 @@ public struct Scenario: Sendable, Hashable {
     public var crash: Crash?
     public var expect: Expectations
     public var location: SourceLocation
+    /// `etcd: real`: the simulator runs real etcd members (`runbook sim init --etcd real`).
+    public var realEtcd = false
 }

@@ -8,7 +8,7 @@ public struct ScenarioLoader: Sendable {
     /// A loader.
     public init() {}
 
-    static let topKeys = ["scenario", "runbook", "params", "cluster", "setup", "faults", "faults_at", "kill_at", "resume", "expect"]
+    static let topKeys = ["scenario", "runbook", "params", "cluster", "setup", "faults", "faults_at", "kill_at", "resume", "expect", "etcd"]
     static let resumeKeys = ["rerun", "skip", "clear_faults"]
     static let stepStates = ["succeeded", "failed", "skipped", "rolled_back", "not_run"]
     static let expectKeys = ["exit", "cluster"] + stepStates
@@ -34,6 +34,7 @@ public struct ScenarioLoader: Sendable {
         var rerun: [String] = [], skip: [String] = [], clearFaults = false, resumeNode: Node?
         var expect = Scenario.Expectations(exit: nil, steps: [], cluster: [])
         var expectSeen = false
+        var realEtcd = false
         for pair in pairs {
             let key = pair.key.text ?? ""
             let value = pair.value
@@ -41,6 +42,12 @@ public struct ScenarioLoader: Sendable {
             case "scenario": name = string(value, "scenario", &errors)
             case "runbook": runbook = string(value, "runbook", &errors).map(resolve)
             case "cluster": cluster = string(value, "cluster", &errors).map(resolve)
+            case "etcd":
+                switch string(value, "etcd", &errors) {
+                case "real": realEtcd = true
+                case "simulated", nil: break
+                case let other?: errors.append(.error("'etcd' must be real or simulated, found '\(other)'", at: value.location))
+                }
             case "params":
                 guard let entries = value.pairs else {
                     errors.append(.error("'params' must be a mapping of param names to values, found \(value.kindName)", at: value.location))
@@ -97,7 +104,7 @@ public struct ScenarioLoader: Sendable {
         return Scenario(name: name ?? "", file: path, runbook: runbook ?? "", params: params, cluster: cluster,
                         setup: setup, faults: faults, faultsAt: faultsAt,
                         crash: killAt.map { .init(step: $0, rerun: rerun, skip: skip, clearFaults: clearFaults) },
-                        expect: expect, location: root.location)
+                        expect: expect, location: root.location, realEtcd: realEtcd)
     }
 
     /// `unhealthy-etcd master-1` or, when an argument has spaces, a list of words; each checked

@@ -51,7 +51,11 @@ public struct ScenarioRunner: Sendable {
     private func execute(_ scenario: Scenario, in work: String, into outcome: inout ScenarioOutcome) throws {
         let simDirectory = work + "/sim", state = work + "/state"
         let description = try scenario.cluster.map { path throws in try ClusterDescription.load(contentsOf: path) } ?? .default
-        let cluster = try SimCluster.create(at: simDirectory, description: description, toolPath: toolPath)
+        let cluster = try SimCluster.create(at: simDirectory, description: description, toolPath: toolPath,
+                                            realEtcd: scenario.realEtcd)
+        // Real members stop with the scenario, also when its directory is kept (a failure, --keep).
+        let realEtcd = RealEtcd(simDirectory: cluster.directory)
+        defer { realEtcd.stopAll() }
         for command in scenario.setup {
             if let problem = try Self.runSetup(command, in: cluster, output: work + "/setup.out") {
                 outcome.failures.append("\(command.location): \(problem)")
@@ -64,6 +68,7 @@ public struct ScenarioRunner: Sendable {
                 return
             }
         }
+        try realEtcd.sync()
         let before = try scenario.expect.cluster.contains { if case .unchanged = $0.0 { true } else { false } }
             ? ClusterSnapshot.take(cluster) : nil
         let launcher = ProcessLauncher(binary: binary)
@@ -76,6 +81,7 @@ public struct ScenarioRunner: Sendable {
                                       holdAt: scenario.faultsAt.map(\.step)) { started in
             for entry in pendingAt where ProcessLauncher.matches(started, entry.step) {
                 for fault in entry.faults { try cluster.inject(try Fault.parse(fault.words)) }
+                try realEtcd.sync()
             }
             pendingAt.removeAll { ProcessLauncher.matches(started, $0.step) }
         }

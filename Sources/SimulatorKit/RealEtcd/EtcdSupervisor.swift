@@ -107,7 +107,12 @@ final class Supervisor: @unchecked Sendable {
                 return reconcile(waitFor: request.host)
             }
         case "etcdctl":
-            return etcdctl(request)
+            let response = run(request, program: "/usr/bin/etcdctl", environment: ["ETCDCTL_API": request.api])
+            // `member add|remove|update|list`: the simulated model's membership follows the real one.
+            if response.status == 0, request.args.contains("member") { mirrorMembership() }
+            return response
+        case "openssl":
+            return run(request, program: "/usr/bin/openssl", environment: request.env)
         case "stop":
             lock.withLock { stopping = true }
             return .init(status: 0)
@@ -242,9 +247,9 @@ final class Supervisor: @unchecked Sendable {
         unlink(real.pidPath(host))
     }
 
-    /// Runs the real etcdctl in the host's view (its certificates, its working directory),
-    /// sharing this machine's network; addresses mapped both ways.
-    func etcdctl(_ request: RealEtcd.Request) -> RealEtcd.Response {
+    /// Runs `program` (the real etcdctl or openssl) in the host's view (its certificates, its
+    /// working directory), sharing this machine's network; addresses mapped both ways.
+    func run(_ request: RealEtcd.Request, program: String, environment: [String: String]) -> RealEtcd.Response {
         guard let state = try? StateStore(directory: sim).read() else { return .init(status: 1, stderr: "no simulator state\n") }
         let addresses = real.addresses()
         let sandbox = SandboxCommand(hostRoot: sim + "/hosts/" + request.host + "/root", simDirectory: sim,
@@ -255,8 +260,8 @@ final class Supervisor: @unchecked Sendable {
         // bwrap takes the last --chdir but warns about the first: the host's working directory replaces "/".
         var arguments = sandbox.arguments
         if let i = arguments.firstIndex(of: "--chdir"), i + 1 < arguments.count { arguments[i + 1] = request.cwd }
-        process.arguments = arguments + ["/usr/bin/etcdctl"] + args
-        process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "ETCDCTL_API": request.api, "HOME": "/root"]
+        process.arguments = arguments + [program] + args
+        process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"].merging(environment) { $1 }
         let scratch = real.directory + "/tmp-\(UUID().uuidString.prefix(8))"
         _ = FileManager.default.createFile(atPath: scratch + ".out", contents: nil)
         _ = FileManager.default.createFile(atPath: scratch + ".err", contents: nil)
@@ -265,12 +270,12 @@ final class Supervisor: @unchecked Sendable {
             unlink(scratch + ".err")
         }
         guard let out = FileHandle(forWritingAtPath: scratch + ".out"), let err = FileHandle(forWritingAtPath: scratch + ".err") else {
-            return .init(status: 1, stderr: "etcd-supervisor: cannot capture etcdctl's output\n")
+            return .init(status: 1, stderr: "etcd-supervisor: cannot capture \(program)'s output\n")
         }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return .init(status: 127, stderr: "etcdctl: \(error)\n") }
+        do { try process.run() } catch { return .init(status: 127, stderr: "\(program): \(error)\n") }
         process.waitUntilExit()
         try? out.close()
         try? err.close()
@@ -278,5 +283,42 @@ final class Supervisor: @unchecked Sendable {
         let stderr = (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? ""
         return .init(status: process.terminationStatus, stdout: RealEtcd.toSimulated(stdout, state: state, addresses: addresses),
                      stderr: RealEtcd.toSimulated(stderr, state: state, addresses: addresses))
+    }
+
+    /// `member list -w json`, decoded.
+    struct MemberList: Decodable {
+        struct Member: Decodable {
+            var ID: UInt64
+            var name: String?
+            var peerURLs: [String]?
+            var clientURLs: [String]?
+        }
+        var members: [Member]
+    }
+
+    /// Makes the simulated model's membership (`etcdMembers`, used by `oc`, `master-restart api`,
+    /// flanneld and the simulated playbook) the real cluster's: read with `member list` from the
+    /// running members. Left as it is when no member answers.
+    func mirrorMembership() {
+        let running = lock.withLock { members.keys.sorted() }
+        guard let first = running.first else { return }
+        let args = ["--cacert", "/etc/etcd/ca.crt", "--cert", "/etc/etcd/peer.crt", "--key", "/etc/etcd/peer.key",
+                    "--endpoints", running.map { "https://\($0):2379" }.joined(separator: ","),
+                    "--dial-timeout", "1s", "--command-timeout", "2s", "member", "list", "-w", "json"]
+        let response = run(RealEtcd.Request(op: "etcdctl", host: first, args: args), program: "/usr/bin/etcdctl",
+                           environment: ["ETCDCTL_API": "3"])
+        guard response.status == 0, let list = try? JSONDecoder().decode(MemberList.self, from: Data(response.stdout.utf8)) else { return }
+        let store = StateStore(directory: sim)
+        _ = try? store.update { state in
+            let mirrored = list.members.map { m -> EtcdMember in
+                let peer = m.peerURLs?.first ?? ""
+                let address = ClusterView.urlHost(peer)
+                let host = state.hosts.first { $0.ip == address || $0.name == address }?.name ?? ""
+                let name = m.name ?? ""
+                return EtcdMember(id: String(m.ID, radix: 16), name: name, peerURL: peer, clientURL: m.clientURLs?.first ?? "",
+                                  host: host, started: !name.isEmpty)
+            }
+            if state.etcdMembers != mirrored { state.etcdMembers = mirrored }
+        }
     }
 }

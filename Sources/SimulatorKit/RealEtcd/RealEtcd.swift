@@ -136,12 +136,15 @@ public struct RealEtcd: Sendable {
 
     /// A request from a tool or the CLI.
     struct Request: Codable, Sendable {
-        /// `sync` (apply the simulated state now), `restart` (the host's member), `etcdctl`, `stop`.
+        /// `sync` (apply the simulated state now), `restart` (the host's member), `etcdctl`,
+        /// `openssl` (the real one, in the host's view), `stop`.
         var op: String
         var host: String = ""
         var args: [String] = []
         var api: String = "3"
         var cwd: String = "/"
+        /// Variables for the program (`openssl`: `SAN`, read by the etcd CA's openssl.cnf).
+        var env: [String: String] = [:]
     }
 
     /// The supervisor's answer.

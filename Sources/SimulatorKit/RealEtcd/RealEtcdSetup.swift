@@ -32,17 +32,8 @@ extension RealEtcd {
                           "-keyout", ca + "/ca.key", "-out", ca + "/ca.crt", "-days", "3650", "-subj", "/CN=etcd-signer"])
         for host in hosts {
             let tree = HostTree(simDirectory: simDirectory, host: host)
-            try tree.makeDirectory("/etc/etcd")
-            let ip = state.host(host)?.ip ?? "127.0.0.1"
-            let san = "subjectAltName=DNS:\(host),IP:\(ip),IP:\(addresses[host] ?? "127.0.0.1"),IP:127.0.0.1"
-            for kind in ["server", "peer"] {
-                try Self.openssl(["req", "-x509", "-CA", ca + "/ca.crt", "-CAkey", ca + "/ca.key", "-newkey", "ec",
-                                  "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650",
-                                  "-keyout", tree.real("/etc/etcd/\(kind).key"), "-out", tree.real("/etc/etcd/\(kind).crt"),
-                                  "-subj", "/CN=\(host)", "-addext", san,
-                                  "-addext", "extendedKeyUsage=serverAuth,clientAuth"])
-            }
-            try copy(ca + "/ca.crt", to: tree.real("/etc/etcd/ca.crt"))
+            try issueCertificates(tree: tree, host: host, ip: state.host(host)?.ip ?? "127.0.0.1",
+                                       loopback: addresses[host] ?? "127.0.0.1", caDirectory: ca)
             // A data directory without the simulated database: real etcd makes its own.
             try? fm.removeItem(atPath: tree.real("/var/lib/etcd"))
             try tree.makeDirectory("/var/lib/etcd")
@@ -51,6 +42,10 @@ extension RealEtcd {
             let tree = HostTree(simDirectory: simDirectory, host: first)
             try copy(ca + "/ca.crt", to: tree.real("/etc/etcd/ca/ca.crt"))
             try copy(ca + "/ca.key", to: tree.real("/etc/etcd/ca/ca.key"))
+            // A real openssl.cnf for the guide's `openssl req|ca` (5.4.4.2), run by the real openssl.
+            try tree.write("/etc/etcd/ca/openssl.cnf", Self.caConfig)
+            try tree.makeDirectory("/etc/etcd/ca/certs")
+            try tree.makeDirectory("/etc/etcd/ca/crl")
         }
         do {
             try JSONEncoder().encode(addresses).write(to: URL(fileURLWithPath: addressesPath))
@@ -146,8 +141,115 @@ extension RealEtcd {
         LoopbackSocket.succeeds(address: address, port: port, bind)
     }
 
+    /// A member host's `/etc/etcd/ca.crt`, `server.{crt,key}` and `peer.{crt,key}`, signed by the CA
+    /// in `caDirectory` (`ca.crt`, `ca.key`), with the host's name, IP, loopback address and
+    /// 127.0.0.1 (the source address of peer connections, which etcd checks against a peer's
+    /// client certificate) as subject alternative names. Used by `sim init` and, in a rehearsal,
+    /// by the simulated scaleup playbook.
+    func issueCertificates(tree: HostTree, host: String, ip: String, loopback: String, caDirectory ca: String) throws(SimError) {
+        try tree.makeDirectory("/etc/etcd")
+        // A configuration of its own: a step's sandbox has no /etc/ssl/openssl.cnf.
+        let config = directory + "/request.cnf"
+        if !FileManager.default.fileExists(atPath: config) {
+            do { try Data("[ req ]\ndistinguished_name = dn\n[ dn ]\n".utf8).write(to: URL(fileURLWithPath: config)) } catch {
+                throw SimError.io("cannot write \(config): \(error)")
+            }
+        }
+        let san = "subjectAltName=DNS:\(host),IP:\(ip),IP:\(loopback),IP:127.0.0.1"
+        for kind in ["server", "peer"] {
+            try Self.openssl(["req", "-config", config, "-x509", "-CA", ca + "/ca.crt", "-CAkey", ca + "/ca.key", "-newkey", "ec",
+                         "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650",
+                         "-keyout", tree.real("/etc/etcd/\(kind).key"), "-out", tree.real("/etc/etcd/\(kind).crt"),
+                         "-subj", "/CN=\(host)", "-addext", san, "-addext", "extendedKeyUsage=serverAuth,clientAuth"])
+        }
+        unlink(tree.real("/etc/etcd/ca.crt"))
+        do { try FileManager.default.copyItem(atPath: ca + "/ca.crt", toPath: tree.real("/etc/etcd/ca.crt")) } catch {
+            throw SimError.io("cannot copy \(ca)/ca.crt: \(error)")
+        }
+    }
+
+    /// `SAN` for the real openssl (the guide's `IP:${NEW_ETCD_IP}, DNS:${NEW_ETCD_HOSTNAME}`): each
+    /// simulated host's IP gets that host's loopback address and 127.0.0.1 beside it, so the
+    /// certificate works where the real member listens and connects from.
+    static func realSAN(_ san: String, state: ClusterState, addresses: [String: String]) -> String {
+        var extra: [String] = []
+        for entry in san.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where entry.hasPrefix("IP:") {
+            let ip = String(entry.dropFirst(3))
+            if let host = state.hosts.first(where: { $0.ip == ip }), let loopback = addresses[host.name] {
+                extra += ["IP:" + loopback, "IP:127.0.0.1"]
+            }
+        }
+        var seen: Set<String> = []
+        let added = extra.filter { seen.insert($0).inserted && !san.contains($0 + ",") && !san.hasSuffix($0) }
+        return added.isEmpty ? san : san + ", " + added.joined(separator: ", ")
+    }
+
+    /// The etcd CA's openssl.cnf as openshift-ansible release-3.11 assembles it
+    /// (roles/etcd/tasks/certificates/deploy_ca.yml, templates/openssl_append.j2): the request and
+    /// signing sections the etcd certificates use, with a `[ req ]` part of our own.
+    static let caConfig = """
+        # etcd CA configuration (simulator, --etcd real): the sections of openshift-ansible 3.11's
+        # /etc/etcd/ca/openssl.cnf that `openssl req|ca` use for etcd certificates.
+        [ req ]
+        default_bits       = 2048
+        default_md         = sha256
+        distinguished_name = req_distinguished_name
+
+        [ req_distinguished_name ]
+
+        [ etcd_v3_req ]
+        basicConstraints = critical,CA:FALSE
+        keyUsage         = digitalSignature,keyEncipherment
+        subjectAltName   = ${ENV::SAN}
+
+        [ etcd_ca ]
+        dir             = /etc/etcd/ca
+        crl_dir         = /etc/etcd/ca/crl
+        database        = /etc/etcd/ca/index.txt
+        new_certs_dir   = /etc/etcd/ca/certs
+        certificate     = /etc/etcd/ca/ca.crt
+        serial          = /etc/etcd/ca/serial
+        private_key     = /etc/etcd/ca/ca.key
+        crl_number      = /etc/etcd/ca/crl_number
+        x509_extensions = etcd_v3_ca_client
+        default_days    = 1825
+        default_md      = sha256
+        preserve        = no
+        name_opt        = ca_default
+        cert_opt        = ca_default
+        policy          = policy_anything
+        unique_subject  = no
+        copy_extensions = copy
+
+        [ policy_anything ]
+        commonName = supplied
+
+        [ etcd_v3_ca_peer ]
+        authorityKeyIdentifier = keyid,issuer:always
+        basicConstraints       = critical,CA:FALSE
+        extendedKeyUsage       = clientAuth,serverAuth
+        keyUsage               = digitalSignature,keyEncipherment
+        subjectKeyIdentifier   = hash
+
+        [ etcd_v3_ca_server ]
+        authorityKeyIdentifier = keyid,issuer:always
+        basicConstraints       = critical,CA:FALSE
+        extendedKeyUsage       = serverAuth,clientAuth
+        keyUsage               = digitalSignature,keyEncipherment
+        subjectKeyIdentifier   = hash
+
+        [ etcd_v3_ca_client ]
+        authorityKeyIdentifier = keyid,issuer:always
+        basicConstraints       = critical,CA:FALSE
+        extendedKeyUsage       = clientAuth
+        keyUsage               = digitalSignature,keyEncipherment
+        subjectKeyIdentifier   = hash
+
+        """
+
     static func openssl(_ arguments: [String]) throws(SimError) {
-        guard let result = SandboxCommand.capture(["openssl"] + arguments), result.status == 0 else {
+        // The real one by path: in a step's sandbox `openssl` on PATH is the simulated tool.
+        guard let result = SandboxCommand.capture(["/usr/bin/openssl"] + arguments), result.status == 0 else {
             throw SimError.io("openssl \(arguments.prefix(2).joined(separator: " ")) failed")
         }
     }

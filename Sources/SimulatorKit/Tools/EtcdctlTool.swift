@@ -63,15 +63,18 @@ enum EtcdctlTool: SimTool {
                     "-C", "https://\(c.host):2379"] + args
         default: break
         }
-        // In a step's sandbox the working directory is a path of the host's tree; a tool run
-        // outside one (a test harness) works from the host's `/`.
-        let here = FileManager.default.currentDirectoryPath
-        let cwd = here.hasPrefix("/") && c.tree.exists(here) ? here : "/"
         let response = try RealEtcd(simDirectory: c.simDirectory)
-            .send(.init(op: "etcdctl", host: c.host, args: args, api: v3 ? "3" : "2", cwd: cwd))
+            .send(.init(op: "etcdctl", host: c.host, args: args, api: v3 ? "3" : "2", cwd: workingDirectory(c)))
         c.out(response.stdout)
         c.err(response.stderr)
         return response.status
+    }
+
+    /// The working directory for a real program run in the host's view: in a step's sandbox it is a
+    /// path of the host's tree; a tool run outside one (a test harness) works from the host's `/`.
+    static func workingDirectory(_ c: ToolContext) -> String {
+        let here = FileManager.default.currentDirectoryPath
+        return here.hasPrefix("/") && c.tree.exists(here) ? here : "/"
     }
 
     static func flagName(_ e: ArgumentError) -> String {

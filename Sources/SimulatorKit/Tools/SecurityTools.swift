@@ -27,6 +27,7 @@ enum SecurityTools: SimTool {
 
     static func openssl(_ c: ToolContext) throws -> Int32 {
         if c.args.first == "enc" { return try OpensslEnc.run(c) }
+        if RealEtcd(simDirectory: c.simDirectory).isEnabled { return try realOpenssl(c) }
         guard let verb = c.args.first, ["req", "ca", "x509", "genrsa"].contains(verb) else {
             throw c.fail("openssl:Error: '\(c.args.first ?? "")' is an invalid command.")
         }
@@ -53,6 +54,22 @@ enum SecurityTools: SimTool {
             try c.tree.write(out, EtcdFiles.pem(verb == "req" ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
         }
         return 0
+    }
+
+    /// With real etcd members (`sim init --etcd real`): the real openssl, run by the supervisor in
+    /// this host's view (the etcd CA's real openssl.cnf, key and database), so the certificates a
+    /// rehearsal makes are real and signed by the members' CA. `SAN` gets each simulated IP's
+    /// loopback address and 127.0.0.1 beside it (`RealEtcd.realSAN`).
+    static func realOpenssl(_ c: ToolContext) throws -> Int32 {
+        let real = RealEtcd(simDirectory: c.simDirectory)
+        var env: [String: String] = [:]
+        if let san = c.environment["SAN"] {
+            env["SAN"] = RealEtcd.realSAN(san, state: try c.view().state, addresses: real.addresses())
+        }
+        let response = try real.send(.init(op: "openssl", host: c.host, args: c.args, cwd: EtcdctlTool.workingDirectory(c), env: env))
+        c.out(response.stdout)
+        c.err(response.stderr)
+        return response.status
     }
 
     /// `openssl ca` keeps a database: it appends a valid (`V`) line with the next serial to
