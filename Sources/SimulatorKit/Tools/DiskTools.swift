@@ -11,11 +11,15 @@ enum DiskTools {
         }
         let pv = disk + number
         return try c.update { v in
+            // growpart 0.29's `fail` echoes `FAILED: …` on standard output and exits 2; a missing
+            // partition is found when its start and end are not in sfdisk's dump.
             guard let h = v.state.hostIndex(c.host), let size = v.state.hosts[h].disks[disk] else {
-                throw c.fail("FAILED: \(disk): does not exist", code: 2)
+                c.out("FAILED: \(disk): does not exist\n")
+                throw ToolExit(2)
             }
             guard let storage = v.state.hosts[h].storage, let current = storage.partitionMiB(pv, on: v.state.hosts[h]) else {
-                throw c.fail("FAILED: \(disk): partition \(number) does not exist", code: 2)
+                c.out("FAILED: failed to get start and end for \(pv) in \(disk)\n")
+                throw ToolExit(2)
             }
             let grown = size - 4
             guard grown > current else {
@@ -128,8 +132,27 @@ enum DiskTools {
         let device = docker ? storage?.mapperPath ?? "" : "/dev/vda1"
         let mount = docker ? "/var/lib/docker" : "/"
         let percent = sizeMiB == 0 ? 0 : (usedMiB * 100 + sizeMiB - 1) / sizeMiB
-        c.out("Filesystem \(unit)-blocks Used Available Capacity Mounted on\n")
-        c.out("\(device) \(sizeMiB * scale) \(usedMiB * scale) \((sizeMiB - usedMiB) * scale) \(percent)% \(mount)\n")
+        let rows = [["Filesystem", "\(unit)-blocks", "Used", "Available", "Capacity", "Mounted on"],
+                    [device, "\(sizeMiB * scale)", "\(usedMiB * scale)", "\((sizeMiB - usedMiB) * scale)", "\(percent)%", mount]]
+        c.out(dfTable(rows))
         return 0
+    }
+
+    /// coreutils 8.22 `df`'s `print_table`: each column as wide as its widest cell (at least 14 for
+    /// the file system, 5 for the numbers, 4 for the percentage), the file system left-aligned,
+    /// the numbers right-aligned, one space between columns, the last column not padded.
+    static func dfTable(_ rows: [[String]]) -> String {
+        let minimum = [14, 5, 5, 5, 4, 0]
+        let widths = minimum.indices.map { i in rows.reduce(minimum[i]) { max($0, $1[i].count) } }
+        return rows.map { row in
+            row.indices.map { i in
+                let pad = String(repeating: " ", count: widths[i] - row[i].count)
+                switch i {
+                case 0: return row[i] + pad
+                case row.count - 1: return row[i]
+                default: return pad + row[i]
+                }
+            }.joined(separator: " ")
+        }.joined(separator: "\n") + "\n"
     }
 }

@@ -6,16 +6,17 @@ enum EtcdMembership {
 
     /// Adds an unstarted member; returns it.
     static func add(_ v: inout ClusterView, name: String, peerURL: String) throws(Failure) -> EtcdMember {
+        let members = v.state.etcdMembers
+        // etcd 3.2.22's strict reconfiguration check (etcdserver/server.go AddMember) comes before
+        // the proposal: enough started members for quorum with the new one, except a one-member
+        // cluster taking its second member (membership/cluster.go IsReadyToAddNewMember), and the
+        // serving member connected to every member (isConnectedFullySince): one member down,
+        // unhealthy or added but never started is enough to refuse - also without quorum.
+        let started = members.filter(\.started).count
+        guard started >= (members.count + 1) / 2 + 1 || (started == 1 && members.count == 1) else { throw .notEnoughStarted }
+        guard members.allSatisfy(v.etcdMemberUp) else { throw .unhealthyCluster }
         guard v.etcdQuorum else { throw .noQuorum }
-        guard !v.state.etcdMembers.contains(where: { $0.peerURL == peerURL }) else { throw .peerExists }
-        let up = v.state.etcdMembers.filter(v.etcdMemberUp).count
-        // etcd 3.2.22's strict reconfiguration check (etcdserver/server.go AddMember): enough
-        // started members for quorum with the new one (IsReadyToAddNewMember), and the serving
-        // member connected to every member (isConnectedFullySince): one member down, unhealthy
-        // or added but never started is enough to refuse.
-        let started = v.state.etcdMembers.filter(\.started).count
-        guard started >= (v.state.etcdMembers.count + 1) / 2 + 1 else { throw .notEnoughStarted }
-        guard up == v.state.etcdMembers.count else { throw .unhealthyCluster }
+        guard !members.contains(where: { $0.peerURL == peerURL }) else { throw .peerExists }
         let hostPart = ClusterView.urlHost(peerURL)
         let host = v.state.hosts.first { $0.ip == hostPart || $0.name == hostPart }?.name ?? ""
         let member = EtcdMember(id: v.state.nextMemberID(), name: "", peerURL: peerURL, clientURL: "", host: host,
@@ -26,14 +27,21 @@ enum EtcdMembership {
     }
 
     /// Removes a member by hex id.
+    ///
+    /// etcd 3.2.22's `mayRemoveMember` (etcdserver/server.go) before the proposal: the members
+    /// that stay must have enough started ones for their quorum (IsReadyToRemoveMember:
+    /// `not enough started members`), and removing a member that is up must leave an active
+    /// quorum (`unhealthy cluster`); a member that is down may always be removed. The proposal
+    /// then needs quorum (`request timed out`) and an existing id (`member not found`).
     static func remove(_ v: inout ClusterView, id: String) throws(Failure) {
         guard UInt64(id, radix: 16) != nil else { throw .badID }
-        guard v.etcdQuorum else { throw .noQuorum }
-        guard let i = v.state.etcdMembers.firstIndex(where: { $0.id == id }) else { throw .notFound }
         var rest = v.state.etcdMembers
-        let removed = rest.remove(at: i)
-        let upAfter = rest.filter(v.etcdMemberUp).count
-        if v.etcdMemberUp(removed), upAfter < rest.count / 2 + 1 { throw .notEnoughStarted }
+        let removed = rest.firstIndex(where: { $0.id == id }).map { rest.remove(at: $0) }
+        guard rest.filter(\.started).count >= rest.count / 2 + 1 else { throw .notEnoughStarted }
+        // A running member is connected even when unhealthy; only healthy ones count as active.
+        if let removed, v.etcdProcessRunning(removed), rest.filter(v.etcdMemberUp).count < rest.count / 2 + 1 { throw .unhealthyCluster }
+        guard v.etcdQuorum else { throw .noQuorum }
+        guard removed != nil else { throw .notFound }
         v.state.etcdMembers = rest
     }
 

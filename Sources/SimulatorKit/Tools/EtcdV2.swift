@@ -96,6 +96,9 @@ enum EtcdV2 {
             } else if v.etcdProcessRunning(m) {
                 c.out("member \(m.id) is unhealthy: got unhealthy result from \(m.clientURL)\n")
             } else {
+                // Each client URL that refuses the connection is reported before the verdict.
+                c.out("failed to check the health of member \(m.id) on \(m.clientURL): Get \(m.clientURL)/health: "
+                    + "dial tcp \(m.clientURL.components(separatedBy: "://").last ?? m.clientURL): getsockopt: connection refused\n")
                 c.out("member \(m.id) is unreachable: [\(m.clientURL)] are all unreachable\n")
             }
         }

@@ -88,7 +88,9 @@ enum EtcdV3 {
     static func health(_ s: EtcdSession) throws -> Int32 {
         let c = s.c
         let v = try c.view()
-        let endpoints = s.args.flag("cluster") ? v.state.etcdMembers.filter(\.started).map(\.clientURL) : s.endpoints
+        // 3.2.22's `endpoint health` (ctlv3/command/ep_command.go) asks exactly the --endpoints;
+        // `--cluster` came in 3.3.
+        let endpoints = s.endpoints
         var bad = false
         for (i, e) in endpoints.enumerated() {
             if let m = v.member(forEndpoint: e), v.etcdMemberUp(m), v.etcdQuorum {

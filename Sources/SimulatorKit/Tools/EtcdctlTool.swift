@@ -14,7 +14,7 @@ enum EtcdctlTool: SimTool {
     static let v3Specs: [Arguments.Spec] = [
         .init("cert"), .init("key"), .init("cacert"), .init("endpoints"), .init("write-out", "w"), .init("dial-timeout"),
         .init("command-timeout"), .init("insecure-skip-tls-verify", value: false), .init("debug", value: false),
-        .init("peer-urls"), .init("cluster", value: false), .init("hex", value: false), .init("user"), .init("help", "h", value: false),
+        .init("peer-urls"), .init("hex", value: false), .init("user"), .init("help", "h", value: false),
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
@@ -60,7 +60,7 @@ enum EtcdctlTool: SimTool {
                 + (repeated ? [] : ["--endpoints", own]) + args
         case "etcdctl2":
             args = ["--cert-file", "/etc/etcd/peer.crt", "--key-file", "/etc/etcd/peer.key", "--ca-file", "/etc/etcd/ca.crt",
-                    "-C", "https://\(c.host):2379"] + args
+                    "--endpoints", "https://\(c.host):2379"] + args
         default: break
         }
         let response = try RealEtcd(simDirectory: c.simDirectory)
@@ -84,15 +84,25 @@ enum EtcdctlTool: SimTool {
         }
     }
 
-    /// `--endpoints`/`--peers`/`-C`, or the function's default (this host), or localhost.
+    /// `--endpoints`, `--endpoint`, `--peers`/`-C` (the v2 client's order), or the function's
+    /// default (this host), or localhost.
     ///
-    /// `etcdctl3` is openshift-ansible 3.11's shell function (roles/etcd/templates/etcdctl.sh.j2):
-    /// it passes `--endpoints https://$(hostname):2379` and then the caller's arguments. etcdctl
-    /// v3's `--endpoints` is a string slice, and a second one is appended to the first, so the
-    /// caller's endpoints come after this host's, never instead of it.
+    /// `etcdctl2`/`etcdctl3` are openshift-ansible 3.11's shell functions
+    /// (roles/etcd/templates/etcdctl.sh.j2): they pass `--endpoints https://$(hostname):2379` and
+    /// then the caller's arguments. etcdctl v3's `--endpoints` is a string slice (pflag appends a
+    /// second one), so the caller's endpoints come after this host's, never instead of it. The
+    /// v2 client (etcd 3.2.22 ctlv2 `getPeersFlagValue`) reads `--endpoints` before `--endpoint`
+    /// and `--peers`, and a repeated string flag keeps its last value: a caller's `--endpoints`
+    /// replaces the function's, a caller's `-C`/`--peers`/`--endpoint` is ignored.
     static func endpointList(_ c: ToolContext, _ a: Arguments, v3: Bool, view: ClusterView) -> [String] {
         let own = "https://\(c.host):2379"
-        let given = (c.tool == "etcdctl3" ? a.repeated["endpoints", default: []] : [a["endpoints"] ?? a["peers"] ?? a["endpoint"] ?? ""])
+        let first: String?
+        switch c.tool {
+        case "etcdctl3": first = nil
+        case "etcdctl2": first = a["endpoints"] ?? own
+        default: first = a["endpoints"] ?? a["endpoint"] ?? a["peers"]
+        }
+        let given = (c.tool == "etcdctl3" ? a.repeated["endpoints", default: []] : [first ?? ""])
             .flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if c.tool == "etcdctl3" { return [own] + given }
         if !given.isEmpty { return given }

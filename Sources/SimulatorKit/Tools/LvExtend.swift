@@ -35,23 +35,40 @@ enum LvExtend {
                 grow = size.hasPrefix("+") ? mib : mib - s.lvSizeMiB
             }
             let oldExtents = s.lvSizeMiB / 4
+            let name = "\(s.volumeGroup)/\(s.logicalVolume)"
+            // lvm2 2.02.180 lv_manip.c `_lvresize_adjust_extents`: a new size equal to the old one
+            // is an error, except with -r, which goes on as an extension by nothing and resizes
+            // the file system (`_lvresize_volume`: "unchanged"; then fsadm).
             if grow <= 0 {
-                throw c.fail("  New size (\(oldExtents) extents) matches existing size (\(oldExtents) extents).", code: 5)
+                guard a.flag("resizefs") else {
+                    throw c.fail("  New size (\(oldExtents) extents) matches existing size (\(oldExtents) extents).", code: 5)
+                }
+                c.out("  Size of logical volume \(name) unchanged from \(gib(s.lvSizeMiB)) (\(oldExtents) extents).\n")
+                c.out("  Logical volume \(name) successfully resized.\n")
+                growFileSystem(c, &s)
+                v.state.hosts[h].storage = s
+                return 0
             }
             if grow > free {
                 throw c.fail("  Insufficient free space: \(grow / 4) extents needed, but only \(free / 4) available", code: 5)
             }
             let old = s.lvSizeMiB
             s.lvSizeMiB += grow
-            c.out("  Size of logical volume \(s.volumeGroup)/\(s.logicalVolume) changed from \(gib(old)) (\(old / 4) extents) to \(gib(s.lvSizeMiB)) (\(s.lvSizeMiB / 4) extents).\n")
-            c.out("  Logical volume \(s.volumeGroup)/\(s.logicalVolume) successfully resized.\n")
-            if a.flag("resizefs"), s.driver == "overlay2" {
-                c.out(XfsGrowfsTool.info(s))
-                c.out("data blocks changed from \(s.fsSizeMiB * 256) to \(s.lvSizeMiB * 256)\n")
-                s.fsSizeMiB = s.lvSizeMiB
-            }
+            c.out("  Size of logical volume \(name) changed from \(gib(old)) (\(old / 4) extents) to \(gib(s.lvSizeMiB)) (\(s.lvSizeMiB / 4) extents).\n")
+            c.out("  Logical volume \(name) successfully resized.\n")
+            if a.flag("resizefs") { growFileSystem(c, &s) }
             v.state.hosts[h].storage = s
             return 0
+        }
+    }
+
+    /// `-r`: fsadm grows docker's XFS file system (overlay2) to the logical volume.
+    static func growFileSystem(_ c: ToolContext, _ s: inout DockerStorage) {
+        guard s.driver == "overlay2" else { return }
+        c.out(XfsGrowfsTool.info(s))
+        if s.lvSizeMiB > s.fsSizeMiB {
+            c.out("data blocks changed from \(s.fsSizeMiB * 256) to \(s.lvSizeMiB * 256)\n")
+            s.fsSizeMiB = s.lvSizeMiB
         }
     }
 

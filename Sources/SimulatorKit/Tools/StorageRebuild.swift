@@ -41,8 +41,15 @@ enum LvRemoveTool: SimTool {
                 guard target.replacingOccurrences(of: "/dev/", with: "") == s.volumeGroup else {
                     throw c.fail("  Volume group \"\(target)\" not found\n  Cannot process volume group \(target)", code: 5)
                 }
-                // lvm2's vgremove removes the group's logical volumes first, asking for each.
-                if !s.logicalVolume.isEmpty { try remove(c, &s, inUse: inUse, answered: answered) }
+                // lvm2 2.02.180 vgremove_single: a group with logical volumes is confirmed once for
+                // the group (no answer is no), then each volume is removed without a question.
+                if !s.logicalVolume.isEmpty {
+                    guard answered else {
+                        throw c.fail("Do you really want to remove volume group \"\(s.volumeGroup)\" containing 1 logical volumes? [y/n]: [n]\n"
+                            + "  Volume group \"\(s.volumeGroup)\" not removed", code: 5)
+                    }
+                    try remove(c, &s, inUse: inUse, answered: answered)
+                }
                 c.out("  Volume group \"\(s.volumeGroup)\" successfully removed\n")
                 s.volumeGroup = ""
             }
@@ -59,7 +66,8 @@ enum LvRemoveTool: SimTool {
             throw c.fail(s.driver == "overlay2" ? "  Logical volume \(name) contains a filesystem in use." : "  Logical volume \(name) in use.", code: 5)
         }
         guard answered else {
-            throw c.fail("Do you really want to remove active logical volume \(name)? [y/n]: [n]\n  Logical volume \(s.logicalVolume) not removed", code: 5)
+            // lvm2 2.02.180 lv_remove_single: the refusal names the LV as VG/LV (display_lvname).
+            throw c.fail("Do you really want to remove active logical volume \(name)? [y/n]: [n]\n  Logical volume \(name) not removed.", code: 5)
         }
         c.out("  Logical volume \"\(s.logicalVolume)\" successfully removed\n")
         s.logicalVolume = ""

@@ -39,7 +39,7 @@ struct FaultAndConcurrencyTests {
         #expect(r.stderr.contains("simulated fault drain-fails"))
         #expect(try f.state().pods.contains { $0.node == "node-2.example.com" && $0.owner == .replicationController("frontend-1") })
         try f.sim.inject(.noFreeExtents(host: "node-2.example.com"))
-        let lv = try f.run("lvextend", ["-r", "-l", "+100%FREE", "/dev/docker-vg/docker-pool"], on: "node-2.example.com")
+        let lv = try f.run("lvextend", ["-l", "+100%FREE", "/dev/docker-vg/docker-pool"], on: "node-2.example.com")
         #expect(lv.status == 5)
         #expect(try f.sim.summary().contains("Faults: drain-fails node-2.example.com; no-free-extents node-2.example.com"))
         try f.sim.clearFaults()

@@ -19,6 +19,8 @@ struct FidelityTests {
         #expect(one.stdout == """
             member 40bef1f6c79b3163 is healthy: got healthy result from https://192.168.55.8:2379
             member 2a371dd20f21ca8d is healthy: got healthy result from https://192.168.55.12:2379
+            failed to check the health of member 95dc17ffcce8ee29 on https://192.168.55.13:2379: \
+            Get https://192.168.55.13:2379/health: dial tcp 192.168.55.13:2379: getsockopt: connection refused
             member 95dc17ffcce8ee29 is unreachable: [https://192.168.55.13:2379] are all unreachable
             cluster is healthy
 

@@ -24,7 +24,7 @@ struct StorageRebuildTests {
         #expect(try f.run("systemctl", ["stop", "docker"], on: node).status == 0)
         let unanswered = try f.run("lvremove", ["/dev/docker-vg/docker-pool"], on: node)
         #expect(unanswered.status == 5)
-        #expect(unanswered.stderr.hasSuffix("  Logical volume docker-pool not removed\n"))
+        #expect(unanswered.stderr.hasSuffix("  Logical volume docker-vg/docker-pool not removed.\n"))
         let wrongVG = try f.run("lvremove", ["/dev/docker_vol/docker-pool", "-y"], on: node)
         #expect(wrongVG.status == 5)
         #expect(wrongVG.stderr == "  Volume group \"docker_vol\" not found\n  Cannot process volume group docker_vol\n")
