@@ -14,7 +14,10 @@ enum EtcdMembership {
         // member connected to every member (isConnectedFullySince): one member down, unhealthy
         // or added but never started is enough to refuse.
         let started = v.state.etcdMembers.filter(\.started).count
-        guard started >= (v.state.etcdMembers.count + 1) / 2 + 1 else { throw .notEnoughStarted }
+        // ... except a one-member cluster (membership/cluster.go: "adding a new node to 1-member
+        // cluster for restoring cluster data").
+        let restoring = started == 1 && v.state.etcdMembers.count == 1
+        guard restoring || started >= (v.state.etcdMembers.count + 1) / 2 + 1 else { throw .notEnoughStarted }
         guard up == v.state.etcdMembers.count else { throw .unhealthyCluster }
         let hostPart = ClusterView.urlHost(peerURL)
         let host = v.state.hosts.first { $0.ip == hostPart || $0.name == hostPart }?.name ?? ""
