@@ -41,6 +41,10 @@ enum ClusterAssertions {
         case .volumeGroupFreeAtLeast(let host, let least):
             guard let storage = state.host(host)?.storage else { return "host \(host): no docker storage" }
             return storage.vgFreeMiB >= least ? nil : "free space in \(storage.volumeGroup) on \(host): expected at least \(least) MiB, got \(storage.vgFreeMiB)"
+        case .etcdKey(let key, let expected):
+            let found = state.etcdData?[key]
+            if found == expected { return nil }
+            return "etcd key \(key): expected " + (expected.map { "'\($0)'" } ?? "no such key") + ", got " + (found.map { "'\($0)'" } ?? "no such key")
         case .unchanged(let except):
             guard let before else { return "unchanged: no snapshot was taken before the run" }
             let after: ClusterSnapshot

@@ -48,6 +48,7 @@ struct ClusterSnapshot: Sendable {
         if a.controllers != b.controllers { found.append("controllers") }
         if a.daemonSets != b.daemonSets { found.append("daemon sets") }
         if a.etcdMembers != b.etcdMembers || a.etcdClusterID != b.etcdClusterID { found.append("etcd members") }
+        if a.etcdData != b.etcdData || a.etcdRevision != b.etcdRevision { found.append("etcd data") }
         if a.storageClasses != b.storageClasses { found.append("storage classes") }
         if a.groups != b.groups { found.append("inventory groups") }
         if found.isEmpty, a != b { found.append("the cluster state") }

@@ -55,6 +55,8 @@ public struct Scenario: Sendable, Hashable {
         /// The simulated cluster (state and host files) as before the run, apart from host paths
         /// under `except` (the run's own backups) and what only counts writes or faults.
         case unchanged(except: [String])
+        /// An etcd v3 key's value (`etcdctl put`), nil: the key must not exist.
+        case etcdKey(String, value: String?)
     }
 
     public struct Expectations: Sendable, Hashable {

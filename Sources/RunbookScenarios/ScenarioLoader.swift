@@ -12,7 +12,7 @@ public struct ScenarioLoader: Sendable {
     static let resumeKeys = ["rerun", "skip", "clear_faults"]
     static let stepStates = ["succeeded", "failed", "skipped", "rolled_back", "not_run"]
     static let expectKeys = ["exit", "cluster"] + stepStates
-    static let clusterKeys = ["node", "pods_on", "etcd_members", "haproxy_backends", "file", "vg_free_mib", "unchanged"]
+    static let clusterKeys = ["node", "pods_on", "etcd_members", "haproxy_backends", "file", "vg_free_mib", "unchanged", "etcd_key"]
 
     /// Loads one scenario file.
     /// - Throws: `DiagnosticError` with every problem found.
@@ -253,6 +253,12 @@ public struct ScenarioLoader: Sendable {
             if let text = field("contains")?.text { return .fileContains(host: host, path: path, text: text, present: true) }
             if let text = field("not_contains")?.text { return .fileContains(host: host, path: path, text: text, present: false) }
             errors.append(.error("a file check needs 'contains' or 'not_contains'", at: node.location))
+            return nil
+        case "etcd_key":
+            guard let key = first.value.text else { return nil }
+            if let value = field("equals")?.text { return .etcdKey(key, value: value) }
+            if field("absent")?.text == "true" { return .etcdKey(key, value: nil) }
+            errors.append(.error("an etcd_key check needs 'equals' or 'absent: true'", at: node.location))
             return nil
         case "vg_free_mib":
             guard let host = first.value.text, let least = required("at_least").flatMap(Int.init) else { return nil }

@@ -31,6 +31,11 @@ public struct ClusterState: Sendable, Hashable, Codable {
     /// Simulated seconds that passed since `sim init` (drains advance it instead of sleeping);
     /// nil until something took simulated time.
     public var simulatedSeconds: Int?
+    /// The etcd v3 keys written with `etcdctl put` (OpenShift's own objects are not modelled);
+    /// nil until the first write.
+    public var etcdData: [String: String]?
+    /// The etcd store revision (1 until the first write), recorded by `snapshot save`.
+    public var etcdRevision: Int?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }

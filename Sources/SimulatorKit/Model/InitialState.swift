@@ -23,6 +23,8 @@ extension ClusterState {
             ]
             if isNode { services["atomic-openshift-node"] = ServiceState(active: true, enabled: true) }
             if h.role == "lb" { services["haproxy"] = ServiceState(active: true, enabled: true) }
+            // The etcd rpm on the masters (etcdctl for the static pod) ships etcd.service, unused.
+            if h.role == "masters" { services["etcd"] = ServiceState(active: false, enabled: false) }
             var disks = ["/dev/vda": 40960, "/dev/vdb": d.dockerDiskMiB]
             if h.role == "app", d.spareDiskMiB > 0 { disks["/dev/vdc"] = d.spareDiskMiB }
             var packages = ["bash-4.2.46-31.el7.x86_64", "docker-1.13.1-88.git07f3374.el7.x86_64",

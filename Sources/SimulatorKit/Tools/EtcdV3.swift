@@ -47,10 +47,12 @@ enum EtcdV3 {
             let v = try c.view()
             guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
             let path = words[2].hasPrefix("/") ? words[2] : "/root/" + words[2]
-            try c.tree.write(path, "simulated etcd v3 snapshot of cluster \(v.state.etcdClusterID)\nmembers: "
-                + v.state.etcdMembers.map(\.id).joined(separator: ",") + "\n")
+            try c.tree.write(path, EtcdSnapshot.file(v.state))
             c.out("Snapshot saved at \(words[2])\n")
             return 0
+        case ("snapshot", "restore"): return try EtcdSnapshot.restore(s, words)
+        case ("put", _): return try EtcdSnapshot.put(s, words)
+        case ("get", _): return try EtcdSnapshot.get(s, words)
         default:
             throw c.fail("Error: unknown command \"\(words.joined(separator: " "))\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")
         }

@@ -15,6 +15,9 @@ enum EtcdctlTool: SimTool {
         .init("cert"), .init("key"), .init("cacert"), .init("endpoints"), .init("write-out", "w"), .init("dial-timeout"),
         .init("command-timeout"), .init("insecure-skip-tls-verify", value: false), .init("debug", value: false),
         .init("peer-urls"), .init("hex", value: false), .init("user"), .init("help", "h", value: false),
+        // snapshot restore
+        .init("name"), .init("data-dir"), .init("wal-dir"), .init("initial-cluster"), .init("initial-cluster-token"),
+        .init("initial-advertise-peer-urls"), .init("skip-hash-check", value: false),
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {

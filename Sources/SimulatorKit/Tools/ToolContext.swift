@@ -27,13 +27,20 @@ public struct ToolContext {
     public var tree: HostTree { HostTree(simDirectory: simDirectory, host: host) }
 
     /// A read-only view of the cluster.
-    public func view() throws -> ClusterView { ClusterView(state: try store.read(), simDirectory: simDirectory) }
+    public func view() throws -> ClusterView {
+        let v = ClusterView(state: try store.read(), simDirectory: simDirectory)
+        // An etcd that came up from its files since the last change (a manifest moved back).
+        if v.pendingEtcdStarts().isEmpty { return v }
+        try update { _ in }
+        return ClusterView(state: try store.read(), simDirectory: simDirectory)
+    }
 
     /// Runs `body` under the state lock and saves what it changed, then reconciles pods.
     public func update<T>(_ body: (inout ClusterView) throws -> T) throws -> T {
         try store.update { state in
             var view = ClusterView(state: state, simDirectory: simDirectory)
             defer {
+                view.applyEtcdStarts()
                 view.reconcile()
                 state = view.state
             }

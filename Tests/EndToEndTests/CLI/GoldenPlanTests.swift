@@ -42,6 +42,9 @@ import Testing
         Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
         Case(golden: "docker-registries-config", runbook: "docker-registries-config",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        Case(golden: "restore-etcd", runbook: "restore-etcd",
+             params: ["host=master-0.example.com", "config_backup=/backup/etcd-config-20261130",
+                      "snapshot=/backup/etcd-data-20261130/snapshot.db"]),
     ]
 
     @Test(arguments: cases)

@@ -23,6 +23,15 @@ struct ShippedPlanRunTests {
         var testDescription: String { "\(file) \(params.joined(separator: " "))" }
     }
 
+    /// Today as backup-etcd names its directories (`date +%Y%m%d` in the sandbox, UTC).
+    static var backupDay: String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd"
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.locale = Locale(identifier: "en_US_POSIX")
+        return f.string(from: Date())
+    }
+
     static let cases: [Case] = [
         Case(file: "runbooks/drain-node.yaml", params: ["node=node-1.example.com", "delete_local_data=true"]),
         Case(file: "runbooks/uncordon-node.yaml", params: ["node=node-1.example.com"],
@@ -47,6 +56,11 @@ struct ShippedPlanRunTests {
              cluster: "runbooks/tests/devicemapper.cluster.yaml"),
         Case(file: "runbooks/docker-registries-config.yaml",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        // backup-etcd first: its configuration backup and snapshot (dated by the hosts' `date`, UTC).
+        Case(file: "runbooks/restore-etcd.yaml",
+             params: ["host=master-0.example.com", "config_backup=/backup/etcd-config-\(backupDay)",
+                      "snapshot=/backup/etcd-data-\(backupDay)/snapshot.db"],
+             before: [Case(file: "runbooks/backup-etcd.yaml", params: ["host=master-0.example.com"])]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]
