@@ -26,9 +26,10 @@ enum SecurityTools: SimTool {
     }
 
     static func openssl(_ c: ToolContext) throws -> Int32 {
-        guard let verb = c.args.first, ["req", "ca", "x509", "genrsa"].contains(verb) else {
+        guard let verb = c.args.first, ["req", "ca", "x509", "genrsa", "verify"].contains(verb) else {
             throw c.fail("openssl:Error: '\(c.args.first ?? "")' is an invalid command.")
         }
+        if verb == "verify" { return try CaTrustTool.verify(c) }
         func value(_ flag: String) -> String? {
             guard let i = c.args.firstIndex(of: flag), i + 1 < c.args.count else { return nil }
             return c.args[i + 1]
