@@ -50,7 +50,7 @@ enum SecurityTools: SimTool {
         }
         if let key = value("-keyout") { try c.tree.write(key, EtcdFiles.pem("PRIVATE KEY", subject)) }
         if let out = value("-out") {
-            try c.tree.write(out, EtcdFiles.pem(verb == "req" ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
+            try c.tree.write(out, EtcdFiles.pem(verb == "req" && !c.args.contains("-x509") ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
         }
         return 0
     }
