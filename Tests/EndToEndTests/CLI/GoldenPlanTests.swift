@@ -42,6 +42,11 @@ import Testing
         Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
         Case(golden: "docker-registries-config", runbook: "docker-registries-config",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        Case(golden: "restore-master-host", runbook: "restore-master-host",
+             params: ["host=master-0.example.com", "date=20261130", "certificates=myregistry.example.com.crt"]),
+        Case(golden: "restore-node-host", runbook: "restore-node-host", params: ["host=node-1.example.com", "date=20261130"]),
+        Case(golden: "trust-registry-ca", runbook: "trust-registry-ca",
+             params: ["registry=myregistry.example.com", "ca_file=/root/myregistry.example.com.crt"]),
     ]
 
     @Test(arguments: cases)
