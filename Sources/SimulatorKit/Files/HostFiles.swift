@@ -13,6 +13,7 @@ enum HostFiles {
             try tree.write("/proc/sys/kernel/random/entropy_avail", "2683\n")   // the guide's 2.2 example value
             try tree.write("/etc/sysconfig/flanneld", flanneld(etcdURLs))
             try tree.write("/etc/pki/ca-trust/source/anchors/README", "# extra CA certificates\n")
+            try CaTrustTool.extract(tree)
             if let storage = host.storage {
                 try tree.write("/etc/sysconfig/docker-storage-setup", storageSetup(storage))
                 try tree.write("/etc/sysconfig/docker-storage", dockerStorage(storage))

@@ -27,13 +27,10 @@ extension ClusterState {
             if h.role == "masters" { services["etcd"] = ServiceState(active: false, enabled: false) }
             var disks = ["/dev/vda": 40960, "/dev/vdb": d.dockerDiskMiB]
             if h.role == "app", d.spareDiskMiB > 0 { disks["/dev/vdc"] = d.spareDiskMiB }
-            var packages = ["bash-4.2.46-31.el7.x86_64", "docker-1.13.1-88.git07f3374.el7.x86_64",
-                            "lvm2-2.02.180-10.el7_6.2.x86_64", "xfsprogs-4.5.0-18.el7.x86_64",
-                            "openssh-server-7.4p1-16.el7.x86_64", "chrony-3.2-2.el7.x86_64"]
-            if isNode { packages += ["atomic-openshift-node-3.11.43-1.git.0.647ac05.el7.x86_64",
-                                     "atomic-openshift-clients-3.11.43-1.git.0.647ac05.el7.x86_64"] }
-            if h.role == "masters" { packages += ["etcd-3.2.22-1.el7.x86_64", "openshift-ansible-3.11.43-1.git.0.fa69a02.el7.noarch"] }
-            if h.role == "lb" { packages += ["haproxy-1.5.18-8.el7.x86_64"] }
+            var packages = Self.basePackages
+            if isNode { packages += Self.nodePackages }
+            if h.role == "masters" { packages += Self.masterPackages }
+            if h.role == "lb" { packages += Self.lbPackages }
             let storage = DockerStorage(driver: d.storageDriver, volumeGroup: "docker-vg", logicalVolume: "docker-pool",
                                         physicalVolumes: ["/dev/vdb1": d.dockerDiskMiB - 4],
                                         lvSizeMiB: d.dockerLVMiB, fsSizeMiB: d.dockerLVMiB)
@@ -79,4 +76,17 @@ extension ClusterState {
         if (groups["masters"] ?? []).contains(host) { return "master" }
         return (groups["infra"] ?? []).contains(host) ? "infra" : "compute"
     }
+}
+
+extension ClusterState {
+    /// The rpm packages every host starts with (`rpm -qa`), and those of nodes, masters and the
+    /// load balancer on top. The same versions are what `yum install NAME-VERSION-RELEASE.ARCH`
+    /// finds in the simulated repositories.
+    static let basePackages = ["bash-4.2.46-31.el7.x86_64", "docker-1.13.1-88.git07f3374.el7.x86_64",
+                               "lvm2-2.02.180-10.el7_6.2.x86_64", "xfsprogs-4.5.0-18.el7.x86_64",
+                               "openssh-server-7.4p1-16.el7.x86_64", "chrony-3.2-2.el7.x86_64"]
+    static let nodePackages = ["atomic-openshift-node-3.11.43-1.git.0.647ac05.el7.x86_64",
+                               "atomic-openshift-clients-3.11.43-1.git.0.647ac05.el7.x86_64"]
+    static let masterPackages = ["etcd-3.2.22-1.el7.x86_64", "openshift-ansible-3.11.43-1.git.0.fa69a02.el7.noarch"]
+    static let lbPackages = ["haproxy-1.5.18-8.el7.x86_64"]
 }

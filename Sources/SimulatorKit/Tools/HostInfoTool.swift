@@ -1,8 +1,8 @@
 import Foundation
 
-/// `hostname`, `ip`, `restorecon`, `update-ca-trust`: answers about the host itself (`timedatectl`: TimeSyncTool).
+/// `hostname`, `ip`, `restorecon`: answers about the host itself (`timedatectl`: TimeSyncTool; `update-ca-trust`: CaTrustTool).
 enum HostInfoTool: SimTool {
-    static let names = ["hostname", "ip", "restorecon", "update-ca-trust"]
+    static let names = ["hostname", "ip", "restorecon"]
 
     static func run(_ c: ToolContext) throws -> Int32 {
         let host = try c.view().state.host(c.host)

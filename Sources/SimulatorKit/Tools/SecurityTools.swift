@@ -28,9 +28,10 @@ enum SecurityTools: SimTool {
     static func openssl(_ c: ToolContext) throws -> Int32 {
         if c.args.first == "enc" { return try OpensslEnc.run(c) }
         if RealEtcd(simDirectory: c.simDirectory).isEnabled { return try realOpenssl(c) }
-        guard let verb = c.args.first, ["req", "ca", "x509", "genrsa"].contains(verb) else {
+        guard let verb = c.args.first, ["req", "ca", "x509", "genrsa", "verify"].contains(verb) else {
             throw c.fail("openssl:Error: '\(c.args.first ?? "")' is an invalid command.")
         }
+        if verb == "verify" { return try CaTrustTool.verify(c) }
         func value(_ flag: String) -> String? {
             guard let i = c.args.firstIndex(of: flag), i + 1 < c.args.count else { return nil }
             return c.args[i + 1]
@@ -51,7 +52,7 @@ enum SecurityTools: SimTool {
         }
         if let key = value("-keyout") { try c.tree.write(key, EtcdFiles.pem("PRIVATE KEY", subject)) }
         if let out = value("-out") {
-            try c.tree.write(out, EtcdFiles.pem(verb == "req" ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
+            try c.tree.write(out, EtcdFiles.pem(verb == "req" && !c.args.contains("-x509") ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
         }
         return 0
     }

@@ -9,6 +9,7 @@ public enum ToolMain {
         AnsiblePlaybookTool.self, SecurityTools.self, CurlTool.self, FileTool.self,
         TimeSyncTool.self,
         LvRemoveTool.self,
+        CaTrustTool.self,
     ]
 
     /// Runs the tool named by `arguments` and returns its exit code.

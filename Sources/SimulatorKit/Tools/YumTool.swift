@@ -13,6 +13,19 @@ enum YumTool: SimTool {
     static let units = ["etcd": "etcd", "iptables-services": "iptables", "haproxy": "haproxy", "flannel": "flanneld",
                         "chrony": "chronyd", "rng-tools": "rngd"]
 
+    /// What the simulated repositories hold as full builds: the catalogue and every package a
+    /// host starts with.
+    static let repository = Set(catalogue.values).union(ClusterState.basePackages + ClusterState.nodePackages
+                                                         + ClusterState.masterPackages + ClusterState.lbPackages)
+
+    /// The NAME of NAME-VERSION-RELEASE.ARCH, or nil when the word is not such a full name.
+    static func nameOfFullPackage(_ word: String) -> String? {
+        guard [".x86_64", ".noarch", ".i686"].contains(where: word.hasSuffix) else { return nil }
+        let parts = word.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[parts.count - 2].first?.isNumber == true else { return nil }
+        return parts.dropLast(2).joined(separator: "-")
+    }
+
     static func run(_ c: ToolContext) throws -> Int32 {
         let words = c.args.filter { !$0.hasPrefix("-") }
         guard let verb = words.first else { throw c.fail("You need to give some command") }
@@ -22,7 +35,25 @@ enum YumTool: SimTool {
             return try c.update { v in
                 guard let h = v.state.hostIndex(c.host) else { return 0 }
                 var installed: [String] = []
+                var unavailable = false
                 for p in packages {
+                    if verb == "install", let name = Self.nameOfFullPackage(p) {
+                        // NAME-VERSION-RELEASE.ARCH (a line of `rpm -qa`): exactly that build.
+                        if v.state.hosts[h].packages.contains(p) {
+                            c.out("Package \(p) already installed and latest version\n")
+                        } else if Self.repository.contains(p) {
+                            v.state.hosts[h].packages.append(p)
+                            v.state.hosts[h].packages.sort()
+                            if let unit = units[name], v.state.hosts[h].services[unit] == nil {
+                                v.state.hosts[h].services[unit] = ServiceState(active: false, enabled: false)
+                            }
+                            installed.append(p)
+                        } else {
+                            c.out("No package \(p) available.\n")
+                            unavailable = true
+                        }
+                        continue
+                    }
                     let name = p.split(separator: "-").count > 2 ? p : p
                     if v.state.hosts[h].packages.contains(where: { $0.hasPrefix(name + "-") && $0.dropFirst(name.count + 1).first?.isNumber == true }) {
                         if verb == "install" { c.out("Package \(catalogue[name] ?? name) already installed and latest version\n") }
@@ -45,6 +76,10 @@ enum YumTool: SimTool {
                                                                                initialCluster: "default=https://\(ip):2380", state: "new"))
                         try c.tree.makeDirectory("/var/lib/etcd")
                     }
+                }
+                if installed.isEmpty, unavailable {
+                    c.err("Error: Nothing to do\n")
+                    return 1
                 }
                 if installed.isEmpty {
                     c.out(verb == "install" ? "Nothing to do\n" : "No packages marked for update\n")

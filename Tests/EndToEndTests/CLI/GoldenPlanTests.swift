@@ -45,6 +45,11 @@ import Testing
         Case(golden: "restore-etcd", runbook: "restore-etcd",
              params: ["host=master-0.example.com", "config_backup=/backup/etcd-config-20261130",
                       "snapshot=/backup/etcd-data-20261130/snapshot.db"]),
+        Case(golden: "restore-master-host", runbook: "restore-master-host",
+             params: ["host=master-0.example.com", "date=20261130", "certificates=myregistry.example.com.crt"]),
+        Case(golden: "restore-node-host", runbook: "restore-node-host", params: ["host=node-1.example.com", "date=20261130"]),
+        Case(golden: "trust-registry-ca", runbook: "trust-registry-ca",
+             params: ["registry=myregistry.example.com", "ca_file=/root/myregistry.example.com.crt"]),
     ]
 
     @Test(arguments: cases)

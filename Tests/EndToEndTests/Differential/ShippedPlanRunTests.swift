@@ -61,6 +61,13 @@ struct ShippedPlanRunTests {
              params: ["host=master-0.example.com", "config_backup=/backup/etcd-config-\(backupDay)",
                       "snapshot=/backup/etcd-data-\(backupDay)/snapshot.db"],
              before: [Case(file: "runbooks/backup-etcd.yaml", params: ["host=master-0.example.com"])]),
+        Case(file: "runbooks/restore-master-host.yaml", params: ["host=master-0.example.com", "date=20261130"],
+             before: [Case(file: "Tests/Fixtures/differential/prepare-host-restores.yaml", params: [])]),
+        Case(file: "runbooks/restore-node-host.yaml", params: ["host=node-1.example.com", "date=20261130"],
+             before: [Case(file: "Tests/Fixtures/differential/prepare-host-restores.yaml", params: [])]),
+        Case(file: "runbooks/trust-registry-ca.yaml",
+             params: ["registry=myregistry.example.com", "ca_file=/root/myregistry.example.com.crt", "group=app"],
+             before: [Case(file: "Tests/Fixtures/differential/prepare-host-restores.yaml", params: [])]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]
