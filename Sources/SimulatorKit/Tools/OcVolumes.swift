@@ -14,18 +14,13 @@ enum OcVolumes {
 
     /// Handles the commands above; nil for every other `oc` command.
     static func dispatch(_ c: ToolContext) throws -> Int32? {
-        let words = c.args.filter { !$0.hasPrefix("-") }
-        guard let first = words.first else { return nil }
-        let second = words.count > 1 ? words[1] : ""
+        // Flags are parsed first (`oc -n myapp rsync …`); anything that does not parse is left to OcTool.
+        guard case .success(let a) = Arguments.parse(c.args, specs), let first = a.positionals.first else { return nil }
+        let second = a.positionals.count > 1 ? a.positionals[1] : ""
         let mine = first == "rsync" || (first == "set" && ["volume", "volumes"].contains(second))
             || (first == "create" && ["deploymentconfig", "dc"].contains(second))
             || (first == "get" && ["pvc", "persistentvolumeclaim", "persistentvolumeclaims"].contains(second))
         guard mine else { return nil }
-        let a: Arguments
-        switch Arguments.parse(c.args, specs) {
-        case .success(let parsed): a = parsed
-        case .failure(let e): throw c.fail("Error: \(e.message)\n\n\nSee 'oc \(first) -h' for help and examples.")
-        }
         let rest = Array(a.positionals.dropFirst(first == "rsync" ? 1 : 2))
         switch first {
         case "rsync": return try rsync(c, a, rest)

@@ -42,6 +42,10 @@ import Testing
         Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
         Case(golden: "docker-registries-config", runbook: "docker-registries-config",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        Case(golden: "backup-pvc", runbook: "backup-pvc", params: ["project=myapp", "dc=demo", "volume=persistent-volume"]),
+        Case(golden: "restore-pvc-new-claim", runbook: "restore-pvc",
+             params: ["project=myapp", "dc=demo", "volume=persistent-volume",
+                      "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded", "new_claim=filestore2", "new_claim_size=1Gi"]),
     ]
 
     @Test(arguments: cases)

@@ -26,7 +26,7 @@ struct OcVolumeTests {
         let pvc = try f.run("oc", ["-n", "myapp", "get", "pvc", "filestore", "--no-headers"])
         #expect(pvc.status == 0)
         #expect(pvc.stdout.hasPrefix("filestore   Bound     pvc-"))
-        #expect(pvc.stdout.contains("1Gi       RWO            glusterfs-storage"))
+        #expect(pvc.stdout.contains("   1Gi       RWO       glusterfs-storage   1m\n"))
         let path = try f.run("oc", ["-n", "myapp", "get", "dc/demo", "-o",
                                     "jsonpath={ .spec.template.spec.containers[?(@.name==\"demo\")].volumeMounts[?(@.name==\"persistent-volume\")].mountPath }"])
         #expect(path.stdout == Self.mount)
