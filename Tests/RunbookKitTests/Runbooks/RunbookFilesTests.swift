@@ -16,6 +16,7 @@ struct RunbookFilesTests {
         "grow-docker-storage", "replace-etcd-host", "uncordon-node",
         "cluster-health", "host-baseline",
         "etcd-add-member", "scale-etcd", "remove-etcd-member",
+        "backup-pvc", "restore-pvc",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
