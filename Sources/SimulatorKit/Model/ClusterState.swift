@@ -36,6 +36,8 @@ public struct ClusterState: Sendable, Hashable, Codable {
     public var etcdData: [String: String]?
     /// The etcd store revision (1 until the first write), recorded by `snapshot save`.
     public var etcdRevision: Int?
+    /// Persistent volume claims (nil until the first one is created).
+    public var claims: [SimClaim]?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }
@@ -209,6 +211,8 @@ public struct SimController: Sendable, Hashable, Codable {
     /// Binds host ports 80/443, so at most one pod per node (the router).
     public var hostPort: Bool
     public var localData: Bool
+    /// Claim-backed volumes of the pod template (nil: none).
+    public var volumes: [SimVolume]?
     /// `replicationcontroller` name, e.g. `router-1`.
     public var rcName: String { "\(name)-\(revision)" }
 }

@@ -43,7 +43,7 @@ extension ClusterView {
     /// Where a pending pod can go, or nil.
     func placement(for pod: SimPod) -> String? {
         guard case .replicationController(let rc) = pod.owner,
-              let c = state.controllers.first(where: { $0.rcName == rc }) else { return nil }
+              let c = state.controllers.first(where: { $0.rcName == rc }), claimsBound(c) else { return nil }
         let candidates = state.nodes.filter { node in
             guard node.schedulable, node.roles.contains(c.nodeRole), nodeReady(node.name) else { return false }
             let here = state.pods.filter { $0.node == node.name }

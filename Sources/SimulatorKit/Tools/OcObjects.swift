@@ -135,7 +135,7 @@ enum OcObjects {
             let json = JSONValue.object([
                 "apiVersion": .string("apps.openshift.io/v1"), "kind": .string("DeploymentConfig"),
                 "metadata": .object(["name": .string(c.name), "namespace": .string(c.namespace)]),
-                "spec": .object(["replicas": .number(c.replicas)]),
+                "spec": .object(["replicas": .number(c.replicas), "template": OcVolumes.template(c)]),
                 "status": .object(["latestVersion": .number(c.revision), "replicas": .number(current),
                                    "readyReplicas": .number(current), "availableReplicas": .number(current)]),
             ])

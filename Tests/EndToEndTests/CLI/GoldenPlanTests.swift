@@ -50,6 +50,10 @@ import Testing
         Case(golden: "restore-node-host", runbook: "restore-node-host", params: ["host=node-1.example.com", "date=20261130"]),
         Case(golden: "trust-registry-ca", runbook: "trust-registry-ca",
              params: ["registry=myregistry.example.com", "ca_file=/root/myregistry.example.com.crt"]),
+        Case(golden: "backup-pvc", runbook: "backup-pvc", params: ["project=myapp", "dc=demo", "volume=persistent-volume"]),
+        Case(golden: "restore-pvc-new-claim", runbook: "restore-pvc",
+             params: ["project=myapp", "dc=demo", "volume=persistent-volume",
+                      "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded", "new_claim=filestore2", "new_claim_size=1Gi"]),
     ]
 
     @Test(arguments: cases)

@@ -68,6 +68,12 @@ struct ShippedPlanRunTests {
         Case(file: "runbooks/trust-registry-ca.yaml",
              params: ["registry=myregistry.example.com", "ca_file=/root/myregistry.example.com.crt", "group=app"],
              before: [Case(file: "Tests/Fixtures/differential/prepare-host-restores.yaml", params: [])]),
+        Case(file: "runbooks/backup-pvc.yaml", params: ["project=myapp", "dc=demo", "volume=persistent-volume"],
+             before: [Case(file: "Tests/Fixtures/sim/pvc-demo-app.yaml", params: [])]),
+        Case(file: "runbooks/restore-pvc.yaml",
+             params: ["project=myapp", "dc=demo", "volume=persistent-volume", "new_claim=filestore2", "new_claim_size=1Gi",
+                      "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded"],
+             before: [Case(file: "Tests/Fixtures/sim/pvc-demo-app.yaml", params: [])]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]

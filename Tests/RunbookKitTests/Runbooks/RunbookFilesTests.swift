@@ -17,6 +17,7 @@ struct RunbookFilesTests {
         "cluster-health", "host-baseline",
         "etcd-add-member", "scale-etcd", "remove-etcd-member",
         "restore-etcd",
+        "backup-pvc", "restore-pvc",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
