@@ -31,6 +31,8 @@ public struct ClusterState: Sendable, Hashable, Codable {
     /// Simulated seconds that passed since `sim init` (drains advance it instead of sleeping);
     /// nil until something took simulated time.
     public var simulatedSeconds: Int?
+    /// Projects made with `oc new-project` (the initial namespaces are implied); nil until one is.
+    public var projects: [SimProject]?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }

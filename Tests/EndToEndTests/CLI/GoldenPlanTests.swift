@@ -42,6 +42,7 @@ import Testing
         Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
         Case(golden: "docker-registries-config", runbook: "docker-registries-config",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        Case(golden: "smoke-test-app", runbook: "smoke-test-app", params: []),
     ]
 
     @Test(arguments: cases)

@@ -16,6 +16,7 @@ struct RunbookFilesTests {
         "grow-docker-storage", "replace-etcd-host", "uncordon-node",
         "cluster-health", "host-baseline",
         "etcd-add-member", "scale-etcd", "remove-etcd-member",
+        "smoke-test-app",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
