@@ -38,6 +38,8 @@ public struct ClusterState: Sendable, Hashable, Codable {
     public var etcdRevision: Int?
     /// Persistent volume claims (nil until the first one is created).
     public var claims: [SimClaim]?
+    /// Projects made with `oc new-project` (the initial namespaces are implied); nil until one is.
+    public var projects: [SimProject]?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }

@@ -33,6 +33,7 @@ enum CurlTool: SimTool {
         let authority = rest.prefix { $0 != "/" }
         let path = rest.dropFirst(authority.count).isEmpty ? "/" : String(rest.dropFirst(authority.count))
         let port = authority.contains(":") ? String(authority.split(separator: ":").last ?? "") : "443"
+        if let code = OcProjects.routeAnswer(v, host: hostPart) { return try routeReply(c, a, host: hostPart, code: code) }
         let host = v.state.hosts.first { $0.name == hostPart || $0.ip == hostPart || $0.name.hasPrefix(hostPart + ".") }
         let serving: Bool
         switch (host.map { v.reachable($0.name) }, port) {
@@ -48,6 +49,25 @@ enum CurlTool: SimTool {
             c.out(format.replacingOccurrences(of: "%{http_code}", with: body == "ok" ? "200" : "403").replacingOccurrences(of: "\\n", with: "\n"))
         }
         if a["output"] == nil { c.out(body) }
+        return 0
+    }
+
+    /// The router's answer for a route's host: the app's page (200), haproxy's "Application is not
+    /// available" page (503), or connection refused when no router pod runs (code 0).
+    static func routeReply(_ c: ToolContext, _ a: Arguments, host: String, code: Int) throws -> Int32 {
+        guard code != 0 else {
+            throw c.fail(a.flag("silent") && !a.flag("show-error") ? "" : "curl: (7) Failed connect to \(host):80; Connection refused", code: 7)
+        }
+        if code != 200 && a.flag("fail") {
+            throw c.fail(a.flag("silent") && !a.flag("show-error") ? "" : "curl: (22) The requested URL returned error: 503 Service Unavailable", code: 22)
+        }
+        if let format = a["write-out"] {
+            c.out(format.replacingOccurrences(of: "%{http_code}", with: String(code)).replacingOccurrences(of: "\\n", with: "\n"))
+        }
+        if a["output"] == nil {
+            c.out(code == 200 ? "<html><head><title>Test Page for the Apache HTTP Server</title></head></html>\n"
+                              : "<html><body><h1>Application is not available</h1></body></html>\n")
+        }
         return 0
     }
 }

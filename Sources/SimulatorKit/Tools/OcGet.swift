@@ -7,7 +7,8 @@ enum OcGet {
     static let created = Date(timeIntervalSinceNow: -86400 * 3)
 
     static func namespaces(_ v: ClusterView) -> [String] {
-        Array(Set(v.state.pods.map(\.namespace) + ["default", "kube-system", "openshift-sdn", "myapp"])).sorted()
+        Array(Set(v.state.pods.map(\.namespace) + ["default", "kube-system", "openshift-sdn", "myapp"]
+                  + OcProjects.projects(v).map(\.name))).sorted()
     }
 
     static func run(_ c: ToolContext, _ a: Arguments) throws -> Int32 {
@@ -48,7 +49,7 @@ enum OcGet {
                             allNamespaces: ns == nil)
         case "services", "service", "svc":
             return try emit(c, a, output, kind: "services", names: words,
-                            objects: OcObjects.services(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
+                            objects: (OcObjects.services(view) + OcProjects.services(view)).filter { ns == nil || $0.namespace == ns }, namespaced: true,
                             allNamespaces: ns == nil)
         case "deploymentconfigs", "deploymentconfig", "dc":
             return try emit(c, a, output, kind: "deploymentconfigs.apps.openshift.io", names: words,
@@ -64,6 +65,12 @@ enum OcGet {
         case "configmaps", "configmap", "cm":
             return try emit(c, a, output, kind: "configmaps", names: words,
                             objects: OcObjects.configMaps(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
+                            allNamespaces: ns == nil)
+        case "projects", "project":
+            return try OcProjects.getProjects(c, a, names: words)
+        case "routes", "route":
+            return try emit(c, a, output, kind: "routes.route.openshift.io", names: words,
+                            objects: OcProjects.routes(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
                             allNamespaces: ns == nil)
         default:
             throw c.fail("error: the server doesn't have a resource type \"\(kind)\"")

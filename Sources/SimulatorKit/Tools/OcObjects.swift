@@ -71,6 +71,7 @@ enum OcObjects {
                                 owner: nil, localData: false, age: "3d", v: v))
             }
         }
+        list += OcProjects.buildPods(v)
         return list.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 

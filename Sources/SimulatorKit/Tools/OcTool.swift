@@ -12,6 +12,7 @@ enum OcTool: SimTool {
         .init("ignore-daemonsets", value: false), .init("delete-local-data", value: false), .init("force", value: false),
         .init("grace-period"), .init("timeout"), .init("dry-run", value: false), .init("replicas"), .init("show-labels", value: false),
         .init("no-headers", value: false), .init("wait", value: false), .init("pod-selector"),
+        .init("name"), .init("hostname"), .init("watch", "w", value: false), .init("skip-config-write", value: false),
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
@@ -49,11 +50,17 @@ enum OcTool: SimTool {
         case "get": return try OcGet.run(c, parsed)
         case "describe": return try OcDescribe.run(c, parsed)
         case "scale": return try scale(c, parsed)
+        case "delete" where ["project", "projects"].contains(words.first ?? ""):
+            return try OcProjects.deleteProject(c, parsed, names: Array(words.dropFirst()))
         case "delete": return try OcNodes.delete(c, parsed)
         case "adm manage-node": return try OcNodes.manageNode(c, parsed)
         case "adm drain": return try OcDrain.run(c, parsed)
         case "adm cordon": return try OcNodes.cordon(c, parsed, schedulable: false)
         case "adm uncordon": return try OcNodes.cordon(c, parsed, schedulable: true)
+        case "new-project": return try OcProjects.newProject(c, parsed)
+        case "new-app": return try OcProjects.newApp(c, parsed)
+        case "rollout": return try OcProjects.rolloutStatus(c, parsed)
+        case "expose": return try OcProjects.expose(c, parsed)
         default:
             throw c.fail("Error: unknown command \"\(command)\" for \"oc\"\nRun 'oc --help' for usage.")
         }

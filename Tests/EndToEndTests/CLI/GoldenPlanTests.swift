@@ -54,6 +54,7 @@ import Testing
         Case(golden: "restore-pvc-new-claim", runbook: "restore-pvc",
              params: ["project=myapp", "dc=demo", "volume=persistent-volume",
                       "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded", "new_claim=filestore2", "new_claim_size=1Gi"]),
+        Case(golden: "smoke-test-app", runbook: "smoke-test-app", params: []),
     ]
 
     @Test(arguments: cases)

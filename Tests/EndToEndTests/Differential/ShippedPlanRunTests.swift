@@ -74,6 +74,7 @@ struct ShippedPlanRunTests {
              params: ["project=myapp", "dc=demo", "volume=persistent-volume", "new_claim=filestore2", "new_claim_size=1Gi",
                       "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded"],
              before: [Case(file: "Tests/Fixtures/sim/pvc-demo-app.yaml", params: [])]),
+        Case(file: "runbooks/smoke-test-app.yaml", params: []),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]

@@ -18,6 +18,7 @@ struct RunbookFilesTests {
         "etcd-add-member", "scale-etcd", "remove-etcd-member",
         "restore-etcd",
         "backup-pvc", "restore-pvc",
+        "smoke-test-app",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
