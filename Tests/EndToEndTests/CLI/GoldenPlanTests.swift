@@ -42,6 +42,9 @@ import Testing
         Case(golden: "change-docker-storage-backend", runbook: "change-docker-storage-backend", params: ["node=node-1.example.com"]),
         Case(golden: "docker-registries-config", runbook: "docker-registries-config",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        Case(golden: "master-image-policy", runbook: "master-image-policy",
+             params: ["registries=docker.io,registry.redhat.io,my.registry.example.com", "import_registries=docker.io,*.docker.io",
+                      "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
     ]
 
     @Test(arguments: cases)
