@@ -31,6 +31,9 @@ public struct ClusterState: Sendable, Hashable, Codable {
     /// Simulated seconds that passed since `sim init` (drains advance it instead of sleeping);
     /// nil until something took simulated time.
     public var simulatedSeconds: Int?
+    /// Image stream tags created by `oc import-image`, as `NAMESPACE/NAME:TAG` with the image
+    /// they were imported from (nil: none).
+    public var importedTags: [String: String]?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }
@@ -96,6 +99,10 @@ public struct SimHost: Sendable, Hashable, Codable {
     /// is on them any more (after `pvremove`): `wipefs` shows it, docker-storage-setup refuses
     /// the disk until `wipefs -a` erased it.
     public var partitionedDisks: [String]?
+    /// `imagePolicyConfig.allowedRegistriesForImport` (domain names) of the master-config.yaml
+    /// this master's API read at its last `master-restart api`; nil: none was set (or the API was
+    /// never restarted: installed without a list).
+    public var allowedRegistriesForImport: [String]?
 }
 
 /// A systemd unit.

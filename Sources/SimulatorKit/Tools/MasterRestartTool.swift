@@ -26,6 +26,7 @@ enum MasterRestartTool: SimTool {
             let urls = etcdURLs(c.tree)
             let reachable = urls.contains { url in v.member(forEndpoint: url).map(v.etcdMemberUp) ?? false }
             v.state.hosts[h].apiFailed = !(reachable && v.etcdQuorum && configReadable(c.tree))
+            v.state.hosts[h].allowedRegistriesForImport = OcImageImport.allowedRegistries(c.tree)
             return 0
         }
         if component == "etcd", RealEtcd(simDirectory: c.simDirectory).isEnabled {
