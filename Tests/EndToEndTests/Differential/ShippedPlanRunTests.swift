@@ -47,6 +47,9 @@ struct ShippedPlanRunTests {
              cluster: "runbooks/tests/devicemapper.cluster.yaml"),
         Case(file: "runbooks/docker-registries-config.yaml",
              params: ["search=registry.redhat.io,my.registry.example.com,localhost:5000", "insecure=localhost:5000", "block=all"]),
+        Case(file: "runbooks/master-image-policy.yaml",
+             params: ["registries=docker.io,registry.redhat.io", "import_registries=docker.io,*.docker.io",
+                      "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]
