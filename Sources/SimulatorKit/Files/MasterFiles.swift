@@ -50,6 +50,8 @@ enum MasterFiles {
         imageConfig:
           format: registry.redhat.io/openshift3/ose-${component}:${version}
           latest: false
+        imagePolicyConfig:
+          internalRegistryHostname: docker-registry.default.svc:5000
         kind: MasterConfig
         kubeletClientInfo:
           ca: ca-bundle.crt

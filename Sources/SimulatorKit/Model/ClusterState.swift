@@ -40,6 +40,9 @@ public struct ClusterState: Sendable, Hashable, Codable {
     public var claims: [SimClaim]?
     /// Projects made with `oc new-project` (the initial namespaces are implied); nil until one is.
     public var projects: [SimProject]?
+    /// Image stream tags created by `oc import-image`, as `NAMESPACE/NAME:TAG` with the image
+    /// they were imported from (nil: none).
+    public var importedTags: [String: String]?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }
@@ -105,6 +108,10 @@ public struct SimHost: Sendable, Hashable, Codable {
     /// is on them any more (after `pvremove`): `wipefs` shows it, docker-storage-setup refuses
     /// the disk until `wipefs -a` erased it.
     public var partitionedDisks: [String]?
+    /// `imagePolicyConfig.allowedRegistriesForImport` (domain names) of the master-config.yaml
+    /// this master's API read at its last `master-restart api`; nil: none was set (or the API was
+    /// never restarted: installed without a list).
+    public var allowedRegistriesForImport: [String]?
 }
 
 /// A systemd unit.

@@ -6,7 +6,8 @@ import RunbookYAML
 /// component labelled NAME and waits (up to 60 s) for its container to exit; the kubelet starts it
 /// again from the manifest. It exits 0 also for a name no pod has (`controller`: "already
 /// stopped") and says nothing about health: an API server that cannot reach etcd through
-/// master-config's `etcdClientInfo.urls` comes back not serving, which only `/healthz` shows.
+/// master-config's `etcdClientInfo.urls`, or cannot read master-config.yaml at all (not YAML,
+/// not `kind: MasterConfig`), comes back not serving, which only `/healthz` shows.
 enum MasterRestartTool: SimTool {
     static let names = ["master-restart"]
 
@@ -24,7 +25,8 @@ enum MasterRestartTool: SimTool {
             guard component == "api", let h = v.state.hostIndex(c.host) else { return 0 }
             let urls = etcdURLs(c.tree)
             let reachable = urls.contains { url in v.member(forEndpoint: url).map(v.etcdMemberUp) ?? false }
-            v.state.hosts[h].apiFailed = !(reachable && v.etcdQuorum)
+            v.state.hosts[h].apiFailed = !(reachable && v.etcdQuorum && configReadable(c.tree))
+            v.state.hosts[h].allowedRegistriesForImport = OcImageImport.allowedRegistries(c.tree)
             return 0
         }
         if component == "etcd", RealEtcd(simDirectory: c.simDirectory).isEnabled {
@@ -34,6 +36,15 @@ enum MasterRestartTool: SimTool {
             _ = try RealEtcd(simDirectory: c.simDirectory).send(.init(op: "restart", host: c.host))
         }
         return code
+    }
+
+    /// Whether `openshift start master api --config=…` can read the host's master-config.yaml:
+    /// one YAML mapping of `kind: MasterConfig`. A missing or unparsable file makes the API
+    /// server exit at start (the kubelet restarts it in a loop): it never serves.
+    static func configReadable(_ tree: HostTree) -> Bool {
+        guard let text = tree.read("/etc/origin/master/master-config.yaml"),
+              let root = try? YAMLParser().parse(Array(text.utf8), file: "/etc/origin/master/master-config.yaml") else { return false }
+        return root["kind"]?.text == "MasterConfig"
     }
 
     /// `etcdClientInfo.urls` of the host's master-config.yaml (empty when unreadable).

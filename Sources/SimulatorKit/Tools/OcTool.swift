@@ -20,6 +20,7 @@ enum OcTool: SimTool {
         if let dash = c.args.firstIndex(of: "--"), c.args.first(where: { !$0.hasPrefix("-") }) == "exec" {
             return try exec(c, Array(c.args[..<dash]), Array(c.args[(dash + 1)...]))
         }
+        if let code = try OcImageImport.intercept(c) { return code }
         var parsed: Arguments
         switch Arguments.parse(c.args, specs) {
         case .success(let a): parsed = a

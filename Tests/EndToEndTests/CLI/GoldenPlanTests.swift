@@ -55,6 +55,9 @@ import Testing
              params: ["project=myapp", "dc=demo", "volume=persistent-volume",
                       "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded", "new_claim=filestore2", "new_claim_size=1Gi"]),
         Case(golden: "smoke-test-app", runbook: "smoke-test-app", params: []),
+        Case(golden: "master-image-policy", runbook: "master-image-policy",
+             params: ["registries=docker.io,registry.redhat.io,my.registry.example.com", "import_registries=docker.io,*.docker.io",
+                      "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
     ]
 
     @Test(arguments: cases)

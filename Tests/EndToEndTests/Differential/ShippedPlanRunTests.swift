@@ -75,6 +75,9 @@ struct ShippedPlanRunTests {
                       "from=/backup/pvc/myapp/demo/persistent-volume/20261101000000/uploaded"],
              before: [Case(file: "Tests/Fixtures/sim/pvc-demo-app.yaml", params: [])]),
         Case(file: "runbooks/smoke-test-app.yaml", params: []),
+        Case(file: "runbooks/master-image-policy.yaml",
+             params: ["registries=docker.io,registry.redhat.io", "import_registries=docker.io,*.docker.io",
+                      "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=SCRATCH/it's logs", "older_than_days=7"]),
     ]
