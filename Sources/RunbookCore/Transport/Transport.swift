@@ -30,6 +30,10 @@ public protocol Transport: Sendable {
 
     /// Creates a directory and its missing parents (new ones mode 0700); no error when it exists.
     func makeDirectory(_ path: String) async throws
+
+    /// The size of a regular file, without reading it (what `fetch` checks against its limit).
+    /// - Throws: `TransportError(.fileError)` when it is missing or not a regular file.
+    func fileSize(_ path: String) async throws -> Int
 }
 
 extension Transport {
@@ -43,12 +47,34 @@ extension Transport {
     }
 }
 
+extension Transport {
+    /// `stat` through `run`; a transport with direct file access overrides it.
+    public func fileSize(_ path: String) async throws -> Int {
+        let p = ShellQuote.quoted(path)
+        let script = """
+            [ -e \(p) ] || { echo "No such file or directory" >&2; exit 1; }
+            [ -f \(p) ] || { echo "not a regular file" >&2; exit 1; }
+            exec stat -L -c %s -- \(p)
+            """
+        let sink = StderrTail()
+        let result = try await run(CommandRequest(command: script), sink: sink)
+        guard result.status.succeeded, let size = Int(await sink.stdoutText) else {
+            throw TransportError(.fileError, host: host.name, "\(await sink.last ?? result.status.description)")
+        }
+        return size
+    }
+}
+
 /// Keeps the last line of stderr (for `makeDirectory`'s error).
 private actor StderrTail: OutputSink {
     private var stderr: [UInt8] = []
+    private var stdout: [UInt8] = []
     var last: String? { String(decoding: stderr, as: UTF8.self).split(whereSeparator: \.isNewline).last.map(String.init) }
+    /// The (short) stdout, trimmed: `fileSize`'s number.
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
     func write(_ bytes: [UInt8], to stream: OutputStream) async {
         if stream == .stderr { stderr = Array((stderr + bytes).suffix(4096)) }
+        if stream == .stdout { stdout = Array((stdout + bytes).prefix(64)) }
     }
 }
 

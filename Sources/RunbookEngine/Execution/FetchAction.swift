@@ -69,18 +69,11 @@ struct FetchAction: Sendable {
 
     /// The file's size on the host, without reading it; refuses what is not a regular file.
     private func remoteSize(_ path: String) async throws -> Int {
-        let p = ShellQuote.quoted(path)
-        let script = """
-            [ -e \(p) ] || { echo "No such file or directory" >&2; exit 1; }
-            [ -f \(p) ] || { echo "not a regular file" >&2; exit 1; }
-            exec stat -L -c %s -- \(p)
-            """
-        let output = try await collect(host, CommandRequest(command: script))
-        let text = String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard output.status == .exited(0), let size = Int(text) else {
-            throw Refused(description: "cannot fetch \(host.host.name):\(path): \(output.stderrLine ?? output.status.description)")
+        do {
+            return try await host.fileSize(path)
+        } catch let error as TransportError where error.kind == .fileError {
+            throw Refused(description: "cannot fetch \(host.host.name):\(path): \(error.message)")
         }
-        return size
     }
 
     /// The destination's directory, created (0700 for new directories) on the machine running runbook.

@@ -146,6 +146,23 @@ public struct SimTransport: Transport {
         }
     }
 
+    /// The size of a regular file in the host's tree (symbolic links followed, as `stat -L`).
+    public func fileSize(_ path: String) async throws -> Int {
+        let target = try real(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
+            throw TransportError(.fileError, host: host.name, "No such file or directory")
+        }
+        let resolved = (target as NSString).resolvingSymlinksInPath
+        guard !isDirectory.boolValue,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: resolved),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let size = attributes[.size] as? NSNumber else {
+            throw TransportError(.fileError, host: host.name, "not a regular file")
+        }
+        return size.intValue
+    }
+
     /// Removes inside the host root; no error when already gone.
     public func removeFile(_ path: String) async throws {
         let target = try real(path)

@@ -55,6 +55,14 @@ public struct RecordingTransport: Transport {
     public func moveFile(from: String, to: String) async throws { try await base?.moveFile(from: from, to: to) }
 
     public func removeFile(_ path: String) async throws { try await base?.removeFile(path) }
+
+    /// Forwarded, so a base with direct file access (the simulator's controller) makes it for real.
+    public func makeDirectory(_ path: String) async throws { try await base?.makeDirectory(path) }
+
+    public func fileSize(_ path: String) async throws -> Int {
+        guard let base else { throw TransportError(.fileError, host: host.name, "no file behind a recording transport") }
+        return try await base.fileSize(path)
+    }
 }
 
 /// Gives the engine a `RecordingTransport` for every host, over `base`'s transport when given.
