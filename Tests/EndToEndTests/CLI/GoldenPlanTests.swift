@@ -58,6 +58,8 @@ import Testing
         Case(golden: "master-image-policy", runbook: "master-image-policy",
              params: ["registries=docker.io,registry.redhat.io,my.registry.example.com", "import_registries=docker.io,*.docker.io",
                       "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
+        Case(golden: "backup-node-host", runbook: "backup-node-host", params: ["host=node-1.example.com"]),
+        Case(golden: "backup-cluster", runbook: "backup-cluster", params: []),
     ]
 
     @Test(arguments: cases)

@@ -78,6 +78,8 @@ struct ShippedPlanRunTests {
         Case(file: "runbooks/master-image-policy.yaml",
              params: ["registries=docker.io,registry.redhat.io", "import_registries=docker.io,*.docker.io",
                       "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
+        Case(file: "runbooks/backup-node-host.yaml", params: ["host=node-1.example.com"]),
+        Case(file: "runbooks/backup-cluster.yaml", params: []),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         // Steps without `on` run on the simulated controller: the directory is made there first.
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=/tmp/it's logs", "older_than_days=7"],
