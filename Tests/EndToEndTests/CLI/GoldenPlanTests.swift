@@ -58,6 +58,8 @@ import Testing
         Case(golden: "master-image-policy", runbook: "master-image-policy",
              params: ["registries=docker.io,registry.redhat.io,my.registry.example.com", "import_registries=docker.io,*.docker.io",
                       "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
+        Case(golden: "backup-project", runbook: "backup-project", params: ["project=shop"]),
+        Case(golden: "restore-project", runbook: "restore-project", params: ["project=shop", "from=backups/shop/20261201000000"]),
     ]
 
     @Test(arguments: cases)
