@@ -19,6 +19,9 @@ public struct Scenario: Sendable, Hashable {
             case tool([String])
             /// The disk's new size; a partition on it keeps its size.
             case growDisk(device: String, mib: Int)
+            /// A file written on the host (the simulated controller: `localhost`), its parents created:
+            /// what an operator put there before the run (a backup to restore).
+            case write(path: String, content: String)
         }
         public var host: String
         public var action: Action

@@ -142,6 +142,10 @@ public struct ScenarioLoader: Sendable {
                 if let command = diskGrowth(pairs, at: item.location, &errors) { commands.append(command) }
                 continue
             }
+            if pairs.contains(where: { $0.key.text == "write" }) {
+                if let command = fileWrite(pairs, at: item.location, &errors) { commands.append(command) }
+                continue
+            }
             var host: String?, words: [String]?
             for pair in pairs {
                 switch pair.key.text ?? "" {
@@ -190,6 +194,32 @@ public struct ScenarioLoader: Sendable {
             return nil
         }
         return .init(host: host, action: .growDisk(device: device, mib: mib), location: location)
+    }
+
+    /// `{ on: HOST, write: /ABSOLUTE/PATH, content: TEXT }`.
+    private func fileWrite(_ pairs: [Node.Pair], at location: SourceLocation,
+                           _ errors: inout [Diagnostic]) -> Scenario.SetupCommand? {
+        var host: String?, path: String?, content: String?
+        for pair in pairs {
+            switch pair.key.text ?? "" {
+            case "on": host = string(pair.value, "'on'", &errors)
+            case "write":
+                path = string(pair.value, "'write'", &errors)
+                if let p = path, !p.hasPrefix("/") || p.split(separator: "/").contains("..") {
+                    errors.append(.error("'write' must be an absolute path without '..'", at: pair.value.location))
+                    path = nil
+                }
+            case "content": content = string(pair.value, "'content'", &errors)
+            default: errors.append(unknown(pair.key, among: ["on", "write", "content"], in: "a write setup"))
+            }
+        }
+        guard let host, let path, let content else {
+            if !pairs.contains(where: { $0.key.text == "on" }) || !pairs.contains(where: { $0.key.text == "content" }) {
+                errors.append(.error("a write setup needs 'on' (a host), 'write' (the file) and 'content'", at: location))
+            }
+            return nil
+        }
+        return .init(host: host, action: .write(path: path, content: content), location: location)
     }
 
     private func expectations(_ node: Node, _ errors: inout [Diagnostic]) -> Scenario.Expectations {

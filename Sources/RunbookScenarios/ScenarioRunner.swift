@@ -142,6 +142,15 @@ public struct ScenarioRunner: Sendable {
                 return "setup: grow_disk \(device) on \(command.host): \(error)"
             }
             return nil
+        case .write(let path, let content):
+            let real = HostTree(simDirectory: cluster.directory, host: command.host).real(path)
+            do {
+                try FileManager.default.createDirectory(atPath: (real as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(content.utf8).write(to: URL(fileURLWithPath: real))
+            } catch {
+                return "setup: write \(path) on \(command.host): \(error)"
+            }
+            return nil
         case .tool(let tool): words = tool
         }
         let layout = SimLayout(directory: cluster.directory)

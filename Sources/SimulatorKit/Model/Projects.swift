@@ -11,6 +11,17 @@ public struct SimProject: Sendable, Hashable, Codable {
     /// project see `Terminating` once (`terminatingReads` counts them), then the project is gone.
     public var terminating: Bool
     public var terminatingReads: Int
+    /// Objects created with `oc create -f` and the service accounts and role bindings
+    /// `oc new-project` makes (nil: none; projects from before this field have none).
+    public var objects: [SimObject]?
+}
+
+/// An API object stored as written (`oc create -f`): its kind, name and body as YAML with
+/// `metadata.namespace` set; `oc get` adds the fields the API server sets (uid, resourceVersion …).
+public struct SimObject: Sendable, Hashable, Codable {
+    public var kind: String
+    public var name: String
+    public var yaml: String
 }
 
 /// An application from `oc new-app IMAGE[~SOURCE]`: an image stream, a build config when it has

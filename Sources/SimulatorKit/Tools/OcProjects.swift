@@ -47,7 +47,8 @@ enum OcProjects {
             guard !OcGet.namespaces(v).contains(name) else {
                 throw c.fail("Error from server (AlreadyExists): project.project.openshift.io \"\(name)\" already exists")
             }
-            v.state.projects = projects(v) + [SimProject(name: name, apps: [], routes: [], terminating: false, terminatingReads: 0)]
+            v.state.projects = projects(v) + [SimProject(name: name, apps: [], routes: [], terminating: false, terminatingReads: 0,
+                                                              objects: OcExport.projectDefaults(name))]
             guard !a.flag("skip-config-write") else {
                 c.out("Project \"\(name)\" created on server \"\(server)\".\n\nTo switch to this project and start adding applications, use:\n\n    oc project \(name)\n")
                 return 0

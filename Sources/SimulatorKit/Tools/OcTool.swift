@@ -16,6 +16,7 @@ enum OcTool: SimTool {
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
+        if let code = try OcExport.dispatch(c) { return code }
         if let code = try OcVolumes.dispatch(c) { return code }
         if let dash = c.args.firstIndex(of: "--"), c.args.first(where: { !$0.hasPrefix("-") }) == "exec" {
             return try exec(c, Array(c.args[..<dash]), Array(c.args[(dash + 1)...]))

@@ -60,6 +60,8 @@ import Testing
                       "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
         Case(golden: "backup-node-host", runbook: "backup-node-host", params: ["host=node-1.example.com"]),
         Case(golden: "backup-cluster", runbook: "backup-cluster", params: []),
+        Case(golden: "backup-project", runbook: "backup-project", params: ["project=shop"]),
+        Case(golden: "restore-project", runbook: "restore-project", params: ["project=shop", "from=backups/shop/20261201000000"]),
     ]
 
     @Test(arguments: cases)

@@ -20,6 +20,7 @@ struct RunbookFilesTests {
         "backup-pvc", "restore-pvc",
         "smoke-test-app",
         "backup-node-host", "backup-cluster",
+        "backup-project", "restore-project",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
