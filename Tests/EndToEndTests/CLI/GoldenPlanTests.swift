@@ -58,6 +58,15 @@ import Testing
         Case(golden: "master-image-policy", runbook: "master-image-policy",
              params: ["registries=docker.io,registry.redhat.io,my.registry.example.com", "import_registries=docker.io,*.docker.io",
                       "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
+        Case(golden: "registry-pull-secret", runbook: "registry-pull-secret",
+             params: ["project=myapp", "secret_name=my-registry", "registry_server=my.registry.example.com", "registry_username=alice",
+                      "registry_password=s3cret", "registry_email=alice@example.com"]),
+        Case(golden: "registry-pull-secret-token", runbook: "registry-pull-secret",
+             params: ["project=myapp", "secret_name=my-registry", "registry_server=registry.example.com", "registry_username=notused",
+                      "registry_project=registry-project", "registry_serviceaccount=puller"]),
+        Case(golden: "metrics-reencrypt-route", runbook: "metrics-reencrypt-route",
+             params: ["cert_file=/root/wildcard.crt", "key_file=/root/wildcard.key", "ca_file=/root/wildcard.ca",
+                      "hostname=hawkular-metrics.apps.example.com"]),
     ]
 
     @Test(arguments: cases)
