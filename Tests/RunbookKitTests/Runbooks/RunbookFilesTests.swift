@@ -19,6 +19,7 @@ struct RunbookFilesTests {
         "restore-etcd",
         "backup-pvc", "restore-pvc",
         "smoke-test-app",
+        "registry-pull-secret", "metrics-reencrypt-route",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
