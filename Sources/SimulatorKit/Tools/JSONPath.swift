@@ -1,4 +1,4 @@
-/// kubectl's `-o jsonpath=TEMPLATE`: `{.a.b[*].c}`, `[N]`, `[?(@.k=="v")]`, `{range …}{end}`, quoted literals.
+/// kubectl's `-o jsonpath=TEMPLATE`: `{.a.b[*].c}`, `{.data.ca\.crt}`, `[N]`, `[?(@.k=="v")]`, `{range …}{end}`, quoted literals.
 struct JSONPath {
     enum JSONPathError: Error { case syntax(String) }
 
@@ -63,10 +63,14 @@ struct JSONPath {
         while !rest.isEmpty {
             if rest.hasPrefix(".") {
                 rest = rest.dropFirst()
-                let name = rest.prefix { $0 != "." && $0 != "[" }
-                rest = rest.dropFirst(name.count)
+                // kubectl's jsonpath reads `\.` as a dot inside a field name (`{.data.ca\.crt}`)
+                var name = ""
+                while let ch = rest.first, ch != ".", ch != "[" {
+                    rest = rest.dropFirst()
+                    if ch == "\\", let next = rest.first { name.append(next); rest = rest.dropFirst() } else { name.append(ch) }
+                }
                 if name.isEmpty { continue }
-                values = values.compactMap { $0[String(name)] }
+                values = values.compactMap { $0[name] }
             } else if rest.hasPrefix("[") {
                 guard let close = rest.firstIndex(of: "]") else { throw JSONPathError.syntax("unclosed [") }
                 let inner = rest[rest.index(after: rest.startIndex)..<close]

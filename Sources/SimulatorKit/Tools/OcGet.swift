@@ -7,7 +7,7 @@ enum OcGet {
     static let created = Date(timeIntervalSinceNow: -86400 * 3)
 
     static func namespaces(_ v: ClusterView) -> [String] {
-        Array(Set(v.state.pods.map(\.namespace) + ["default", "kube-system", "openshift-sdn", "myapp"]
+        Array(Set(v.state.pods.map(\.namespace) + ["default", "kube-system", "openshift-sdn", "myapp", "openshift-infra"]
                   + OcProjects.projects(v).map(\.name))).sorted()
     }
 

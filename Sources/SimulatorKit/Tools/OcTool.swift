@@ -22,6 +22,9 @@ enum OcTool: SimTool {
             return try exec(c, Array(c.args[..<dash]), Array(c.args[(dash + 1)...]))
         }
         if let code = try OcImageImport.intercept(c) { return code }
+        if let code = try OcSecrets.intercept(c) { return code }
+        if let code = try OcServiceAccounts.intercept(c) { return code }
+        if let code = try OcRoutes.intercept(c) { return code }
         var parsed: Arguments
         switch Arguments.parse(c.args, specs) {
         case .success(let a): parsed = a

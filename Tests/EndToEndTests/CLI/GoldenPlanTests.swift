@@ -62,6 +62,15 @@ import Testing
         Case(golden: "backup-cluster", runbook: "backup-cluster", params: []),
         Case(golden: "backup-project", runbook: "backup-project", params: ["project=shop"]),
         Case(golden: "restore-project", runbook: "restore-project", params: ["project=shop", "from=backups/shop/20261201000000"]),
+        Case(golden: "registry-pull-secret", runbook: "registry-pull-secret",
+             params: ["project=myapp", "secret_name=my-registry", "registry_server=my.registry.example.com", "registry_username=alice",
+                      "registry_password=s3cret", "registry_email=alice@example.com"]),
+        Case(golden: "registry-pull-secret-token", runbook: "registry-pull-secret",
+             params: ["project=myapp", "secret_name=my-registry", "registry_server=registry.example.com", "registry_username=notused",
+                      "registry_project=registry-project", "registry_serviceaccount=puller"]),
+        Case(golden: "metrics-reencrypt-route", runbook: "metrics-reencrypt-route",
+             params: ["cert_file=/root/wildcard.crt", "key_file=/root/wildcard.key", "ca_file=/root/wildcard.ca",
+                      "hostname=hawkular-metrics.apps.example.com"]),
     ]
 
     @Test(arguments: cases)

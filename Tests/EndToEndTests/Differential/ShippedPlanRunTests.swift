@@ -86,6 +86,16 @@ struct ShippedPlanRunTests {
                       "import_image=guestbook:latest", "import_from=docker.io/kubernetes/guestbook:latest"]),
         Case(file: "runbooks/backup-node-host.yaml", params: ["host=node-1.example.com"]),
         Case(file: "runbooks/backup-cluster.yaml", params: []),
+        // 7.3.8.1 (no secret param): the differential compares journaled commands, where a secret is `***`,
+        // with the transport's, where it is in clear, so a case with a secret param cannot pass it yet.
+        Case(file: "runbooks/registry-pull-secret.yaml",
+             params: ["project=myapp", "secret_name=my-registry", "registry_server=registry.example.com", "registry_username=notused",
+                      "registry_project=registry-project", "registry_serviceaccount=puller"],
+             before: [Case(file: "Tests/Fixtures/differential/prepare-registry-project.yaml", params: [])]),
+        Case(file: "runbooks/metrics-reencrypt-route.yaml",
+             params: ["cert_file=/root/wildcard.crt", "key_file=/root/wildcard.key", "ca_file=/root/wildcard.ca",
+                      "hostname=hawkular-metrics.apps.example.com"],
+             before: [Case(file: "Tests/Fixtures/differential/prepare-metrics-certs.yaml", params: [])]),
         Case(file: "examples/custom/hello-maintenance.yaml", params: ["node=node-1.example.com"]),
         // Steps without `on` run on the simulated controller: the directory is made there first.
         Case(file: "examples/custom/tidy-logs.yaml", params: ["dir=/tmp/it's logs", "older_than_days=7"],

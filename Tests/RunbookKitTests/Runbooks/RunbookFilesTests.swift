@@ -21,6 +21,7 @@ struct RunbookFilesTests {
         "smoke-test-app",
         "backup-node-host", "backup-cluster",
         "backup-project", "restore-project",
+        "registry-pull-secret", "metrics-reencrypt-route",
     ]
 
     static func load(_ relative: String) throws -> Runbook {
