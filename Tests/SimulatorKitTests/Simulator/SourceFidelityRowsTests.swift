@@ -110,4 +110,15 @@ struct SourceFidelityRowsTests {
         #expect(mixed.status == 0, "\(mixed.stderr)")
         #expect(mixed.stdout.hasSuffix("No package no-such-package available.\nNothing to do\n"))
     }
+
+    @Test("oc -n NS exec POD -- CMD is exec too: global flags before the verb (kubectl's flag parsing)")
+    func execAfterGlobalFlags() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let r = try f.sh("oc -n kube-system exec master-etcd-master-2.example.com -c etcd -- hostname")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "master-2.example.com\n")
+        let long = try f.sh("oc --namespace=kube-system exec master-etcd-master-1.example.com -c etcd -- hostname")
+        #expect(long.stdout == "master-1.example.com\n")
+    }
 }
