@@ -11,11 +11,27 @@ public enum RenderedFileEdit: Sendable, Hashable, Codable {
     /// One line for plans and the journal.
     public var summary: String {
         switch self {
-        case .replace(let p, let w): "replace /\(p)/ with '\(w)'"
+        case .replace(let p, let w): "replace /\(p)/ with '\(Self.literal(w))'"
         case .deleteLines(let p): "delete lines matching /\(p)/"
         case .ensureLine(let l, let after): "ensure line '\(l)'" + (after.map { " after /\($0)/" } ?? "")
         case .setKey(let k, let v): "set \(k)=\(v)"
         }
+    }
+
+    /// A replacement template as the text it inserts: every `\X` escape (how values are written
+    /// into templates, Foundation escaping even `.`) shown as `X`; `$1` references stay.
+    static func literal(_ template: String) -> String {
+        var out = ""
+        var escaped = false
+        for ch in template {
+            if escaped || ch != "\\" {
+                out.append(ch)
+                escaped = false
+            } else {
+                escaped = true
+            }
+        }
+        return out
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 ///   cluster id and the keyspace as of the snapshot (etcd 3.2.22 etcdserver/server.go NewServer,
 ///   `haveWAL` with the restored snap);
 /// - a member added with `member add` joins when its data directory has no member yet and its
-///   etcd.conf says `existing` with itself in ETCD_INITIAL_CLUSTER (as the unit's start checks).
+///   etcd.conf says `existing` with itself in ETCD_INITIAL_CLUSTER, which names exactly the
+///   cluster's members (as the unit's start checks; `initialClusterMatchesMembers`).
 extension ClusterView {
     /// The hosts whose etcd process runs and whose data directory holds a start still to happen.
     func pendingEtcdStarts() -> [String] {
@@ -80,7 +81,8 @@ extension ClusterView {
         guard let peer = conf["ETCD_INITIAL_ADVERTISE_PEER_URLS"], let name = conf["ETCD_NAME"], let client = conf["ETCD_ADVERTISE_CLIENT_URLS"],
               let m = state.etcdMembers.firstIndex(where: { $0.peerURL == peer && $0.host == h && !$0.started }),
               !t.exists(dataDir(h) + "member"), conf["ETCD_INITIAL_CLUSTER_STATE"] == "existing",
-              (conf["ETCD_INITIAL_CLUSTER"] ?? "").split(separator: ",").contains(Substring("\(name)=\(peer)")) else { return }
+              (conf["ETCD_INITIAL_CLUSTER"] ?? "").split(separator: ",").contains(Substring("\(name)=\(peer)")),
+              initialClusterMatchesMembers(conf["ETCD_INITIAL_CLUSTER"] ?? "") else { return }
         state.etcdMembers[m].started = true
         state.etcdMembers[m].name = name
         state.etcdMembers[m].clientURL = client

@@ -22,7 +22,9 @@ enum EtcdSnapshot {
 
     static func put(_ s: EtcdSession, _ words: [String]) throws -> Int32 {
         let c = s.c
-        guard words.count == 3 else { throw c.fail("Error: put command needs 1 argument and input from stdin or 2 arguments.") }
+        // 3.2.22 getPutOp: argument errors are ExitBadArgs (128). `put KEY` reading the value from
+        // stdin is not simulated (refused like a missing value: the stricter side).
+        guard words.count == 3 else { throw c.fail("Error:  put command needs 1 argument and input from stdin or 2 arguments.", code: 128) }
         return try c.update { v in
             guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
             guard v.etcdQuorum else { throw c.fail("Error: etcdserver: request timed out") }
@@ -37,7 +39,9 @@ enum EtcdSnapshot {
 
     static func get(_ s: EtcdSession, _ words: [String]) throws -> Int32 {
         let c = s.c
-        guard words.count == 2 else { throw c.fail("Error: get command needs one argument as key and an optional argument as range_end.") }
+        // 3.2.22 getGetOp: no key is ExitBadArgs (128); a range (`get KEY END`) is not simulated.
+        guard words.count >= 2 else { throw c.fail("Error:  range command needs arguments.", code: 128) }
+        guard words.count == 2 else { throw c.fail("simulator: etcdctl get with a range end is not simulated", code: 128) }
         let v = try c.view()
         guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
         guard v.etcdQuorum else { throw c.fail("Error: etcdserver: request timed out") }

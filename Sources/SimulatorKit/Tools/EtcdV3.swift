@@ -43,10 +43,16 @@ enum EtcdV3 {
         case ("endpoint", "health"): return try health(s)
         case ("snapshot", "save"):
             guard words.count == 3 else { throw c.fail("Error: snapshot save expects one argument") }
+            // 3.2.22 creates `FILE.part` before it connects: a missing directory is exit 128 (ExitBadArgs).
+            let path = words[2].hasPrefix("/") ? words[2] : "/root/" + words[2]
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: c.tree.real((path as NSString).deletingLastPathComponent),
+                                                 isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw c.fail("Error:  could not open \(words[2]).part (open \(words[2]).part: no such file or directory)", code: 128)
+            }
             // 3.2 has no one-endpoint rule (3.4 added it): the client saves from the first endpoint that answers.
             let v = try c.view()
             guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
-            let path = words[2].hasPrefix("/") ? words[2] : "/root/" + words[2]
             try c.tree.write(path, EtcdSnapshot.file(v.state))
             c.out("Snapshot saved at \(words[2])\n")
             return 0

@@ -110,13 +110,21 @@ enum OcImageImport {
         return String(first)
     }
 
-    /// A domain name of the list matches the registry: `*` stands for any characters; without a
-    /// port in the domain name the registry's port is not compared (kinder than real: 3.11 adds
-    /// the default port 443).
+    /// A domain name of the list matches the registry: host and port compared apart, `*` standing
+    /// for any characters; a missing port is the secure default 443 on both sides (origin
+    /// `whitelist/whitelister.go` `WhitelistRegistry`, `AdmitDockerImageReference`; `insecure`
+    /// entries, whose default is 80, are not modelled).
     static func matches(_ registry: String, _ domain: String) -> Bool {
-        let host = domain.contains(":") ? registry : String(registry.split(separator: ":").first ?? "")
-        let pattern = "^" + NSRegularExpression.escapedPattern(for: domain).replacingOccurrences(of: "\\*", with: ".*") + "$"
-        return host.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
+        func split(_ s: String) -> (host: String, port: String) {
+            let parts = s.split(separator: ":", maxSplits: 1).map(String.init)
+            return (parts.first ?? "", parts.count == 2 ? parts[1] : "443")
+        }
+        func glob(_ value: String, _ pattern: String) -> Bool {
+            let regex = "^" + NSRegularExpression.escapedPattern(for: pattern).replacingOccurrences(of: "\\*", with: ".*") + "$"
+            return value.range(of: regex, options: [.regularExpression, .caseInsensitive]) != nil
+        }
+        let (r, d) = (split(registry), split(domain))
+        return glob(r.host, d.host) && glob(r.port, d.port)
     }
 
     /// `imagePolicyConfig.allowedRegistriesForImport[].domainName` of the host's master-config.yaml

@@ -44,6 +44,14 @@ enum OcProjects {
         }
         return try c.update { v in
             try OcTool.requireAPI(c, v)
+            // origin release-3.11 projectrequest/delegated.go `Create`: reserved names and prefixes
+            // are Forbidden before the existence check.
+            if ["openshift", "kubernetes", "kube"].contains(name) {
+                throw c.fail("Error from server (Forbidden): project.project.openshift.io \"\(name)\" is forbidden: cannot request a project with the name \"\(name)\"")
+            }
+            if let prefix = ["openshift-", "kubernetes-", "kube-"].first(where: name.hasPrefix) {
+                throw c.fail("Error from server (Forbidden): project.project.openshift.io \"\(name)\" is forbidden: cannot request a project starting with \"\(prefix)\"")
+            }
             guard !OcGet.namespaces(v).contains(name) else {
                 throw c.fail("Error from server (AlreadyExists): project.project.openshift.io \"\(name)\" already exists")
             }

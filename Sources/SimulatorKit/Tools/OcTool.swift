@@ -18,7 +18,7 @@ enum OcTool: SimTool {
     static func run(_ c: ToolContext) throws -> Int32 {
         if let code = try OcExport.dispatch(c) { return code }
         if let code = try OcVolumes.dispatch(c) { return code }
-        if let dash = c.args.firstIndex(of: "--"), c.args.first(where: { !$0.hasPrefix("-") }) == "exec" {
+        if let dash = c.args.firstIndex(of: "--"), isExec(Array(c.args[..<dash])) {
             return try exec(c, Array(c.args[..<dash]), Array(c.args[(dash + 1)...]))
         }
         if let code = try OcImageImport.intercept(c) { return code }
@@ -81,10 +81,20 @@ enum OcTool: SimTool {
         a["namespace"] ?? view.state.host(c.host)?.project ?? "default"
     }
 
+    /// Whether the words before `--` are an `exec`: its first positional once flags and their
+    /// values are parsed, so `oc -n NS exec POD -- CMD` counts as `oc exec` does.
+    static func isExec(_ head: [String]) -> Bool {
+        if case .success(let a) = Arguments.parse(head, specs + execSpecs) { return a.positionals.first == "exec" }
+        return head.first(where: { !$0.hasPrefix("-") }) == "exec"
+    }
+
+    /// The flags `exec` adds to oc's own.
+    static let execSpecs: [Arguments.Spec] = [.init("container", "c"), .init("stdin", "i", value: false), .init("tty", "t", value: false)]
+
     /// `oc exec POD [-c CONTAINER] -- CMD…`: runs CMD on the pod's node (its tools see that host).
     static func exec(_ c: ToolContext, _ head: [String], _ command: [String]) throws -> Int32 {
         let parsed: Arguments
-        switch Arguments.parse(head, specs + [.init("container", "c"), .init("stdin", "i", value: false), .init("tty", "t", value: false)]) {
+        switch Arguments.parse(head, specs + execSpecs) {
         case .success(let a): parsed = a
         case .failure(let e): throw c.fail("Error: \(e.message)\n\n\nSee 'oc exec -h' for help and examples.")
         }

@@ -91,6 +91,7 @@ enum OcVolumes {
                 throw c.fail("Error from server (NotFound): deploymentconfigs.apps.openshift.io \"\(target)\" not found")
             }
             var volumes = v.state.controllers[i].volumes ?? []
+            var claimError: String?
             if a.flag("remove") {
                 guard let name = a["name"] else { throw c.fail("error: --confirm must be given to remove all volumes") }
                 guard volumes.contains(where: { $0.name == name }) else {
@@ -105,17 +106,20 @@ enum OcVolumes {
                 guard let claim = a["claim-name"], let path = a["mount-path"] else {
                     throw c.fail("error: --claim-name and --mount-path are required (the simulator does not generate claim names)")
                 }
-                let name = a["name"] ?? "volume-\(v.state.nextSuffix())"
-                if volumes.contains(where: { $0.name == name }), !a.flag("overwrite") {
+                // origin release-3.11 pkg/oc/cli/set/volume.go: a volume already using the claim keeps
+                // its name and is no conflict (`checkForExistingClaim`).
+                let claimVolume = volumes.first { $0.claim == claim }?.name
+                let name = a["name"] ?? claimVolume ?? "volume-\(v.state.nextSuffix())"
+                if volumes.contains(where: { $0.name == name }), !a.flag("overwrite"), claimVolume == nil {
                     throw c.fail("error: volume '\(name)' already exists. Use --overwrite to replace")
                 }
                 if volumes.contains(where: { $0.mountPath == path && $0.name != name }) {
                     throw c.fail("error: volume mount '\(path)' already exists for container '\(target)'")
                 }
-                if let size = a["claim-size"] {
-                    if v.state.claim(claim, in: ns) != nil {
-                        throw c.fail("Error from server (AlreadyExists): persistentvolumeclaims \"\(claim)\" already exists")
-                    }
+                if a["claim-size"] != nil, v.state.claim(claim, in: ns) != nil {
+                    // `RunVolume` collects the failed create and still patches the template: exit 1 after the update.
+                    claimError = "error: failed to patch volume update to pod template: persistentvolumeclaims \"\(claim)\" already exists\n"
+                } else if let size = a["claim-size"] {
                     let defaultClass = v.state.storageClasses.first { $0.hasSuffix(" (default)") }?
                         .replacingOccurrences(of: " (default)", with: "")
                     let known = v.state.storageClasses.map { $0.replacingOccurrences(of: " (default)", with: "") }
@@ -131,11 +135,17 @@ enum OcVolumes {
                 volumes.removeAll { $0.name == name }
                 volumes.append(SimVolume(name: name, claim: claim, mountPath: path))
             }
+            // An unchanged template is an empty patch: nothing printed, no rollout (`RunVolume`).
+            if claimError == nil, Set(volumes) == Set(v.state.controllers[i].volumes ?? []) { return 0 }
             let old = v.state.controllers[i].rcName
             v.state.controllers[i].volumes = volumes.isEmpty ? nil : volumes
             v.state.controllers[i].revision += 1
             v.state.pods.removeAll { $0.owner == .replicationController(old) }
             c.out("deploymentconfig.apps.openshift.io/\(target) volume updated\n")
+            if let claimError {
+                c.err(claimError)
+                return 1
+            }
             return 0
         }
     }

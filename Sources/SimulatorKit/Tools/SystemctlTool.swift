@@ -159,7 +159,8 @@ enum SystemctlTool: SimTool {
             if !v.state.etcdMembers[m].started {
                 guard !tree.exists((dataDir.hasSuffix("/") ? dataDir : dataDir + "/") + "member") else { throw failed() }
                 let cluster = conf["ETCD_INITIAL_CLUSTER"] ?? ""
-                guard conf["ETCD_INITIAL_CLUSTER_STATE"] == "existing", cluster.contains("\(name)=\(peer)") else { throw failed() }
+                guard conf["ETCD_INITIAL_CLUSTER_STATE"] == "existing", cluster.contains("\(name)=\(peer)"),
+                      v.initialClusterMatchesMembers(cluster) else { throw failed() }
                 v.state.etcdMembers[m].started = true
                 v.state.etcdMembers[m].name = name
                 v.state.etcdMembers[m].clientURL = client

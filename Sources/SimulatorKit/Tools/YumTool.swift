@@ -35,12 +35,15 @@ enum YumTool: SimTool {
             return try c.update { v in
                 guard let h = v.state.hostIndex(c.host) else { return 0 }
                 var installed: [String] = []
-                var unavailable = false
+                // yum cli.py `installPkgs`: an argument is "done" when it matched a package, installed
+                // or already installed; with none done, install ends "Error: Nothing to do", exit 1.
+                var done = false
                 for p in packages {
                     if verb == "install", let name = Self.nameOfFullPackage(p) {
                         // NAME-VERSION-RELEASE.ARCH (a line of `rpm -qa`): exactly that build.
                         if v.state.hosts[h].packages.contains(p) {
                             c.out("Package \(p) already installed and latest version\n")
+                            done = true
                         } else if Self.repository.contains(p) {
                             v.state.hosts[h].packages.append(p)
                             v.state.hosts[h].packages.sort()
@@ -48,15 +51,16 @@ enum YumTool: SimTool {
                                 v.state.hosts[h].services[unit] = ServiceState(active: false, enabled: false)
                             }
                             installed.append(p)
+                            done = true
                         } else {
                             c.out("No package \(p) available.\n")
-                            unavailable = true
                         }
                         continue
                     }
                     let name = p.split(separator: "-").count > 2 ? p : p
                     if v.state.hosts[h].packages.contains(where: { $0.hasPrefix(name + "-") && $0.dropFirst(name.count + 1).first?.isNumber == true }) {
                         if verb == "install" { c.out("Package \(catalogue[name] ?? name) already installed and latest version\n") }
+                        done = true
                         continue
                     }
                     guard let full = catalogue[name] else {
@@ -70,6 +74,7 @@ enum YumTool: SimTool {
                         v.state.hosts[h].services[unit] = ServiceState(active: false, enabled: false)
                     }
                     installed.append(full)
+                    done = true
                     if name == "etcd", !c.tree.exists("/etc/etcd/etcd.conf") {
                         let ip = v.state.hosts[h].ip
                         try c.tree.write("/etc/etcd/etcd.conf", EtcdFiles.conf(name: "default", ip: ip,
@@ -77,7 +82,7 @@ enum YumTool: SimTool {
                         try c.tree.makeDirectory("/var/lib/etcd")
                     }
                 }
-                if installed.isEmpty, unavailable {
+                if verb == "install", !done, !packages.isEmpty {
                     c.err("Error: Nothing to do\n")
                     return 1
                 }

@@ -66,14 +66,20 @@ public struct SimTransport: Transport {
         return name
     }
 
-    /// Where an absolute host path lives on disk.
-    func real(_ path: String) throws(TransportError) -> String {
+    /// Where an absolute host path lives on disk, resolved inside the host's tree like `chroot`
+    /// (`ConfinedPath`): a symbolic link never leads out of it. `followLast` follows a link in
+    /// the last component too (reading, `stat -L`); moving and removing act on the link itself.
+    func real(_ path: String, followLast: Bool = true) throws(TransportError) -> String {
         let name = try reachableSimHost()
         // On the controller a relative path is relative to its working directory, `/` (the sandbox's `--chdir`).
         guard path.hasPrefix("/") || name == SimLayout.controllerHost else {
             throw TransportError(.fileError, host: host.name, "'\(path)' is not an absolute path")
         }
-        return layout.tree(of: name).real(path)
+        do {
+            return try ConfinedPath(root: layout.tree(of: name).root).resolve(path, followLast: followLast)
+        } catch {
+            throw TransportError(.fileError, host: host.name, "'\(path)': Too many levels of symbolic links")
+        }
     }
 
     /// Runs through `base` with the simulator on PATH, confined to the host's tree (see
@@ -105,13 +111,14 @@ public struct SimTransport: Transport {
 
     /// Writes `<host root>/path` atomically, keeping an existing file's mode.
     public func writeFile(_ path: String, contents: [UInt8], mode: UInt16?) async throws {
-        let target = try real(path)
+        // Like the ssh transport's `mv -f`: a link in the last component is replaced, not written through.
+        let target = try real(path, followLast: false)
         let directory = (target as NSString).deletingLastPathComponent
         guard FileManager.default.fileExists(atPath: directory) else {
             throw TransportError(.fileError, host: host.name, "cannot write '\(path)': No such file or directory")
         }
         var info = stat()
-        let permissions = stat(target, &info) == 0 ? Int(info.st_mode & 0o7777) : Int(mode ?? 0o644)
+        let permissions = stat(try real(path), &info) == 0 ? Int(info.st_mode & 0o7777) : Int(mode ?? 0o644)
         let temporary = directory + "/.\((target as NSString).lastPathComponent).runbook-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try Data(contents).write(to: URL(fileURLWithPath: temporary))
@@ -129,7 +136,7 @@ public struct SimTransport: Transport {
 
     /// Renames inside the host root.
     public func moveFile(from: String, to: String) async throws {
-        let source = try real(from), destination = try real(to)
+        let source = try real(from, followLast: false), destination = try real(to, followLast: false)
         guard rename(source, destination) == 0 else {
             throw TransportError(.fileError, host: host.name, "cannot move '\(from)' to '\(to)': \(String(cString: strerror(errno)))")
         }
@@ -146,16 +153,15 @@ public struct SimTransport: Transport {
         }
     }
 
-    /// The size of a regular file in the host's tree (symbolic links followed, as `stat -L`).
+    /// The size of a regular file in the host's tree (symbolic links followed inside the tree, as `stat -L`).
     public func fileSize(_ path: String) async throws -> Int {
         let target = try real(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else {
             throw TransportError(.fileError, host: host.name, "No such file or directory")
         }
-        let resolved = (target as NSString).resolvingSymlinksInPath
         guard !isDirectory.boolValue,
-              let attributes = try? FileManager.default.attributesOfItem(atPath: resolved),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: target),
               attributes[.type] as? FileAttributeType == .typeRegular,
               let size = attributes[.size] as? NSNumber else {
             throw TransportError(.fileError, host: host.name, "not a regular file")
@@ -163,9 +169,9 @@ public struct SimTransport: Transport {
         return size.intValue
     }
 
-    /// Removes inside the host root; no error when already gone.
+    /// Removes inside the host root (a link itself, not its target); no error when already gone.
     public func removeFile(_ path: String) async throws {
-        let target = try real(path)
+        let target = try real(path, followLast: false)
         guard unlink(target) == 0 || errno == ENOENT else {
             throw TransportError(.fileError, host: host.name, "cannot remove '\(path)': \(String(cString: strerror(errno)))")
         }
