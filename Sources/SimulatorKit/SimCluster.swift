@@ -24,7 +24,7 @@ public struct SimCluster: Sendable {
         "xfs_growfs", "vgs", "lvs", "pvs", "yum", "rpm", "restorecon", "timedatectl", "ip", "update-ca-trust", "docker",
         "ansible-playbook", "hostname", "pvresize", "openssl", "iptables", "iptables-save", "container-storage-setup", "curl",
         "growpart", "wipefs", "vgreduce", "pvremove", "df", "blockdev",
-    ] + FileTool.names + LvRemoveTool.names
+    ] + FileTool.names + LvRemoveTool.names + MasterExecTool.names
 
     /// Creates a fresh cluster in `dir` (emptied first when it already holds a simulator).
     /// - Parameter toolPath: the runbook-sim executable the tool symlinks point at.
@@ -99,7 +99,7 @@ public struct SimCluster: Sendable {
         let names = try state().hosts.map(\.name)
         switch fault {
         case .unhealthyEtcd(let h), .drainHangs(let h), .drainFails(let h), .noFreeExtents(let h), .unreachable(let h),
-             .diskNotBlank(let h, _):
+             .diskNotBlank(let h, _), .etcdPodGone(let h):
             guard names.contains(h) else { throw SimError.usage("no host '\(h)' in the simulated cluster") }
         case .commandFails, .commandHangs: break
         case .disruptionBudget(let dc, _):

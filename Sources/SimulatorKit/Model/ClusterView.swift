@@ -27,9 +27,10 @@ public struct ClusterView {
 
     /// A static pod runs while docker runs and either the node service runs with its manifest in
     /// /etc/origin/node/pods, or the node service was stopped while the pod ran (the containers
-    /// keep running without their kubelet).
+    /// keep running without their kubelet); never for etcd while an `etcd-pod-gone` fault names the host.
     public func staticPodRunning(_ host: String, _ component: String) -> Bool {
         guard reachable(host), serviceActive(host, "docker") else { return false }
+        if component == "etcd", state.faults.contains(.etcdPodGone(host: host)) { return false }
         if serviceActive(host, "atomic-openshift-node") { return tree(host).exists(HostTree.manifest(component)) }
         return state.host(host)?.orphanedStaticPods?.contains(component) ?? false
     }

@@ -22,6 +22,9 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A PodDisruptionBudget (`minAvailable`) over the pods of a deployment config (selector
     /// `deploymentconfig=NAME`): an eviction that would leave fewer healthy pods is refused (429).
     case disruptionBudget(deploymentConfig: String, minAvailable: Int)
+    /// The etcd static pod on this master is gone (its manifest taken away and the kubelet has
+    /// removed its containers): the member is down and `master-exec etcd …` finds no pod.
+    case etcdPodGone(host: String)
 
     /// The fault kinds `runbook sim fault` accepts, with their arguments.
     public static let kinds: [(name: String, usage: String, summary: String)] = [
@@ -34,6 +37,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         ("disk-not-blank", "HOST DISK", "DISK on HOST has a dos partition-table signature (wipefs shows it)"),
         ("command-hangs", "TOOL MATCH", "TOOL with MATCH in its arguments blocks until killed or the fault is cleared"),
         ("disruption-budget", "DC MIN_AVAILABLE", "a PodDisruptionBudget: evictions leaving fewer than MIN_AVAILABLE healthy pods of DC are refused"),
+        ("etcd-pod-gone", "HOST", "the etcd static pod on master HOST is gone: the member is down, master-exec etcd finds no pod"),
     ]
 
     /// How it is shown in summaries and messages.
@@ -48,6 +52,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         case .diskNotBlank(let h, let d): "disk-not-blank \(h) \(d)"
         case .commandHangs(let t, let m): "command-hangs \(t) '\(m)'"
         case .disruptionBudget(let dc, let n): "disruption-budget \(dc) \(n)"
+        case .etcdPodGone(let h): "etcd-pod-gone \(h)"
         }
     }
 
@@ -66,6 +71,7 @@ public enum Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         case "drain-fails": return .drainFails(node: try one())
         case "no-free-extents": return .noFreeExtents(host: try one())
         case "unreachable": return .unreachable(host: try one())
+        case "etcd-pod-gone": return .etcdPodGone(host: try one())
         case "command-fails":
             guard args.count == 3, let n = Int(args[2]), n > 0 else {
                 throw SimError.usage("command-fails takes TOOL MATCH TIMES (TIMES a positive number)")

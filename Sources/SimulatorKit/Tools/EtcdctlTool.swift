@@ -40,10 +40,13 @@ enum EtcdctlTool: SimTool {
         return v3 ? try EtcdV3.run(session) : try EtcdV2.run(session)
     }
 
-    /// On a master the 3.11 functions run etcdctl inside the etcd container (master-exec).
+    /// On a master the 3.11 functions run etcdctl through `master-exec etcd etcd` (MasterExecTool):
+    /// while the etcd pod is not running that prints "Component etcd is stopped or not running"
+    /// and ends with 0 without running etcdctl (an empty member list, no health lines).
     static func requireContainer(_ c: ToolContext, _ view: ClusterView) throws {
-        if c.tool != "etcdctl", (view.state.groups["masters"] ?? []).contains(c.host), !view.staticPodRunning(c.host, "etcd") {
-            throw c.fail("Error response from daemon: Container \(containerID(c.host)) is not running")
+        guard c.tool != "etcdctl", (view.state.groups["masters"] ?? []).contains(c.host) else { return }
+        if case .exit(let code) = try MasterExecTool.route(c, view, component: "etcd", container: "etcd") {
+            throw ToolExit(code)
         }
     }
 

@@ -10,6 +10,7 @@ public enum ToolMain {
         TimeSyncTool.self,
         LvRemoveTool.self,
         CaTrustTool.self,
+        MasterExecTool.self,
     ]
 
     /// Runs the tool named by `arguments` and returns its exit code.

@@ -52,7 +52,7 @@ struct FidelityTests {
         #expect(f.tree("master-0.example.com").exists("/var/lib/etcd/s.db"))
     }
 
-    @Test("etcdctl3 is the 3.11 shell function: this host's endpoint always comes first, and on a master it needs the etcd container")
+    @Test("etcdctl3 is the 3.11 shell function: this host's endpoint always comes first, and on a master it runs through master-exec")
     func etcdctl3Function() throws {
         let f = try SimFixture()
         defer { f.remove() }
@@ -62,10 +62,53 @@ struct FidelityTests {
         #expect(r.stderr.hasPrefix("https://master-0.example.com:2379 is unhealthy: failed to commit proposal: context deadline exceeded\n"))
         #expect(r.stdout == "https://master-1.example.com:2379 is healthy: successfully committed proposal: took = 1.305173ms\n")
         try f.disable("etcd", on: "master-2.example.com")
+        // master-exec finds no etcd pod: it says so on stderr and exits 0 without running etcdctl,
+        // so the member list is empty and the health check checks nothing
         let stopped = try f.run("etcdctl3", ["member", "list"], on: "master-2.example.com")
-        #expect(stopped.status == 1)
-        #expect(stopped.stderr.hasPrefix("Error response from daemon: Container "))
-        #expect(stopped.stderr.hasSuffix(" is not running\n"))
+        #expect(stopped.status == 0)
+        #expect(stopped.stdout == "")
+        #expect(stopped.stderr == "Component etcd is stopped or not running\n")
+        let health = try f.run("etcdctl3", ["endpoint", "health"], on: "master-2.example.com")
+        #expect(health.status == 0)
+        #expect(health.stdout == "")
+        let v2 = try f.run("etcdctl2", ["cluster-health"], on: "master-2.example.com")
+        #expect(v2.status == 0)
+        #expect(v2.stdout == "")
+        #expect(v2.stderr == "Component etcd is stopped or not running\n")
+    }
+
+    @Test("master-exec follows openshift-ansible 3.11's script: usage, a stopped or unknown component exits 0 without running, docker down fails, a running pod runs the command")
+    func masterExec() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let usage = try f.run("master-exec", ["etcd"])
+        #expect(usage.status == 1)
+        #expect(usage.stderr == "A component name like 'api', 'etcd', or 'controllers' must be specified along with the container name within that component.\n")
+        let running = try f.run("master-exec", ["etcd", "etcd", "etcdctl3", "member", "list"])
+        #expect(running.status == 0, "\(running.stderr)")
+        #expect(running.stdout.contains(", started, master-1.example.com, "))
+        let unknown = try f.run("master-exec", ["controller", "controller", "sh", "-c", "echo ran"])
+        #expect(unknown.status == 0)
+        #expect(unknown.stdout == "")
+        #expect(unknown.stderr == "Component controller is stopped or not running\n")
+        try f.disable("etcd", on: "master-0.example.com")
+        let stopped = try f.run("master-exec", ["etcd", "etcd", "sh", "-c", "echo ran"])
+        #expect(stopped.status == 0)
+        #expect(stopped.stdout == "")
+        #expect(stopped.stderr == "Component etcd is stopped or not running\n")
+        let failing = try f.run("master-exec", ["api", "api", "false"])
+        #expect(failing.status == 1)
+        try f.run("systemctl", ["stop", "docker"], on: "master-1.example.com")
+        let noDocker = try f.run("master-exec", ["etcd", "etcd", "true"], on: "master-1.example.com")
+        #expect(noDocker.status == 1)
+        #expect(noDocker.stderr == "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
+        // no static pods at all: the command runs on the host
+        try f.disable("api", on: "master-2.example.com")
+        try f.disable("controllers", on: "master-2.example.com")
+        try f.disable("etcd", on: "master-2.example.com")
+        let host = try f.run("master-exec", ["etcd", "etcd", "sh", "-c", "echo on the host; exit 3"], on: "master-2.example.com")
+        #expect(host.status == 3)
+        #expect(host.stdout == "on the host\n")
     }
 
     @Test("curl /healthz shows an API server that master-restart brought back without etcd")
