@@ -1,6 +1,7 @@
 #!/bin/sh
 # Times `runbook validate` against a libyaml-only parse of the same generated runbooks
-# (1,000 / 5,000 / 10,000 steps) and writes the results to docs/performance.md, "## Parsing".
+# (1,000 / 5,000 / 10,000 / 50,000 steps) and writes the results to docs/performance.md, "## Parsing":
+# the CPU-time ratio to a libyaml event pull and the peak memory (RSS) of each, from the same runs.
 #
 #   bench/parse.sh              build release, measure, rewrite the section
 #   SKIP_BUILD=1 bench/parse.sh reuse .build/release/runbook
@@ -13,7 +14,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 cc -O2 -o "$WORK/libyaml-events" bench/libyaml-events.c -lyaml
 
-for n in 1000 5000 10000; do
+for n in 1000 5000 10000 50000; do
     python3 bench/gen-runbook.py "$n" >"$WORK/steps-$n.yaml"
 done
 
@@ -21,35 +22,45 @@ python3 - "$WORK" "$BIN" "${RUNS:-5}" <<'PY'
 import os, platform, re, statistics, subprocess, sys, time
 
 work, runbook, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rssfile = os.path.join(work, "rss")
 doc = os.path.join("docs", "performance.md")
 
 def cpu(argv):
-    """Median user+sys CPU seconds and wall seconds of `argv` over `runs` runs."""
-    cpus, walls = [], []
+    """Median user+sys CPU seconds, wall seconds and peak RSS (bytes) of `argv` over `runs` runs."""
+    cpus, walls, rss = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Peak RSS from /usr/bin/time: a child forked from this Python process would report
+        # Python's own memory as its peak (the high-water mark survives exec).
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rssfile] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(p.pid, 0)
         walls.append(time.perf_counter() - start)
         if os.waitstatus_to_exitcode(status) != 0:
             sys.exit(f"{' '.join(argv)} failed: {p.stderr.read().decode()}")
         p.stderr.close()
         cpus.append(usage.ru_utime + usage.ru_stime)
-    return statistics.median(cpus), statistics.median(walls)
+        rss.append(int(open(rssfile).read().split()[-1]) * 1024)
+    return statistics.median(cpus), statistics.median(walls), statistics.median(rss)
 
 pyload = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
 rows = []
-for n in (1000, 5000, 10000):
+# The runtime's own footprint (Swift runtime, Foundation, argument parsing), to subtract from validate's peak.
+base = cpu([runbook, "--version"])
+for n in (1000, 5000, 10000, 50000):
     f = os.path.join(work, f"steps-{n}.yaml")
     size = os.path.getsize(f)
     rb = cpu([runbook, "validate", f])
     ev = cpu([os.path.join(work, "libyaml-events"), f])
     py = cpu([sys.executable, "-c", pyload, f])
     rows.append((n, size, rb, ev, py))
-    print(f"{n} steps: runbook {rb[0]:.3f}s, libyaml events {ev[0]:.3f}s, CSafeLoader {py[0]:.3f}s (CPU)")
+    print(f"{n} steps: runbook {rb[0]:.3f}s, libyaml events {ev[0]:.3f}s, CSafeLoader {py[0]:.3f}s (CPU); "
+          f"ratio {rb[0] / max(ev[0], 1e-3):.1f}x; peak RSS runbook {rb[2] / 2**20:.1f} MiB "
+          f"({(rb[2] - base[2]) / size:.1f}x the file over the {base[2] / 2**20:.1f} MiB of `runbook --version`), "
+          f"libyaml events {ev[2] / 2**20:.1f} MiB")
 
 per_step = [r[2][0] / r[0] * 1e6 for r in rows]
-marginal = [(rows[i + 1][2][0] - rows[i][2][0]) / (rows[i + 1][0] - rows[i][0]) * 1e6 for i in range(2)]
+marginal = [(rows[i + 1][2][0] - rows[i][2][0]) / (rows[i + 1][0] - rows[i][0]) * 1e6 for i in range(len(rows) - 1)]
+memory = [(r[2][2] - base[2]) / r[1] for r in rows]
 ratios = [r[2][0] / max(r[3][0], 1e-3) for r in rows]
 py_ratios = [r[4][0] / r[2][0] for r in rows]
 lines = [
@@ -63,16 +74,21 @@ lines = [
     "",
     f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()} Linux, {os.cpu_count()} cores.",
     "",
-    "| steps | file | runbook validate | libyaml events (C) | ratio | PyYAML CSafeLoader | ratio |",
-    "|------:|-----:|-----------------:|-------------------:|------:|-------------------:|------:|",
+    "| steps | file | runbook validate | libyaml events (C) | ratio | PyYAML CSafeLoader | ratio | peak RSS: validate | over runtime ÷ file | libyaml events |",
+    "|------:|-----:|-----------------:|-------------------:|------:|-------------------:|------:|------:|------:|------:|",
 ]
-for n, size, rb, ev, py in rows:
+for (n, size, rb, ev, py), m in zip(rows, memory):
     lines.append(f"| {n:,} | {size / 1e6:.1f} MB | {rb[0]:.3f} s ({rb[1]:.3f}) | {ev[0]:.3f} s ({ev[1]:.3f}) "
-                 f"| {rb[0] / max(ev[0], 1e-3):.1f}x | {py[0]:.3f} s ({py[1]:.3f}) | {rb[0] / py[0]:.2f}x |")
+                 f"| {rb[0] / max(ev[0], 1e-3):.1f}x | {py[0]:.3f} s ({py[1]:.3f}) | {rb[0] / py[0]:.2f}x "
+                 f"| {rb[2] / 2**20:.1f} MiB | {m:.1f}x | {ev[2] / 2**20:.1f} MiB |")
 lines += [
     "",
     # Marginal cost per step (between sizes), so the fixed start-up cost (~20 ms) does not read as non-linearity.
-    f"Cost per added step: {marginal[0]:.1f} µs from 1k to 5k, {marginal[1]:.1f} µs from 5k to 10k steps "
+    f"Peak memory: `runbook --version` alone peaks at {base[2] / 2**20:.1f} MiB (the runtime); validate's peak above that is "
+    f"{min(memory):.1f}-{max(memory):.1f}x the file's size (aim: at most 4x, so "
+    + ("met)." if max(memory) <= 4 else "NOT met)."),
+    "",
+    f"Cost per added step: {marginal[0]:.1f} µs from 1k to 5k, {marginal[1]:.1f} µs from 5k to 10k, {marginal[2]:.1f} µs from 10k to 50k steps "
     f"({'linear' if max(marginal) <= 1.5 * min(marginal) else 'NOT linear'}: within {max(marginal) / min(marginal):.2f}x). "
     f"Per step including start-up: {', '.join(f'{p:.1f}' for p in per_step)} µs.",
     "",
