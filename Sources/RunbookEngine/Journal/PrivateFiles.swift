@@ -19,6 +19,14 @@ func closeDescriptor(_ fd: Int32) {
 enum PrivateFiles {
     /// Creates `path` and its missing parents with mode 0700.
     static func makeDirectory(_ path: String) throws {
+        // The common case (every attempt asks for `output/`): the directory is there, so one
+        // `mkdir` says so, instead of one for each component from the root (issue 15).
+        if mkdir(path, 0o700) == 0 {
+            chmod(path, 0o700)
+            return
+        } else if errno == EEXIST {
+            return
+        }
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
