@@ -39,6 +39,12 @@ enum PrivateFiles {
         }
     }
 
+    /// Whether anything (a dangling symbolic link too) has this name: one `lstat`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
     /// Writes a whole file with mode 0600, replacing any previous contents.
     static func write(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
