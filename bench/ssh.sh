@@ -1,26 +1,29 @@
 #!/bin/sh
-# Per-step latency of N `true` commands over ssh, with and without connection multiplexing,
-# against a throwaway sshd on 127.0.0.1 (the same harness as the SSH tests, user runbook-test,
-# whose login shell is /bin/sh so no rc file adds time).
+# Per-step latency of `true` over ssh, multiplexed, against a throwaway sshd on 127.0.0.1 (the
+# same harness as the SSH tests, user runbook-test, whose login shell is /bin/sh so no rc file
+# adds time).
 #
 #   bench/ssh.sh [N]        (default N=50; needs openssh-server: scripts/install-deps --test)
 #
-# Two measurements:
-#   1. raw ssh: the exact ssh options SSHTransport uses, timed by the shell (baseline);
-#   2. SSHTransport itself (process launch, remote wrapper, output scanning), timed inside a
-#      Swift Testing benchmark that is disabled unless RUNBOOK_BENCH_SSH is set.
-# The first command of the multiplexed series opens the master connection and is reported
-# separately ("first"); the others reuse it.
+# Measurements, all whole processes timed by the shell:
+#   1. raw ssh: the exact ssh options SSHTransport uses, N times in a loop, multiplexed and
+#      direct (the first multiplexed command opens the master and is reported apart);
+#   2. `runbook run` of the RELEASE build (built first unless SKIP_BUILD=1 or RUNBOOK is set):
+#      a runbook of N `run: "true"` steps on the loopback host against one of N/10 steps, so
+#      start-up and the master connection cancel out and the marginal cost of one step is left
+#      (journal fsynced as usual, in a state directory under $TMPDIR).
+# The ratio of issue 15 is (2) over the multiplexed mean of (1).
 set -eu
 N=${1:-50}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 [ -x /usr/sbin/sshd ] || { echo "bench/ssh.sh: /usr/sbin/sshd missing; run scripts/install-deps --test" >&2; exit 1; }
 
 D=$(mktemp -d "${TMPDIR:-/tmp}/runbook-bench-ssh-XXXXXX")
 SSHD_PID=
 cleanup() {
     [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null
-    rm -rf "$D"
+    rm -rf "$D" "$WORK"
 }
 trap cleanup EXIT INT TERM
 chmod 755 "$D"
@@ -74,14 +77,40 @@ echo "## ssh per-step latency, N=$N, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores
 series multiplexed "$MUX" | tee "$D/raw.txt"
 series direct "" | tee -a "$D/raw.txt"
 
-cd "$ROOT"
-swift build --build-tests >/dev/null
-RUNBOOK_BENCH_SSH=$N RUNBOOK_BENCH_OUT="$D/transport.txt" \
-    swift test --skip-build --filter SSHLatencyBenchmark >"$D/swift-test.log" 2>&1 \
-    || { cat "$D/swift-test.log" >&2; exit 1; }
-cat "$D/transport.txt"
-# The ratio of issue 15: SSHTransport multiplexed against raw ssh multiplexed (means of N-1).
+SMALL=$((N / 10)); [ "$SMALL" -ge 1 ] || SMALL=1
+cat > "$D/hosts.yaml" <<YAML
+all:
+  hosts:
+    loop:
+      ansible_host: 127.0.0.1
+      ansible_port: $PORT
+      ansible_user: runbook-test
+      ansible_ssh_private_key_file: $D/user_key
+      ssh_options: ["-F", "/dev/null", "-o", "UserKnownHostsFile=$D/known_hosts", "-o", "StrictHostKeyChecking=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR"]
+YAML
+runbook_file() { # runbook_file STEPS
+    echo "runbook: ssh-overhead"
+    echo "steps:"
+    i=1
+    while [ $i -le "$1" ]; do printf '  - id: s%d\n    on: loop\n    run: "true"\n' "$i"; i=$((i + 1)); done
+}
+now_ns() { date +%s%N; }
+time_runbook() { # time_runbook STEPS -> ns
+    [ -f "$D/rb$1.yaml" ] || runbook_file "$1" > "$D/rb$1.yaml"
+    t0=$(now_ns)
+    TMPDIR=$D "$BIN" run "$D/rb$1.yaml" --inventory "$D/hosts.yaml" --yes --state-dir "$D/state" \
+        --output json > "$D/run.jsonl"
+    t1=$(now_ns)
+    grep -q '"exitCode":0' "$D/run.jsonl" || { echo "runbook run failed" >&2; tail -3 "$D/run.jsonl" >&2; exit 1; }
+    echo $((t1 - t0))
+}
+time_runbook "$SMALL" >/dev/null   # opens the master connection (ControlPersist=60)
+big=$(time_runbook "$N"); small=$(time_runbook "$SMALL")
+awk -v n="$N" -v s="$SMALL" -v b="$big" -v m="$small" \
+    'BEGIN { printf "runbook   multiplexed %d vs %d steps, release build: %.1fms a step (marginal)\n", n, s, (b - m) / 1000000 / (n - s) }' \
+    | tee "$D/transport.txt"
 raw=$(sed -n 's/^raw ssh   multiplexed .*mean=\([0-9.]*\)ms.*/\1/p' "$D/raw.txt")
-tr=$(sed -n 's/^transport multiplexed .*mean=\([0-9.]*\)ms.*/\1/p' "$D/transport.txt")
+tr=$(sed -n 's/^runbook   multiplexed .*: \([0-9.]*\)ms a step.*/\1/p' "$D/transport.txt")
+echo "load $(cut -d' ' -f1 /proc/loadavg)"
 [ -n "$raw" ] && [ -n "$tr" ] && awk -v r="$raw" -v t="$tr" \
-    'BEGIN { printf "ratio transport/raw ssh, multiplexed: %.2fx   (aim <= 1.5x)\n", t / r }'
+    'BEGIN { printf "ratio runbook/raw ssh, multiplexed: %.2fx   (aim <= 1.5x)\n", t / r }'

@@ -18,13 +18,17 @@ public struct RunDirectoryOutputStore: OutputStore {
     }
 
     public func makeSink(step: String, attempt: Int, label: String) async throws -> any AttemptOutput {
+        // Plain path strings, not `URL.appendingPathComponent` (which stats the path to learn
+        // whether it is a directory) or `FileManager.fileExists` (two stats): this runs for
+        // every attempt (issue 15).
+        let root = directory.path
         // Output can hold anything a command printed: the folder is 0700 and each file 0600.
-        try PrivateFiles.makeDirectory(directory.appendingPathComponent("output").path)
+        try PrivateFiles.makeDirectory(root + "/output")
         // A resumed run numbers attempts from 1 again: never overwrite what the journal's
-        // digests of the earlier process point at.
+        // digests of the earlier process point at (anything by that name, even a dangling link).
         var base = "output/\(Self.fileName(step)).\(attempt).\(label)"
         var round = 1
-        while ["stdout", "stderr"].contains(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(base).\($0)").path) }) {
+        while ["stdout", "stderr"].contains(where: { PrivateFiles.exists("\(root)/\(base).\($0)") }) {
             round += 1
             base = "output/\(Self.fileName(step)).\(attempt).\(label).\(round)"
         }
@@ -96,7 +100,7 @@ actor AttemptFiles: AttemptOutput {
         guard var s = streams[stream], failure == nil else { return }
         do {
             if s.handle == nil {
-                let path = directory.appendingPathComponent(s.relativePath).path
+                let path = directory.path + "/" + s.relativePath
                 s.handle = FileHandle(fileDescriptor: try PrivateFiles.openForAppend(path), closeOnDealloc: true)
             }
             try s.handle?.write(contentsOf: bytes)

@@ -19,6 +19,14 @@ func closeDescriptor(_ fd: Int32) {
 enum PrivateFiles {
     /// Creates `path` and its missing parents with mode 0700.
     static func makeDirectory(_ path: String) throws {
+        // The common case (every attempt asks for `output/`): the directory is there, so one
+        // `mkdir` says so, instead of one for each component from the root (issue 15).
+        if mkdir(path, 0o700) == 0 {
+            chmod(path, 0o700)
+            return
+        } else if errno == EEXIST {
+            return
+        }
         var prefix = path.hasPrefix("/") ? "/" : ""
         for component in path.split(separator: "/") {
             prefix += component
@@ -29,6 +37,12 @@ enum PrivateFiles {
             }
             prefix += "/"
         }
+    }
+
+    /// Whether anything (a dangling symbolic link too) has this name: one `lstat`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 
     /// Writes a whole file with mode 0600, replacing any previous contents.

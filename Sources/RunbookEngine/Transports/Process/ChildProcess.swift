@@ -26,6 +26,10 @@ package struct ChildProcess: Sendable {
     /// For ssh: the remote file that will hold the remote command's group (journaled with the
     /// local process's identity).
     var remoteGroupFile: String? = nil
+    /// The program itself waits for the gate line on its stdin before it runs anything (ssh:
+    /// the remote wrapper reads it, `RemoteShell.wrap(gated: true)`), so it is spawned directly,
+    /// without a gate shell in front: one local `exec` fewer per command (issue 15).
+    var gatesItself = false
 
     /// How the process ended, with what `run` learnt on the way.
     struct Outcome: Sendable {
@@ -117,8 +121,14 @@ package struct ChildProcess: Sendable {
         // `launch` sends it once the process's identity is recorded, so a kill -9 of runbook
         // can never leave a command running that the journal does not name. If runbook dies
         // first, the pipe closes and the child exits without running anything.
+        let environment = Environment.inherit.updating(overrides)
+        if gatesItself {
+            let program: Executable = executable.contains("/") ? .path(.init(executable)) : .name(executable)
+            return Configuration(executable: program, arguments: Arguments(arguments), environment: environment,
+                                 platformOptions: options)
+        }
         return Configuration(executable: .path("/bin/sh"), arguments: Arguments(gatedArguments),
-                             environment: .inherit.updating(overrides), platformOptions: options)
+                             environment: environment, platformOptions: options)
     }
 
     /// The gate shell's arguments. A shell command (`/bin/sh -c COMMAND`, every local step) runs

@@ -18,6 +18,10 @@ package enum RemoteShell {
     /// Last stderr bytes of a command that exited 255 by itself (not through a dropped connection).
     static let exit255Marker = "@runbook-exit-255"
 
+    /// The remote wrapper's gate: one line, which must be `go` (`ChildProcess.gateLine`).
+    /// `read` takes exactly that line, so the command gets the rest of stdin untouched.
+    static let gate = #"IFS= read -r g && [ "$g" = go ] || exit 125; "#
+
     /// The remote command line for `command` (already rendered shell text).
     ///
     /// sshd starts the login shell as a session and group leader; the wrapper `exec`s `/bin/sh`
@@ -30,8 +34,15 @@ package enum RemoteShell {
     /// without running the command: the wrapper is visible in `/proc` before it looks for the
     /// cancel file, and `killGroup` writes that file before it looks in `/proc`, so one of the
     /// two always sees the other.
-    static func wrap(_ command: String, environment: [String: String], become: Bool, token: String) -> String {
-        var inner = #"g=$$; { read -r _ _ _ _ g _ < /proc/$$/stat; } 2>/dev/null; "#
+    ///
+    /// `gated`: the wrapper first waits for the gate line (`ChildProcess.gateLine`) on its stdin
+    /// and exits 125 without running anything when stdin ends first, as the local gate shell
+    /// does: `SSHTransport` spawns `ssh` without that shell (`ChildProcess.gatesItself`) and the
+    /// line travels over the connection once the local `ssh`'s identity is journaled.
+    static func wrap(_ command: String, environment: [String: String], become: Bool, token: String,
+                     gated: Bool = false) -> String {
+        var inner = gated ? gate : ""
+        inner += #"g=$$; { read -r _ _ _ _ g _ < /proc/$$/stat; } 2>/dev/null; "#
         inner += #"t=/tmp/runbook-\#(token); "#
         inner += #"if [ -e "$t.cancel" ]; then rm -f "$t.cancel"; exit 143; fi; "#
         inner += #"echo "\#(pgidMarker)$g" >&2; "#

@@ -39,12 +39,12 @@ public struct SSHTransport: Transport {
         }
         let token = RemoteShell.newToken()
         let remote = RemoteShell.wrap(request.command, environment: request.environment, become: target.become,
-                                      token: token)
+                                      token: token, gated: true)
         let scanner = RemoteOutputScanner(forwardingTo: sink)
         let child = try ChildProcess(
             executable: sshExecutable, arguments: arguments(remote: remote), environment: [:],
             stdin: request.stdin, timeout: request.timeout, gracePeriod: request.gracePeriod,
-            remoteGroupFile: RemoteShell.groupFile(token: token))
+            remoteGroupFile: RemoteShell.groupFile(token: token), gatesItself: true)
         let outcome = try await child.run(host: host.name, sink: scanner) { _ in
             // Stop the remote command first: ending the local ssh alone would leave it running.
             // Even before the wrapper reported its group: it may be starting right now.
