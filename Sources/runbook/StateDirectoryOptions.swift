@@ -43,6 +43,14 @@ struct StateDirectoryOptions: ParsableArguments {
         }
     }
 
+    /// The backend at `url` (a `state copy` end) with these TLS flags, checked reachable.
+    func backend(for url: String) throws(CLIFailure) -> any StateBackend {
+        var options = self
+        options.state = url
+        options.stateDirectory = nil
+        return try options.backend()
+    }
+
     /// The backend, checked reachable: a store that cannot be reached stops the command (exit 1)
     /// before anything runs.
     func backend() throws(CLIFailure) -> any StateBackend {
@@ -74,13 +82,13 @@ struct StateDirectoryOptions: ParsableArguments {
 
     /// The backend with its runs (or the runs matching `reference`) brought into its local directory.
     func pulledBackend(_ reference: String?) throws -> any StateBackend {
-        let backend = try backend()
+        let store = try self.backend()
         do {
-            try backend.pull(run: reference)
+            try store.pull(run: reference)
         } catch {
-            throw CLIFailure(.error("cannot read the runs of \(backend.location): \(error)", at: nil), code: 1)
+            throw CLIFailure(.error("cannot read the runs of \(store.location): \(error)", at: nil), code: 1)
         }
-        return backend
+        return store
     }
 
     /// The flag, else RUNBOOK_STATE_DIR, else `.runbook`.

@@ -1,3 +1,4 @@
+import Foundation
 import RunbookYAML
 
 /// Where runs, journals and locks are kept: a local state directory (the default, `.runbook`)
