@@ -155,6 +155,12 @@ public struct EtcdCtl: EtcdClient {
             input.fileHandleForWriting.write(Data(stdin))
             try? input.fileHandleForWriting.close()
         }
+        // etcdctl's own --command-timeout does not bound every call (a txn or a keep-alive to a
+        // member that went away waits on): stop it after both timeouts have passed.
+        let limit = config.options.dialTimeout + config.options.commandTimeout
+        let stopper = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(limit), execute: stopper)
+        defer { stopper.cancel() }
         let errorBytes = ErrorCollector()
         let group = DispatchGroup()
         group.enter()
@@ -165,6 +171,11 @@ public struct EtcdCtl: EtcdClient {
         let out = Array(output.fileHandleForReading.readDataToEndOfFile())
         group.wait()
         process.waitUntilExit()
+        stopper.cancel()
+        if process.terminationReason == .uncaughtSignal {
+            return Result(status: 128 + process.terminationStatus, stdout: [],
+                          stderr: Array("Error: no answer within \(limit) s (deadline exceeded)\n".utf8))
+        }
         return Result(status: process.terminationStatus, stdout: out, stderr: errorBytes.get())
     }
 

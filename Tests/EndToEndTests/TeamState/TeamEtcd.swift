@@ -77,7 +77,7 @@ final class TeamEtcd: @unchecked Sendable {
             "--log-outputs", scratch.path("\(m.name).log"),
             "--listen-client-urls", "http://127.0.0.1:\(m.client)", "--advertise-client-urls", "http://127.0.0.1:\(m.client)",
             "--listen-peer-urls", "http://127.0.0.1:\(m.peer)", "--initial-advertise-peer-urls", "http://127.0.0.1:\(m.peer)",
-            "--initial-cluster", cluster, "--initial-cluster-token", "team-\(getpid())-\(m.client)",
+            "--initial-cluster", cluster, "--initial-cluster-token", "team-\(getpid())-\(members[0].client)",
             "--initial-cluster-state", state, "--heartbeat-interval=10", "--election-timeout=100",
         ]
         process.standardOutput = FileHandle.nullDevice
@@ -87,7 +87,8 @@ final class TeamEtcd: @unchecked Sendable {
     }
 
     private func awaitHealthy(_ indices: [Int]) throws {
-        for _ in 0..<300 {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
             if let out = try? etcdctl(["endpoint", "health"], endpoints: indices), out.status == 0 { return }
             usleep(50_000)
         }

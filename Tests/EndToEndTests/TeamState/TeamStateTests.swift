@@ -23,7 +23,7 @@ struct TeamDesk {
 
     func write(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
     func path(_ name: String) -> String { scratch.path(name) }
-    func touch(_ name: String) { FileManager.default.createFile(atPath: scratch.path(name), contents: nil) }
+    func touch(_ name: String) { _ = FileManager.default.createFile(atPath: scratch.path(name), contents: nil) }
     func lines(_ name: String) -> [String] {
         ((try? scratch.read(name)) ?? "").split(separator: "\n").map(String.init)
     }
@@ -57,16 +57,16 @@ struct TeamStateTests {
                 run: "echo act >> \(t.path("ledger"))"
             """)
         let url = "etcd://127.0.0.1:\(port)/team"
-        let byFlag = try CLI.run(["run", file, "--state", url, "--dial-timeout", "1"], in: try t.desk("a"))
+        let byFlag = try CLI.run(["run", file, "--state", url, "--dial-timeout", "1", "--command-timeout", "1"], in: try t.desk("a"))
         #expect(byFlag.status == 1, "\(byFlag.output)")
         #expect(byFlag.stderr.contains("error: cannot reach the state store \(url): "), "\(byFlag.stderr)")
         #expect(byFlag.stderr.contains("nothing ran"), "\(byFlag.stderr)")
-        let byEnvironment = try CLI.run(["run", file, "--dial-timeout", "1"], in: try t.desk("b"),
+        let byEnvironment = try CLI.run(["run", file, "--dial-timeout", "1", "--command-timeout", "1"], in: try t.desk("b"),
                                         environment: ["RUNBOOK_STATE": url])
         #expect(byEnvironment.status == 1, "\(byEnvironment.output)")
         #expect(byEnvironment.stderr.contains("cannot reach the state store \(url)"))
         #expect(t.lines("ledger").isEmpty)
-        let runs = try CLI.run(["runs", "--state", url, "--dial-timeout", "1"], in: try t.desk("c"))
+        let runs = try CLI.run(["runs", "--state", url, "--dial-timeout", "1", "--command-timeout", "1"], in: try t.desk("c"))
         #expect(runs.status == 1)
         #expect(runs.stderr.contains("cannot reach the state store \(url)"))
     }
