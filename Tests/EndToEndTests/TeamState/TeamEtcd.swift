@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import SimulatorKit
 
 #if canImport(Glibc)
 import Glibc
@@ -107,15 +108,6 @@ final class TeamEtcd: @unchecked Sendable {
     }
 
     static func bindable(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var sin = sockaddr_in()
-        sin.sin_family = sa_family_t(AF_INET)
-        sin.sin_port = port.bigEndian
-        sin.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &sin) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        LoopbackSocket.succeeds(address: "127.0.0.1", port: port) { bind($0, $1, $2) }
     }
 }
