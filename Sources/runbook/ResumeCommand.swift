@@ -53,7 +53,13 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await SessionRunner.run { onEngine throws(SessionError) in
-            let stopped = try StoppedRun.open(run, stateDirectory: options.state.resolved)
+            let backend = try options.state.sessionBackend()
+            do {
+                try backend.pull(run: run.contains("/") ? nil : run)
+            } catch {
+                throw .io("cannot read run \(run) from \(backend.location): \(error)")
+            }
+            let stopped = try StoppedRun.open(run, stateDirectory: backend.stateDirectory)
             let file = try stopped.runbookFile(useCurrent: useCurrent)
             let inventory: Inventory
             let checked: RunbookValidation.Checked
@@ -68,7 +74,7 @@ struct ResumeCommand: AsyncParsableCommand {
             if sim != nil, let reason = await SimTransport.sandboxUnavailableReason() {
                 throw .invalid([.error("cannot rehearse: \(reason)", at: nil)])
             }
-            let settings = options.settings(transports: sim?.transports ?? TransportFactory())
+            let settings = options.settings(transports: sim?.transports ?? TransportFactory(), backend: backend)
             return try await RunSession.resume(stopped, checked: checked, inventory: inventory, secrets: secrets,
                                                choices: .init(rerun: Set(rerun), skip: Set(skip), from: from),
                                                settings: settings, onEngine: onEngine)

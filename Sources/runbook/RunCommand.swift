@@ -68,9 +68,9 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIOutput.invalid(error)
         }
         let transports = sim?.transports ?? TransportFactory()
-        let settings = options.settings(transports: transports)
         try await SessionRunner.run { onEngine throws(SessionError) in
-            try await RunSession.start(invocation, checked: checked, inventory: inventoryValue, secrets: secrets,
+            let settings = options.settings(transports: transports, backend: try options.state.sessionBackend())
+            return try await RunSession.start(invocation, checked: checked, inventory: inventoryValue, secrets: secrets,
                                        settings: settings, onEngine: onEngine)
         }
     }

@@ -45,13 +45,15 @@ struct RunOptions: ParsableArguments {
     }
 
     /// The settings for a run with these flags and the given transports.
-    func settings(transports: any TransportProvider) -> RunSettings {
-        RunSettings(stateDirectory: state.resolved,
+    func settings(transports: any TransportProvider, backend: any StateBackend) -> RunSettings {
+        var settings = RunSettings(stateDirectory: backend.stateDirectory,
                     operatorName: OperatorName.resolve(operatorName, environment: ProcessInfo.processInfo.environment),
                     auditLog: auditLog, breakLock: breakLock,
                     engine: EngineOptions(parallel: parallel, assumeYes: yes), transports: transports,
                     approver: TTYApprover(), reporter: reporter(), killOrphans: killOrphans,
                     notice: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+        if !(backend is LocalStateBackend) { settings.store = backend }
+        return settings
     }
 
     /// Live view on a terminal, plain lines elsewhere, JSON on request.

@@ -16,6 +16,7 @@ struct RunbookCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, RunCommand.self, ResumeCommand.self, RunsCommand.self,
             StatusCommand.self, AuditCommand.self, SimCommand.self, GraphCommand.self, ListCommand.self, LintCommand.self, TestCommand.self,
+            StateCommand.self,
         ]
     )
 

@@ -18,9 +18,12 @@ struct RunsCommand: AsyncParsableCommand {
     @OptionGroup var state: StateDirectoryOptions
 
     func run() async throws {
-        let runs = RunDirectory.list(stateDirectory: state.resolved)
+        var backend: (any StateBackend)?
+        try reportingFailures { backend = try state.pulledBackend(nil) }
+        guard let backend else { return }
+        let runs = RunDirectory.list(stateDirectory: backend.stateDirectory)
         guard !runs.isEmpty else {
-            print("no runs in \(state.resolved)/runs")
+            print("no runs in \(backend.location)\(backend is LocalStateBackend ? "/runs" : "")")
             return
         }
         var table = TextTable(header: ["RUN", "RUNBOOK", "STATUS", "STARTED", "OPERATOR"])

@@ -3,11 +3,93 @@ import Foundation
 import RunbookYAML
 import RunbookEngine
 
-/// `--state-dir`, shared by every command that reads or writes runs.
+/// `--state-dir` / `--state`, shared by every command that reads or writes runs.
 struct StateDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("state-dir"),
             help: "Where runs are kept (default: $RUNBOOK_STATE_DIR, else .runbook).")
     var stateDirectory: String?
+
+    @Option(name: .customLong("state"),
+            help: ArgumentHelp("Where runs, journals and locks are kept: a directory, or a team store etcd://HOST:PORT[,HOST:PORT…]/PREFIX (default: $RUNBOOK_STATE, else --state-dir).", valueName: "url"))
+    var state: String?
+
+    @Option(name: .customLong("cacert"), help: "Team store: the CA bundle of the etcd members (turns on TLS).")
+    var caFile: String?
+
+    @Option(name: .customLong("cert"), help: "Team store: the client certificate.")
+    var certFile: String?
+
+    @Option(name: .customLong("key"), help: "Team store: the client certificate's key.")
+    var keyFile: String?
+
+    @Option(name: .customLong("dial-timeout"), help: "Team store: seconds to wait for a connection.")
+    var dialTimeout: Int = 5
+
+    @Option(name: .customLong("command-timeout"), help: "Team store: seconds a request may take.")
+    var commandTimeout: Int = 5
+
+    @Option(name: .customLong("lock-ttl"), help: "Team store: seconds a lock outlives a holder that stopped renewing it.")
+    var lockTTL: Int = 15
+
+    /// Where the state is: `--state`, `--state-dir`, `RUNBOOK_STATE`, `RUNBOOK_STATE_DIR`, `.runbook`.
+    func location() throws(CLIFailure) -> StateLocation {
+        let tls = EtcdConnectionOptions(caFile: caFile, certFile: certFile, keyFile: keyFile, dialTimeout: dialTimeout,
+                                        commandTimeout: commandTimeout, lockTTL: lockTTL)
+        do {
+            return try StateLocation.resolve(state: state, stateDirectory: stateDirectory,
+                                             environment: ProcessInfo.processInfo.environment, tls: tls)
+        } catch {
+            throw CLIFailure(error.diagnostic, code: 2)
+        }
+    }
+
+    /// The backend at `url` (a `state copy` end) with these TLS flags, checked reachable.
+    func backend(for url: String) throws(CLIFailure) -> any StateBackend {
+        var options = self
+        options.state = url
+        options.stateDirectory = nil
+        return try options.backend()
+    }
+
+    /// The backend, checked reachable: a store that cannot be reached stops the command (exit 1)
+    /// before anything runs.
+    func backend() throws(CLIFailure) -> any StateBackend {
+        switch try location() {
+        case .directory(let path):
+            return LocalStateBackend(stateDirectory: path)
+        case .etcd(let config):
+            let backend = EtcdStateBackend(config: config, workingCopy: EtcdStateBackend.defaultWorkingCopy(for: config))
+            do {
+                try backend.checkAvailable()
+            } catch {
+                throw CLIFailure(.error("\(error)", at: nil,
+                                        hint: "nothing ran; check the endpoints, the TLS files and that a quorum of the team etcd is up"),
+                                 code: 1)
+            }
+            return backend
+        }
+    }
+
+    /// `backend()` for a session: failures as `SessionError` (exit 2 for a bad value, 1 for an unreachable store).
+    func sessionBackend() throws(SessionError) -> any StateBackend {
+        do {
+            return try backend()
+        } catch {
+            throw error.code == 2 ? .invalid([error.diagnostic])
+                : .io([error.diagnostic.message, error.diagnostic.hint].compactMap { $0 }.joined(separator: "; "))
+        }
+    }
+
+    /// The backend with its runs (or the runs matching `reference`) brought into its local directory.
+    func pulledBackend(_ reference: String?) throws -> any StateBackend {
+        let store = try self.backend()
+        do {
+            try store.pull(run: reference)
+        } catch {
+            throw CLIFailure(.error("cannot read the runs of \(store.location): \(error)", at: nil), code: 1)
+        }
+        return store
+    }
 
     /// The flag, else RUNBOOK_STATE_DIR, else `.runbook`.
     var resolved: String {
@@ -18,8 +100,9 @@ struct StateDirectoryOptions: ParsableArguments {
 
     /// Opens a run by id, unique id prefix, or path; prints the diagnostic and exits 2 when it cannot.
     func openRun(_ reference: String) throws -> RunDirectory {
+        let backend = try pulledBackend(reference.contains("/") ? nil : reference)
         do {
-            return try RunDirectory.open(reference, stateDirectory: resolved)
+            return try RunDirectory.open(reference, stateDirectory: backend.stateDirectory)
         } catch let error as JournalError {
             throw CLIFailure(error.diagnostic, code: 2)
         }

@@ -22,7 +22,7 @@ enum OrphanGuard {
 
     /// The run itself (a resume), and the runs that held `locks` last and died holding them
     /// (their lock files still name them): each with its journal.
-    static func runsToCheck(_ directory: RunDirectory, locks: [RunLock],
+    static func runsToCheck(_ directory: RunDirectory, locks: [any StateLock],
                             stateDirectory: String) -> [(id: String, journalPath: String)] {
         let holders = locks.compactMap(\.previousHolder?.run).filter { !$0.contains("/") && !$0.hasPrefix(".") }
         return [(directory.runID, directory.journalPath)] + holders.map { run in

@@ -81,9 +81,9 @@ extension RunSession {
         choices: ResumePlanner.Choices, settings: RunSettings, onEngine: @Sendable (Engine) -> Void = { _ in }
     ) async throws(SessionError) -> SessionResult {
         // Held from before the plan to the end: the state the plan is made from cannot move.
-        let runLock: RunLock
+        let runLock: any StateLock
         do {
-            runLock = try RunLock.lockRun(stopped.directory, holder: LockHolder.current(run: stopped.directory.runID))
+            runLock = try settings.backend.lockRun(stopped.directory, holder: LockHolder.current(run: stopped.directory.runID))
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)
         } catch {

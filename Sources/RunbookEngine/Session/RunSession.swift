@@ -17,9 +17,10 @@ public enum RunSession {
         let params = invocation.params.merging(secrets) { a, _ in a }
         let scrubber = SecretScrubber(secrets: secrets.values.flatMap(Self.strings))
         let directory: RunDirectory
-        var scopeLock: RunLock?
-        let runLock: RunLock
-        let writer: JournalWriter
+        var scopeLock: (any StateLock)?
+        let runLock: any StateLock
+        let writer: any RunJournal
+        let backend = settings.backend
         do {
             let text = try PrivateFiles.read(invocation.file) ?? []
             let scope = try lockScope(runbook, params: params, secrets: Set(invocation.secretNames), inventory: inventory)
@@ -30,7 +31,7 @@ public enum RunSession {
                                                  file: invocation.file, runbookText: text,
                                                  operatorName: settings.operatorName, lockScope: scope, staged: true)
             // Held from now on (the rename keeps the file): a setup in progress is never cleaned up.
-            runLock = try RunLock.lockRun(staged, holder: LockHolder.current(run: staged.runID))
+            runLock = try backend.lockRun(staged, holder: LockHolder.current(run: staged.runID))
             for (path, sub) in checked.subRunbooks.sorted(by: { $0.key < $1.key }) {
                 if let subText = try PrivateFiles.read(path) {
                     try staged.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
@@ -43,8 +44,7 @@ public enum RunSession {
             // The lock scope is taken before the run appears: a run refused by the lock leaves nothing.
             if let scope {
                 do {
-                    scopeLock = try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory,
-                                                      holder: LockHolder.current(run: staged.runID),
+                    scopeLock = try backend.lockScope(scope, holder: LockHolder.current(run: staged.runID),
                                                       breakLock: settings.breakLock)
                 } catch {
                     try? FileManager.default.removeItem(atPath: staged.path)
@@ -53,8 +53,8 @@ public enum RunSession {
             }
             // The first line, with the digests of every setup file, is journaled before the run
             // appears: a published run's journal is never empty (an empty one was emptied).
-            writer = try JournalWriter(path: staged.journalPath, run: staged.runID, operatorName: settings.operatorName,
-                                       scrubber: scrubber, auditLogPath: settings.auditLog)
+            writer = try backend.journal(staged, operatorName: settings.operatorName, scrubber: scrubber,
+                                         auditLog: settings.auditLog, runLock: runLock)
             try await writer.record(RunEvent(.runStarted, message: runbook.name, files: try staged.setupDigests()))
             directory = try staged.publish()
         } catch let busy as LockBusy {
@@ -75,22 +75,22 @@ public enum RunSession {
     static func execute(
         runbook: Runbook, subRunbooks: [String: Runbook], params: [String: Value], secretNames: Set<String>,
         inventory: Inventory, directory: RunDirectory, scrubber: SecretScrubber, from state: RunState?,
-        decisions: [RunEvent], settings: RunSettings, runLock: RunLock? = nil, scopeLock: RunLock? = nil,
-        writer started: JournalWriter? = nil, onEngine: @Sendable (Engine) -> Void
+        decisions: [RunEvent], settings: RunSettings, runLock: (any StateLock)? = nil, scopeLock: (any StateLock)? = nil,
+        writer started: (any RunJournal)? = nil, onEngine: @Sendable (Engine) -> Void
     ) async throws(SessionError) -> SessionResult {
         let holder = LockHolder.current(run: directory.runID)
-        var locks: [RunLock] = [runLock, scopeLock].compactMap { $0 }
+        let backend = settings.backend
+        var locks: [any StateLock] = [runLock, scopeLock].compactMap { $0 }
         defer { locks.forEach { $0.release() } }
-        let writer: JournalWriter
+        let writer: any RunJournal
         do {
-            if runLock == nil { locks.append(try RunLock.lockRun(directory, holder: holder)) }
+            let heldRunLock = try runLock ?? backend.lockRun(directory, holder: holder)
+            if runLock == nil { locks.append(heldRunLock) }
             if scopeLock == nil, let scope = try directory.metadata().lockScope {
-                locks.append(try RunLock.lockScope(scope, stateDirectory: settings.stateDirectory, holder: holder,
-                                                   breakLock: settings.breakLock))
+                locks.append(try backend.lockScope(scope, holder: holder, breakLock: settings.breakLock))
             }
-            writer = try started ?? JournalWriter(path: directory.journalPath, run: directory.runID,
-                                                  operatorName: settings.operatorName, scrubber: scrubber,
-                                                  auditLogPath: settings.auditLog)
+            writer = try started ?? backend.journal(directory, operatorName: settings.operatorName, scrubber: scrubber,
+                                                    auditLog: settings.auditLog, runLock: heldRunLock)
             for lock in locks { if let event = lock.brokenLockEvent { try await writer.record(event) } }
             // With the locks held: what a killed earlier holder left running ends before anything starts.
             let earlier = OrphanGuard.runsToCheck(directory, locks: locks, stateDirectory: settings.stateDirectory)
@@ -117,7 +117,7 @@ public enum RunSession {
         let seal = RunSeal(lines: await writer.lastSequence, sha256: await writer.lastHash)
         await writer.close()
         do {
-            try seal.write(to: directory)
+            try backend.seal(seal, directory: directory)
         } catch {
             outcome.reason = [outcome.reason, "the journal's seal could not be written: \(error)"]
                 .compactMap { $0 }.joined(separator: "; ")

@@ -17,6 +17,12 @@ public struct RunSettings: Sendable {
     public var transports: any TransportProvider
     public var approver: any Approver
     public var reporter: any ProgressReporter
+    /// Where runs, journals and locks live; nil: the local state directory `stateDirectory`.
+    /// For a team store, `stateDirectory` is its local working copy.
+    public var store: (any StateBackend)?
+
+    /// `store`, else the local state directory.
+    public var backend: any StateBackend { store ?? LocalStateBackend(stateDirectory: stateDirectory) }
 
     public init(stateDirectory: String, operatorName: String, auditLog: String? = nil, breakLock: Bool = false,
                 engine: EngineOptions = EngineOptions(), transports: any TransportProvider,

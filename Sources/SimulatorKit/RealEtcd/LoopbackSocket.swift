@@ -5,9 +5,9 @@ import Glibc
 
 /// One TCP socket to an IPv4 address and port, for the real etcd members' loopback addresses:
 /// whether `bind` (the address is free) or `connect` (a member accepts) succeeds on it.
-enum LoopbackSocket {
+package enum LoopbackSocket {
     /// Runs `call` (`bind` or `connect`) on a fresh socket for `address:port`; true when it returns 0.
-    static func succeeds(address: String, port: UInt16,
+    package static func succeeds(address: String, port: UInt16,
                          _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }

@@ -1,0 +1,180 @@
+import Crypto
+import Dispatch
+import Foundation
+import RunbookCore
+
+/// A run's journal in the team store: one key per line, `PREFIX/runs/RUN/journal/SEQ` (SEQ
+/// zero-padded to 10 digits), the same bytes and hash chain as `journal.jsonl`.
+///
+/// Lines are appended by transactions that succeed only if the first new key does not exist,
+/// the line before it does, and the run's lock key is still the one this process wrote: two
+/// writers can never interleave, and a run that lost its lock never journals again. A boundary
+/// event is durable when its transaction returned (etcd commits it on a quorum); attempt-level
+/// events ride with the next boundary in the same transaction. Every file a line names (the
+/// setup files' digests, output files, snapshots) is put under `PREFIX/runs/RUN/files/` in the
+/// same transaction, up to `fileCap` bytes a run, so another machine can verify and resume it.
+public actor EtcdJournal: RunJournal {
+    public nonisolated let run: String
+    public private(set) var lastSequence: Int
+    public var lastHash: String { previousHash }
+
+    private let client: any EtcdClient
+    private let keys: EtcdStateKeys
+    private let directory: RunDirectory
+    private let lock: EtcdLock
+    private let operatorName: String
+    private let scrubber: SecretScrubber
+    private let clock: @Sendable () -> Int64
+    private let fileCap: Int
+    private var filesStored = 0
+    private var previousHash: String
+    private var syncedSequence: Int
+    private var pending: [(sequence: Int, line: [UInt8], files: [String])] = []
+    private var failure: EtcdStateError?
+    /// Transactions sent and not yet seen answered: the last sequence each carries.
+    private var inFlight: [(through: Int, task: Task<Result<Bool, any Error>, Never>)] = []
+    private var closed = false
+    /// Where the blocking `etcdctl` calls run, off the cooperative pool.
+    private let queue = DispatchQueue(label: "runbook.etcd.journal")
+
+    /// Continues the run's journal in etcd after its last line.
+    /// - Throws: `EtcdError` when etcd cannot be read.
+    init(client: any EtcdClient, keys: EtcdStateKeys, directory: RunDirectory, lock: EtcdLock, operatorName: String,
+         scrubber: SecretScrubber, fileCap: Int, clock: @escaping @Sendable () -> Int64 = JournalClock.now) throws {
+        self.client = client
+        self.keys = keys
+        self.directory = directory
+        self.run = directory.runID
+        self.lock = lock
+        self.operatorName = operatorName
+        self.scrubber = scrubber
+        self.fileCap = fileCap
+        self.clock = clock
+        let lines = try client.list(prefix: keys.journal(directory.runID))
+        self.lastSequence = lines.count
+        self.syncedSequence = lines.count
+        self.previousHash = lines.last.map { SHA256.hash(data: $0.value).hexString } ?? JournalRecord.genesisHash
+        self.filesStored = try client.list(prefix: keys.files(directory.runID)).reduce(0) { $0 + $1.value.count }
+    }
+
+    public func record(_ event: RunEvent) async throws {
+        if let sequence = try await write(event) { try await makeDurable(through: sequence) }
+    }
+
+    public func write(_ event: RunEvent) async throws -> Int? {
+        if let failure { throw failure }
+        if closed { throw EtcdStateError("the journal of run \(run) is closed") }
+        let record = JournalRecord(sequence: lastSequence + 1, timestamp: JournalClock.rfc3339(milliseconds: clock()),
+                                   run: run, operatorName: operatorName, event: scrubber.scrub(event),
+                                   previousHash: previousHash)
+        let line = JournalLineEncoder.encode(record)
+        var files = (record.event.files ?? [:]).keys.sorted()
+        files += [record.event.stdout?.file, record.event.stderr?.file, record.event.snapshot].compactMap { $0 }
+        pending.append((record.sequence, line, files))
+        lastSequence = record.sequence
+        previousHash = SHA256.hash(data: line).hexString
+        // A command's process is in etcd before the command runs anything: a resume on this
+        // machine finds it still running (issue 12's rule).
+        return event.kind.isBoundary || event.kind == .attemptProcess ? record.sequence : nil
+    }
+
+    public func makeDurable(through sequence: Int) async throws {
+        if sequence <= syncedSequence { return }
+        if let failure { throw failure }
+        if !pending.isEmpty {
+            guard lock.isAlive else { throw fail(lockLost) }
+            let batch = pending
+            pending = []
+            let txn = transaction(batch)
+            let client = self.client, queue = self.queue
+            // Each transaction waits for the one before it: they reach etcd in journal order.
+            let previous = inFlight.last?.task
+            let task = Task<Result<Bool, any Error>, Never> {
+                _ = await previous?.value
+                return await withCheckedContinuation { continuation in
+                    queue.async { continuation.resume(returning: Result { try client.txn(txn) }) }
+                }
+            }
+            inFlight.append((batch.last?.sequence ?? 0, task))
+        }
+        // Parallel instances share transactions: wait for the ones that carry this line.
+        while syncedSequence < sequence, let first = inFlight.first {
+            let result = await first.task.value
+            if inFlight.first?.through == first.through { inFlight.removeFirst() }
+            switch result {
+            case .success(true):
+                syncedSequence = max(syncedSequence, first.through)
+            case .success(false):
+                throw fail(lockLost)
+            case .failure(let error):
+                throw fail(EtcdStateError("the journal of run \(run) could not be written to the team store: \(error); the run stops here and can be resumed"))
+            }
+        }
+        if syncedSequence < sequence, let failure { throw failure }
+    }
+
+    public func close() async {
+        if !pending.isEmpty, let last = pending.last?.sequence { try? await makeDurable(through: last) }
+        closed = true
+    }
+
+    private var lockLost: EtcdStateError {
+        EtcdStateError("run \(run) lost its lock in the team store (its lease expired: the store was unreachable for longer than the lock TTL, or the lock was broken); the run stops here without running anything more; resume it with `runbook resume \(run)`")
+    }
+
+    private func fail(_ error: EtcdStateError) -> EtcdStateError {
+        failure = error
+        return error
+    }
+
+    private func transaction(_ batch: [(sequence: Int, line: [UInt8], files: [String])]) -> EtcdTxn {
+        let first = batch[0].sequence
+        var compares: [EtcdTxn.Compare] = [.absent(keys.line(run, first)), .modified(lock.key, revision: lock.revision)]
+        if first > 1 { compares.append(.present(keys.line(run, first - 1))) }
+        var operations: [EtcdTxn.Operation] = []
+        var named = Set<String>()
+        for entry in batch {
+            operations.append(.put(keys.line(run, entry.sequence), entry.line, lease: nil))
+            for file in entry.files where !named.contains(file) && !file.hasPrefix("/") && !file.contains("..") {
+                named.insert(file)
+                guard let bytes = readFile(file), filesStored + bytes.count <= fileCap else { continue }
+                filesStored += bytes.count
+                operations.append(.put(keys.file(run, file), bytes, lease: nil))
+            }
+        }
+        return EtcdTxn(compares: compares, success: operations)
+    }
+
+    /// A file of the run directory, wherever it is now (the staged `.RUN` is renamed to `RUN`).
+    private func readFile(_ relative: String) -> [UInt8]? {
+        let parent = String(directory.path.prefix(upTo: directory.path.lastIndex(of: "/") ?? directory.path.startIndex))
+        let published = parent.isEmpty ? directory.runID : "\(parent)/\(directory.runID)"
+        for base in [directory.path, published] {
+            if let bytes = try? PrivateFiles.read("\(base)/\(relative)") { return bytes }
+        }
+        return nil
+    }
+}
+
+/// A failure of the team store, as the operator reads it.
+public struct EtcdStateError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Where everything lives under the store's prefix.
+struct EtcdStateKeys: Sendable, Hashable {
+    var prefix: String
+
+    func runs() -> String { "\(prefix)/runs/" }
+    func run(_ run: String) -> String { "\(prefix)/runs/\(run)/" }
+    func journal(_ run: String) -> String { "\(prefix)/runs/\(run)/journal/" }
+    func line(_ run: String, _ sequence: Int) -> String {
+        let digits = String(sequence)
+        return journal(run) + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+    }
+    func files(_ run: String) -> String { "\(prefix)/runs/\(run)/files/" }
+    func file(_ run: String, _ relative: String) -> String { files(run) + relative }
+    func runLock(_ run: String) -> String { "\(prefix)/locks/run/\(run)" }
+    func scopeLock(_ scope: String) -> String { "\(prefix)/locks/scope/\(RunDirectory.safeName(scope))" }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import RunbookCore
+
+/// The team store on etcd v3: journals, locks and every file a journal names live in etcd; a
+/// local working copy (`stateDirectory`) holds the run directories a session and the readers
+/// (`runs`, `status`, `audit`, `resume`) work on, refreshed from etcd by `pull`.
+public struct EtcdStateBackend: StateBackend {
+    public let config: EtcdStateConfig
+    public let stateDirectory: String
+    /// Bytes of files (setup files, outputs, snapshots) a run may keep in etcd.
+    public var fileCap: Int
+    let client: any EtcdClient
+    let keys: EtcdStateKeys
+
+    /// - Parameters:
+    ///   - workingCopy: the local directory for the run directories.
+    ///   - client: `EtcdCtl` unless a test says otherwise.
+    public init(config: EtcdStateConfig, workingCopy: String, fileCap: Int = 64 * 1024 * 1024,
+                client: (any EtcdClient)? = nil) {
+        self.config = config
+        self.stateDirectory = workingCopy
+        self.fileCap = fileCap
+        self.client = client ?? EtcdCtl(config: config)
+        self.keys = EtcdStateKeys(prefix: config.prefix)
+    }
+
+    /// The working copy a store gets by default: `.runbook/team/<endpoints and prefix>`.
+    public static func defaultWorkingCopy(for config: EtcdStateConfig) -> String {
+        "\(RunDirectory.defaultStateDirectory)/team/"
+            + RunDirectory.safeName(config.endpoints.joined(separator: ",") + config.prefix)
+    }
+
+    public var location: StateLocation { .etcd(config) }
+
+    public func checkAvailable() throws { try client.checkReachable() }
+
+    public func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock {
+        try EtcdLock.acquire(key: keys.runLock(directory.runID), label: "run \(directory.runID)", holder: holder,
+                             breakLock: false, ttl: config.options.lockTTL, client: client)
+    }
+
+    public func lockScope(_ scope: String, holder: LockHolder, breakLock: Bool) throws -> any StateLock {
+        try EtcdLock.acquire(key: keys.scopeLock(scope), label: "lock scope '\(scope)'", holder: holder,
+                             breakLock: breakLock, ttl: config.options.lockTTL, client: client)
+    }
+
+    public func journal(_ directory: RunDirectory, operatorName: String, scrubber: SecretScrubber, auditLog: String?,
+                        runLock: any StateLock) throws -> any RunJournal {
+        guard let lock = runLock as? EtcdLock else {
+            throw EtcdStateError("run \(directory.runID): the journal in etcd needs the run's lock in etcd")
+        }
+        return try EtcdJournal(client: client, keys: keys, directory: directory, lock: lock, operatorName: operatorName,
+                               scrubber: scrubber, fileCap: fileCap)
+    }
+
+    public func seal(_ seal: RunSeal, directory: RunDirectory) throws {
+        try seal.write(to: directory)
+        guard let bytes = try PrivateFiles.read("\(directory.path)/\(RunSeal.fileName)") else { return }
+        _ = try client.txn(EtcdTxn(compares: [], success: [.put(keys.file(directory.runID, RunSeal.fileName), bytes, lease: nil)]))
+    }
+
+    public func holder(ofRun run: String) -> LockHolder? {
+        guard let kv = try? client.get(keys.runLock(run)) else { return nil }
+        return try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value))
+    }
+
+    /// Writes every run of the store (or those whose id starts with `run`) into the working
+    /// copy: the files under `files/` as they are, the journal lines as `journal.jsonl`.
+    public func pull(run: String?) throws {
+        let all = try client.list(prefix: keys.runs())
+        var byRun: [String: [EtcdKeyValue]] = [:]
+        let runsPrefix = keys.runs()
+        for kv in all {
+            let rest = kv.key.dropFirst(runsPrefix.count)
+            guard let slash = rest.firstIndex(of: "/") else { continue }
+            let id = String(rest[..<slash])
+            if let run, !id.hasPrefix(run) { continue }
+            byRun[id, default: []].append(kv)
+        }
+        for (id, kvs) in byRun {
+            try materialize(id, kvs)
+        }
+    }
+
+    private func materialize(_ run: String, _ kvs: [EtcdKeyValue]) throws {
+        let journalPrefix = keys.journal(run), filesPrefix = keys.files(run)
+        let lines = kvs.filter { $0.key.hasPrefix(journalPrefix) }.sorted { $0.key < $1.key }
+        guard !lines.isEmpty, !run.hasPrefix("."), !run.isEmpty else { return }
+        let path = "\(stateDirectory)/runs/\(run)"
+        try PrivateFiles.makeDirectory("\(stateDirectory)")
+        try PrivateFiles.makeDirectory("\(stateDirectory)/runs")
+        try PrivateFiles.makeDirectory(path)
+        for kv in kvs where kv.key.hasPrefix(filesPrefix) {
+            let relative = String(kv.key.dropFirst(filesPrefix.count))
+            let parts = relative.split(separator: "/")
+            guard !parts.isEmpty, !parts.contains(".."), !relative.hasPrefix("/") else { continue }
+            var directory = path
+            for part in parts.dropLast() {
+                directory += "/\(part)"
+                try PrivateFiles.makeDirectory(directory)
+            }
+            try PrivateFiles.write(kv.value, to: "\(path)/\(relative)")
+        }
+        var journal: [UInt8] = []
+        for line in lines { journal += line.value + [0x0A] }
+        try PrivateFiles.write(journal, to: RunDirectory(path: path, runID: run).journalPath)
+    }
+}

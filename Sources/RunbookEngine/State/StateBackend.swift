@@ -1,0 +1,90 @@
+import RunbookCore
+
+/// Where a run's state lives: its locks, its journal, its seal, and the runs a reader sees.
+///
+/// Two implementations: `LocalStateBackend` (the state directory, today's files and flocks) and
+/// `EtcdStateBackend` (a team store on etcd v3). A session always works on a local run
+/// directory (`stateDirectory`): for the local backend that is the state itself; for etcd it
+/// is a working copy, and the journal, locks and every file a journal line names live in etcd.
+public protocol StateBackend: Sendable {
+    /// Where the state is, as the operator named it.
+    var location: StateLocation { get }
+    /// The local directory with `runs/`: the state itself, or the store's working copy.
+    var stateDirectory: String { get }
+    /// Throws a clear error when the store cannot be reached (nothing has run then).
+    func checkAvailable() throws
+    /// Brings the store's runs (all of them, or one id or id prefix) into `stateDirectory` for readers.
+    func pull(run: String?) throws
+    /// Locks a run so two processes never drive it.
+    /// - Throws: `LockBusy` when another process has it.
+    func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock
+    /// Locks a `lock:` scope across runs and runbooks.
+    /// - Throws: `LockBusy` when a live run holds it.
+    func lockScope(_ scope: String, holder: LockHolder, breakLock: Bool) throws -> any StateLock
+    /// The journal of a run, continuing its sequence and chain, written while `runLock` is held.
+    func journal(_ directory: RunDirectory, operatorName: String, scrubber: SecretScrubber, auditLog: String?,
+                 runLock: any StateLock) throws -> any RunJournal
+    /// Records how the journal ended (`RunSeal`).
+    func seal(_ seal: RunSeal, directory: RunDirectory) throws
+    /// Who holds a run's lock now (nil: nobody, or it cannot be told).
+    func holder(ofRun run: String) -> LockHolder?
+}
+
+/// A held lock: released explicitly, or when its holder dies.
+public protocol StateLock: AnyObject, Sendable {
+    /// `run <id>` or `lock scope 'name'`.
+    var label: String { get }
+    /// The `operatorDecision` event to journal when `--break-lock` displaced a holder.
+    var brokenLockEvent: RunEvent? { get }
+    /// The record left by an earlier holder that died (the lock itself was free).
+    var previousHolder: LockHolder? { get }
+    func release()
+}
+
+/// A run's journal as the session drives it.
+public protocol RunJournal: EventRecorder {
+    var lastSequence: Int { get async }
+    var lastHash: String { get async }
+    func close() async
+}
+
+extension RunLock: StateLock {}
+extension JournalWriter: RunJournal {}
+
+/// The state directory (`.runbook`): runs, journals and flocks on this machine's file system.
+public struct LocalStateBackend: StateBackend {
+    public let stateDirectory: String
+
+    public init(stateDirectory: String) { self.stateDirectory = stateDirectory }
+
+    public var location: StateLocation { .directory(stateDirectory) }
+
+    public func checkAvailable() throws {}
+
+    public func pull(run: String?) throws {}
+
+    public func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock {
+        try RunLock.lockRun(directory, holder: holder)
+    }
+
+    public func lockScope(_ scope: String, holder: LockHolder, breakLock: Bool) throws -> any StateLock {
+        try RunLock.lockScope(scope, stateDirectory: stateDirectory, holder: holder, breakLock: breakLock)
+    }
+
+    public func journal(_ directory: RunDirectory, operatorName: String, scrubber: SecretScrubber, auditLog: String?,
+                        runLock: any StateLock) throws -> any RunJournal {
+        try JournalWriter(path: directory.journalPath, run: directory.runID, operatorName: operatorName,
+                          scrubber: scrubber, auditLogPath: auditLog)
+    }
+
+    public func seal(_ seal: RunSeal, directory: RunDirectory) throws {
+        try seal.write(to: directory)
+    }
+
+    public func holder(ofRun run: String) -> LockHolder? {
+        if case .held(let holder) = LockProbe.look(at: RunDirectory(path: "\(stateDirectory)/runs/\(run)", runID: run).lockPath) {
+            return holder
+        }
+        return nil
+    }
+}
