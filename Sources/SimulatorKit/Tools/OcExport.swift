@@ -52,6 +52,20 @@ enum OcExport {
     /// Types `oc get` lists only here (the others have their own tables elsewhere).
     static let ownTables: Set<String> = ["rolebindings", "serviceaccounts", "secrets", "imagestreams", "buildconfigs", "templates", "namespaces"]
 
+    /// Whether this command belongs to the new-project object model before any other `oc` part
+    /// sees it: every command in a project made with `oc new-project`; a file command (`-f`)
+    /// anywhere but the namespaces of the installed routes (OcRoutes restores those); a YAML
+    /// export of a namespace that does not exist (so the NotFound comes from here).
+    static func ownsFirst(_ c: ToolContext) throws -> Bool {
+        guard case .success(let a) = Arguments.parse(c.args, specs) else { return false }
+        let view = try c.view()
+        let ns = OcTool.namespace(c, a, view)
+        if OcProjects.project(view, ns) != nil { return true }
+        if a["filename"] != nil { return !SimTLSRoute.installed.contains { $0.namespace == ns } }
+        if a["output"] == "yaml" || a.flag("export") { return !OcGet.namespaces(view).contains(ns) }
+        return false
+    }
+
     /// Handles the commands above; nil for every other `oc` command.
     static func dispatch(_ c: ToolContext) throws -> Int32? {
         guard case .success(let a) = Arguments.parse(c.args, specs), let first = a.positionals.first else { return nil }
@@ -128,7 +142,30 @@ enum OcExport {
         for o in OcProjects.project(v, ns)?.objects ?? [] where o.kind == r.kind {
             if let parsed = try? parse(o.yaml, file: "\(r.plural)/\(o.name)").first { list.append(parsed) }
         }
+        // What `oc create sa|secret` and `oc policy` stored (OcServiceAccounts, OcSecrets) is the
+        // newer state of an object of the same name.
+        for o in accountModel(v, r, namespace: ns) {
+            list.removeAll { $0["metadata"]?["name"]?.plain == o.name }
+            list.append(o.json)
+        }
         return list.map { served($0, r, namespace: ns) }
+    }
+
+    /// The accounts, bindings and secrets the installed-cluster model keeps for namespace `ns`
+    /// (only those a command stored: an untouched default account is the project's own).
+    static func accountModel(_ v: ClusterView, _ r: Resource, namespace ns: String) -> [OcObject] {
+        switch r.plural {
+        case "serviceaccounts":
+            return (v.state.serviceAccounts ?? []).filter { $0.namespace == ns }.map(OcServiceAccounts.object)
+        case "rolebindings":
+            return OcServiceAccounts.bindings(v).filter { $0.namespace == ns }.map(OcServiceAccounts.object)
+        case "secrets":
+            return OcSecrets.secrets(v).filter { $0.namespace == ns }.map { s in
+                OcSecrets.objects(v).first { $0.name == s.name && $0.namespace == ns }
+            }.compactMap { $0 }
+        default:
+            return []
+        }
     }
 
     /// Adds the metadata the API server sets, where the object has none yet.

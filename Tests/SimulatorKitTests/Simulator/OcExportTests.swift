@@ -92,6 +92,20 @@ struct OcExportTests {
         #expect(names.status == 0 && names.stdout == "serviceaccount/builder\nserviceaccount/default\nserviceaccount/pipeline\n")
     }
 
+    @Test("in a new-project project an account and a binding made with oc create sa / oc policy are read back by get and exported with the project's own")
+    func oneModelPerProject() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        #expect(try f.run("oc", ["new-project", "shop", "--skip-config-write"]).status == 0)
+        #expect(try f.run("oc", ["create", "serviceaccount", "puller", "-n", "shop"]).status == 0)
+        #expect(try f.run("oc", ["get", "sa", "puller", "-n", "shop"]).status == 0)
+        #expect(try f.run("oc", ["policy", "add-role-to-user", "registry-viewer", "-z", "puller", "-n", "shop"]).status == 0)
+        let names = try f.run("oc", ["get", "-n", "shop", "-o", "name", "serviceaccounts"])
+        #expect(names.stdout == "serviceaccount/builder\nserviceaccount/default\nserviceaccount/deployer\nserviceaccount/puller\n")
+        let bindings = try f.run("oc", ["get", "-n", "shop", "-o", "yaml", "--export", "rolebindings"])
+        #expect(bindings.stdout.contains("    name: registry-viewer\n") && bindings.stdout.contains("    name: system:image-pullers\n"))
+    }
+
     @Test("create -f refuses a missing file, an empty list, an unknown kind, and a project that does not exist")
     func createRefusals() throws {
         let f = try SimFixture()
