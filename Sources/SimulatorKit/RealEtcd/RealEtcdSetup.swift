@@ -268,9 +268,13 @@ extension RealEtcd {
             ?? Response(status: 1, stderr: "the real etcd supervisor does not answer\n")
         var health: [String] = []
         var healthy = 0
-        // The hosts with a member: in the simulated model, or running one now (a joined new host).
+        // The hosts with a member: in the simulated model, or running one the real member list
+        // names (a joined new host). A running process alone is no member: a removed member's
+        // etcd exits on its own a moment later, and was counted as a down member until then.
         let running = memberPids()
-        for host in hosts where running[host] != nil || state.etcdMembers.contains(where: { $0.host == host }) {
+        let listed = list.status == 0 ? list.stdout : ""
+        for host in hosts where state.etcdMembers.contains(where: { $0.host == host })
+            || (running[host] != nil && listed.contains(" \(host) ")) {
             let r = (try? send(Request(op: "etcdctl", host: first,
                                        args: tls + ["--endpoints", "https://\(host):2379", "endpoint", "health"])))
                 ?? Response(status: 1)

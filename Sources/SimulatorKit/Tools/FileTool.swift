@@ -46,10 +46,15 @@ enum FileTool: SimTool {
                 continue
             }
             if patternPending { patternPending = false; out.append(arg); continue }
-            out += arg.hasPrefix("/") && !arg.hasPrefix(c.simDirectory) ? expand(c.tree.real(arg)) : [arg]
+            out += arg.hasPrefix("/") && !arg.hasPrefix(c.simDirectory) && !devices.contains(arg) ? expand(c.tree.real(arg)) : [arg]
         }
         return out
     }
+
+    /// The devices every host has (those bubblewrap's `--dev` gives a step): kept as they are, so
+    /// `tar -T /dev/null` or `cmp f /dev/null` read the device, not a file in the host's tree.
+    static let devices: Set<String> = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                                       "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty"]
 
     /// Glob expansion inside the host tree (the shell already tried, against the real disk).
     static func expand(_ path: String) -> [String] {
