@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import SimulatorKit
+
+/// Differences found by reading the sources of fidelity rows that still said "not read"
+/// (docs/simulator.md): each test pins the real behaviour where the simulator answered otherwise.
+@Suite("simulator fidelity (rows read in round three)")
+struct RowsReadTests {
+    @Test("openssl enc on a cluster host stops at the first option 1.0.2 does not know, -iter as well as -pbkdf2 (1.0.2 apps/enc.c MAIN)")
+    func encFirstUnknownOption() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let iter = try f.run("openssl", ["enc", "-aes-256-cbc", "-iter", "100000", "-pbkdf2", "-in", "/etc/hosts", "-out", "/tmp/x"])
+        #expect(iter.status == 1)
+        #expect(iter.stderr == "unknown option '-iter'\n")
+        let pbkdf2 = try f.run("openssl", ["enc", "-aes-256-cbc", "-pbkdf2", "-iter", "100000", "-in", "/etc/hosts", "-out", "/tmp/x"])
+        #expect(pbkdf2.status == 1)
+        #expect(pbkdf2.stderr == "unknown option '-pbkdf2'\n")
+        #expect(f.tree("master-0.example.com").exists("/tmp/x") == false)
+    }
+
+    @Test("oc sa get-token prints the bare token (a newline only on a terminal) and wants one name (origin gettoken.go)")
+    func getTokenBare() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        #expect(try f.run("oc", ["create", "serviceaccount", "puller", "-n", "myapp"]).status == 0)
+        let token = try f.run("oc", ["sa", "get-token", "puller", "-n", "myapp"])
+        #expect(token.status == 0)
+        #expect(token.stdout.split(separator: ".").count == 3)
+        #expect(!token.stdout.hasSuffix("\n"))
+        let none = try f.run("oc", ["sa", "get-token", "-n", "myapp"])
+        #expect(none.status == 1)
+        #expect(none.stderr == "error: expected one service account name as an argument, got []\nSee 'oc serviceaccounts get-token -h' for help and examples.\n")
+        let two = try f.run("oc", ["sa", "get-token", "a", "b", "-n", "myapp"])
+        #expect(two.stderr.hasPrefix("error: expected one service account name as an argument, got [\"a\" \"b\"]\n"))
+    }
+}
