@@ -34,4 +34,19 @@ struct RowsReadTests {
         let two = try f.run("oc", ["sa", "get-token", "a", "b", "-n", "myapp"])
         #expect(two.stderr.hasPrefix("error: expected one service account name as an argument, got [\"a\" \"b\"]\n"))
     }
+
+    @Test("create route reads the service before the certificate files, takes one name and needs --service (origin create route)")
+    func createRouteOrder() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let both = try f.run("oc", ["create", "route", "reencrypt", "r", "-n", "openshift-infra", "--service", "nope",
+                                    "--dest-ca-cert", "/root/missing.crt"])
+        #expect(both.status == 1)
+        #expect(both.stderr == "Error from server (NotFound): services \"nope\" not found\n")
+        let two = try f.run("oc", ["create", "route", "edge", "a", "b", "-n", "openshift-infra", "--service", "hawkular-metrics"])
+        #expect(two.stderr == "error: multiple names provided. Please specify at most one\n")
+        let none = try f.run("oc", ["create", "route", "edge", "a", "-n", "openshift-infra"])
+        #expect(none.stderr == "error: you need to provide a service name via --service\n")
+        #expect(try f.run("oc", ["get", "route", "r", "-n", "openshift-infra"]).status == 1)
+    }
 }
