@@ -49,4 +49,21 @@ struct RowsReadTests {
         #expect(none.stderr == "error: you need to provide a service name via --service\n")
         #expect(try f.run("oc", ["get", "route", "r", "-n", "openshift-infra"]).status == 1)
     }
+
+    @Test("v2 member remove checks the id against the member list first, then prints the server's refusal after its prefix without a newline (3.2.22 ctlv2 actionMemberRemove)")
+    func v2MemberRemove() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let byName = try f.run("etcdctl2", ["member", "remove", "master-1.example.com"])
+        #expect(byName.status == 1)
+        #expect(byName.stderr == "Found a member named master-1.example.com; if this is correct, please use its ID, eg:\n\tetcdctl member remove 2a371dd20f21ca8d\n"
+            + "For more details, read the documentation at https://github.com/coreos/etcd/blob/master/Documentation/runtime-configuration.md#remove-a-member\n\n"
+            + "Couldn't find a member in the cluster with an ID of master-1.example.com.\n")
+        try f.sim.inject(.unhealthyEtcd(host: "master-2.example.com"))
+        let refused = try f.run("etcdctl2", ["member", "remove", "2a371dd20f21ca8d"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "Received an error trying to remove member 2a371dd20f21ca8d: "
+            + "client: etcd cluster is unavailable or misconfigured; error #0: etcdserver: unhealthy cluster")
+        #expect(try f.state().etcdMembers.count == 3)
+    }
 }
