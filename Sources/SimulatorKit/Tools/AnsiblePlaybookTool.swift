@@ -55,7 +55,7 @@ enum AnsiblePlaybookTool: SimTool {
                         _ = try EtcdMembership.add(&v, name: host, peerURL: peer)
                     }
                 } catch {
-                    c.out("changed: [\(host)]\n\nTASK [etcd : Add new etcd members to cluster] **********************************\nfatal: [\(host) -> \(v.state.groups["etcd"]?.first ?? "")]: FAILED! => {\"changed\": true, \"cmd\": [\"etcdctl\", \"member\", \"add\", \"\(host)\", \"\(peer)\"], \"msg\": \"non-zero return code\", \"rc\": 1, \"stderr\": \"\(EtcdMembership.v3Message(error))\"}\n")
+                    c.out("changed: [\(host)]\n\nTASK [etcd : Add new etcd members to cluster] **********************************\nfatal: [\(host) -> \(v.state.groups["etcd"]?.first ?? "")]: FAILED! => {\"changed\": true, \"cmd\": [\"etcdctl\", \"member\", \"add\", \"\(host)\", \"\(peer)\"], \"msg\": \"non-zero return code\", \"rc\": 1, \"stderr\": \"Error:  \(EtcdMembership.v3Text(error))\"}\n")
                     recap.append((host, "ok=31   changed=6    unreachable=0    failed=1"))
                     failed = true
                     continue

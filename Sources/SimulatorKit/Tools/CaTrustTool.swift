@@ -52,8 +52,13 @@ enum CaTrustTool: SimTool {
         return blocks
     }
 
-    /// `openssl verify [-CAfile F] FILE…` (OpenSSL 1.0.2): each file's certificate must be in
-    /// the CA file (default the system bundle); the simulated certificates are self-signed CAs.
+    /// `openssl verify [-CAfile F] FILE…` as OpenSSL 1.0.2k does it for the simulated
+    /// certificates, which are all self-signed CAs: one in the CA file (default the system bundle)
+    /// is `FILE: OK`. One that is not gets `X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT` (18), which
+    /// 1.0.2's `apps/verify.c` callback `cb` prints (the subject, then `error 18 at 0 depth
+    /// lookup:…`) and lets pass (`ok = 1`); `X509_verify_cert` then skips the untrusted-chain
+    /// error (`bad_chain`), so `check` prints `OK` and the exit status is **0**. Only the
+    /// `FILE: OK` line tells a trusted certificate apart: a check must read it, not the status.
     static func verify(_ c: ToolContext) throws -> Int32 {
         var args = Array(c.args.dropFirst())
         var caFile = bundle
@@ -80,10 +85,19 @@ enum CaTrustTool: SimTool {
                 c.out("\(file): OK\n")
             } else {
                 let subject = cert.split(separator: "\n").first { $0.hasPrefix("# simulated: ") }.map { String($0.dropFirst(13)) } ?? ""
-                c.out("\(file): \(subject)\nerror 18 at 0 depth lookup:self signed certificate\n")
-                code = 2
+                c.out("\(file): \(oneLine(subject))\nerror 18 at 0 depth lookup:self signed certificate\nOK\n")
             }
         }
         return code
+    }
+
+    /// A `-subj` style name (`/CN=a/O=b`) as `X509_NAME_print_ex_fp` prints it with
+    /// `XN_FLAG_ONELINE` (`CN = a, O = b`), the form 1.0.2's verify callback uses.
+    static func oneLine(_ subject: String) -> String {
+        guard subject.hasPrefix("/") else { return subject }
+        return subject.split(separator: "/").map { part in
+            guard let eq = part.firstIndex(of: "=") else { return String(part) }
+            return part[..<eq] + " = " + part[part.index(after: eq)...]
+        }.joined(separator: ", ")
     }
 }

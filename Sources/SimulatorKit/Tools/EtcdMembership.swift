@@ -51,15 +51,21 @@ enum EtcdMembership {
             + ["\(name)=\(peerURL)"]).joined(separator: ",")
     }
 
-    /// v3 wording of a failure.
-    static func v3Message(_ f: Failure, id: String = "") -> String {
+    /// v3's way out on a failure: the server's errors are `ExitError` (1), a malformed id is
+    /// found before any request (`ExitBadArgs`, 128; member_command.go `memberRemoveCommandFunc`).
+    static func v3Exit(_ c: ToolContext, _ f: Failure, id: String = "") -> ToolExit {
+        c.etcdV3Exit(v3Text(f, id: id), f == .badID ? .badArgs : .error)
+    }
+
+    /// v3's message for a failure, as `ExitWithError` prints it after `Error:  `.
+    static func v3Text(_ f: Failure, id: String = "") -> String {
         switch f {
-        case .noQuorum: "Error: etcdserver: request timed out"
-        case .unhealthyCluster: "Error: etcdserver: unhealthy cluster"
-        case .notEnoughStarted: "Error: etcdserver: re-configuration failed due to not enough started members"
-        case .peerExists: "Error: etcdserver: Peer URLs already exists"
-        case .notFound: "Error: etcdserver: member not found"
-        case .badID: "Error: bad member ID arg (strconv.ParseUint: parsing \"\(id)\": invalid syntax), expecting ID in Hex"
+        case .noQuorum: "etcdserver: request timed out"
+        case .unhealthyCluster: "etcdserver: unhealthy cluster"
+        case .notEnoughStarted: "etcdserver: re-configuration failed due to not enough started members"
+        case .peerExists: "etcdserver: Peer URLs already exists"
+        case .notFound: "etcdserver: member not found"
+        case .badID: "bad member ID arg (strconv.ParseUint: parsing \"\(id)\": invalid syntax), expecting ID in Hex"
         }
     }
 }

@@ -24,10 +24,10 @@ enum EtcdSnapshot {
         let c = s.c
         // 3.2.22 getPutOp: argument errors are ExitBadArgs (128). `put KEY` reading the value from
         // stdin is not simulated (refused like a missing value: the stricter side).
-        guard words.count == 3 else { throw c.fail("Error:  put command needs 1 argument and input from stdin or 2 arguments.", code: 128) }
+        guard words.count == 3 else { throw c.etcdV3Exit("put command needs 1 argument and input from stdin or 2 arguments.", .badArgs) }
         return try c.update { v in
-            guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
-            guard v.etcdQuorum else { throw c.fail("Error: etcdserver: request timed out") }
+            guard s.reachable(v) != nil else { throw c.etcdV3Exit("context deadline exceeded", .badConnection) }
+            guard v.etcdQuorum else { throw c.etcdV3Exit("etcdserver: request timed out") }
             var data = v.state.etcdData ?? [:]
             data[words[1]] = words[2]
             v.state.etcdData = data
@@ -40,11 +40,11 @@ enum EtcdSnapshot {
     static func get(_ s: EtcdSession, _ words: [String]) throws -> Int32 {
         let c = s.c
         // 3.2.22 getGetOp: no key is ExitBadArgs (128); a range (`get KEY END`) is not simulated.
-        guard words.count >= 2 else { throw c.fail("Error:  range command needs arguments.", code: 128) }
+        guard words.count >= 2 else { throw c.etcdV3Exit("range command needs arguments.", .badArgs) }
         guard words.count == 2 else { throw c.fail("simulator: etcdctl get with a range end is not simulated", code: 128) }
         let v = try c.view()
-        guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
-        guard v.etcdQuorum else { throw c.fail("Error: etcdserver: request timed out") }
+        guard s.reachable(v) != nil else { throw c.etcdV3Exit("context deadline exceeded", .badConnection) }
+        guard v.etcdQuorum else { throw c.etcdV3Exit("etcdserver: request timed out") }
         if let value = v.state.etcdData?[words[1]] { c.out("\(words[1])\n\(value)\n") }
         return 0
     }
@@ -100,30 +100,29 @@ enum EtcdSnapshot {
     /// (the data as of the snapshot), the raft snapshot with the new cluster and a WAL.
     static func restore(_ s: EtcdSession, _ words: [String]) throws -> Int32 {
         let c = s.c
-        // ExitWithError prints "Error: " and the error with Println: two spaces.
-        func fail(_ message: String, _ code: Int32) -> ToolExit { c.fail("Error:  " + message, code: code) }
-        guard words.count == 3 else { throw fail("snapshot restore requires exactly one argument", 128) }
+        func fail(_ message: String, _ code: EtcdV3Exit) -> ToolExit { c.etcdV3Exit(message, code) }
+        guard words.count == 3 else { throw fail("snapshot restore requires exactly one argument", .badArgs) }
         let name = s.args["name"] ?? "default"
         let token = s.args["initial-cluster-token"] ?? "etcd-cluster"
         let peers = (s.args["initial-advertise-peer-urls"] ?? "http://localhost:2380").split(separator: ",").map(String.init)
         var cluster: [(name: String, url: String)] = []
         for entry in (s.args["initial-cluster"] ?? "\(name)=http://localhost:2380").split(separator: ",") {
-            guard let eq = entry.firstIndex(of: "=") else { throw fail("URLsMap: missing '=' in \(entry)", 128) }
+            guard let eq = entry.firstIndex(of: "=") else { throw fail("URLsMap: missing '=' in \(entry)", .badArgs) }
             cluster.append((String(entry[..<eq]), String(entry[entry.index(after: eq)...])))
         }
         let mine = cluster.filter { $0.name == name }.map(\.url)
-        guard !mine.isEmpty else { throw fail("couldn't find local name \"\(name)\" in the initial cluster configuration", 128) }
+        guard !mine.isEmpty else { throw fail("couldn't find local name \"\(name)\" in the initial cluster configuration", .badArgs) }
         guard mine.sorted() == peers.sorted() else {
-            throw fail("--initial-cluster must include \(name)=\(peers.joined(separator: ",")) given --initial-advertise-peer-urls=\(peers.joined(separator: ","))", 128)
+            throw fail("--initial-cluster must include \(name)=\(peers.joined(separator: ",")) given --initial-advertise-peer-urls=\(peers.joined(separator: ","))", .badArgs)
         }
         guard Set(cluster.map(\.url)).count == cluster.count else {
-            throw fail("initial cluster \(cluster.map { "\($0.name)=\($0.url)" }.joined(separator: ",")) has duplicate url", 128)
+            throw fail("initial cluster \(cluster.map { "\($0.name)=\($0.url)" }.joined(separator: ",")) has duplicate url", .badArgs)
         }
         let dataDir = s.args["data-dir"] ?? name + ".etcd"
         let absolute = dataDir.hasPrefix("/") ? dataDir : "/root/" + dataDir
-        guard !c.tree.exists(absolute) else { throw fail("data-dir \"\(dataDir)\" exists", 4) }
+        guard !c.tree.exists(absolute) else { throw fail("data-dir \"\(dataDir)\" exists", .invalidInput) }
         let file = words[2].hasPrefix("/") ? words[2] : "/root/" + words[2]
-        guard let text = c.tree.read(file) else { throw fail("open \(words[2]): no such file or directory", 4) }
+        guard let text = c.tree.read(file) else { throw fail("open \(words[2]): no such file or directory", .invalidInput) }
         var body = text
         var stored: String?
         if let r = text.range(of: "\n" + hashPrefix, options: .backwards) {
@@ -135,11 +134,11 @@ enum EtcdSnapshot {
         try c.tree.makeDirectory(dir(absolute) + "member/snap")
         try c.tree.write(dir(absolute) + "member/snap/db", body)
         let skip = s.args.flag("skip-hash-check")
-        if stored == nil, !skip { throw fail("snapshot missing hash but --skip-hash-check=false", 128) }
-        if let stored, !skip, stored != hash(body) { throw fail("expected sha256 \(stored), got \(hash(body))", 4) }
+        if stored == nil, !skip { throw fail("snapshot missing hash but --skip-hash-check=false", .badArgs) }
+        if let stored, !skip, stored != hash(body) { throw fail("expected sha256 \(stored), got \(hash(body))", .invalidInput) }
         // Stricter than etcd where the simulator cannot know the data: a db that is not a
         // simulated snapshot (the bolt file of `sim init`'s members) is refused.
-        guard let content = parse(body) else { throw fail("simulator: \(words[2]) is not a snapshot the simulator wrote (its data is unknown)", 4) }
+        guard let content = parse(body) else { throw fail("simulator: \(words[2]) is not a snapshot the simulator wrote (its data is unknown)", .invalidInput) }
         let ids = cluster.map { memberID(peerURL: $0.url, token: token) }
         let clusterID = Self.clusterID(ids)
         try c.tree.makeDirectory(dir(absolute) + "member/wal")

@@ -46,11 +46,16 @@ enum EtcdV2 {
             guard words.count == 3 else { throw c.fail("Provide a single member ID", code: 1) }
             return try c.update { v in
                 guard s.reachable(v) != nil else { throw unavailable(s) }
+                try checkRemovalID(c, v, words[2])
                 do throws(EtcdMembership.Failure) {
                     try EtcdMembership.remove(&v, id: words[2])
                     c.out("Removed member \(words[2]) from cluster\n")
                     return 0
-                } catch { throw c.fail(v2Message(error, id: words[2])) }
+                } catch {
+                    // actionMemberRemove prints the server's refusal after this prefix, without a newline.
+                    c.err("Received an error trying to remove member \(words[2]): \(v2Message(error, id: words[2]))")
+                    throw ToolExit(1)
+                }
             }
         case ("member", "update"):
             guard words.count == 4 else { throw c.fail("Provide an ID and a list of comma separated peerURL (0xabcd http://example.com,http://example1.com)") }
@@ -105,6 +110,18 @@ enum EtcdV2 {
         if anyHealthy { c.out("cluster is healthy\n"); return 0 }
         c.out("cluster is unhealthy\n")
         return 5
+    }
+
+    /// etcd 3.2.22 ctlv2 `actionMemberRemove` lists the members before it asks for the removal:
+    /// a member whose name was given gets a hint, and an id that is no member's ends the command.
+    static func checkRemovalID(_ c: ToolContext, _ v: ClusterView, _ id: String) throws {
+        for m in v.state.etcdMembers where m.name == id {
+            c.err("Found a member named \(m.name); if this is correct, please use its ID, eg:\n\tetcdctl member remove \(m.id)\n"
+                + "For more details, read the documentation at https://github.com/coreos/etcd/blob/master/Documentation/runtime-configuration.md#remove-a-member\n\n")
+        }
+        guard v.state.etcdMembers.contains(where: { $0.id == id }) else {
+            throw c.fail("Couldn't find a member in the cluster with an ID of \(id).")
+        }
     }
 
     static func v2Message(_ f: EtcdMembership.Failure, id: String) -> String {

@@ -17,10 +17,10 @@ enum EtcdV3 {
         case ("member", "list"): return try memberList(s)
         case ("member", "add"):
             guard words.count == 3, let peer = s.args["peer-urls"], !peer.isEmpty else {
-                throw c.fail(words.count < 3 ? "Error: member name not provided." : "Error: member peer urls not provided.")
+                throw c.etcdV3Exit(words.count < 3 ? "member name not provided." : "member peer urls not provided.", .badArgs)
             }
             return try c.update { v in
-                guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+                guard s.reachable(v) != nil else { throw c.etcdV3Exit("context deadline exceeded", .badConnection) }
                 do throws(EtcdMembership.Failure) {
                     let m = try EtcdMembership.add(&v, name: words[2], peerURL: peer)
                     c.out("Member \(m.id) added to cluster \(v.state.etcdClusterID)\n\n")
@@ -28,31 +28,31 @@ enum EtcdV3 {
                     c.out("ETCD_INITIAL_CLUSTER=\"\(EtcdMembership.initialCluster(v, adding: words[2], peerURL: peer))\"\n")
                     c.out("ETCD_INITIAL_CLUSTER_STATE=\"existing\"\n")
                     return 0
-                } catch { throw c.fail(EtcdMembership.v3Message(error)) }
+                } catch { throw EtcdMembership.v3Exit(c, error) }
             }
         case ("member", "remove"):
-            guard words.count == 3 else { throw c.fail("Error: member ID is not provided") }
+            guard words.count == 3 else { throw c.etcdV3Exit("member ID is not provided", .badArgs) }
             return try c.update { v in
-                guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+                guard s.reachable(v) != nil else { throw c.etcdV3Exit("context deadline exceeded", .badConnection) }
                 do throws(EtcdMembership.Failure) {
                     try EtcdMembership.remove(&v, id: words[2])
                     c.out("Member \(words[2]) removed from cluster \(v.state.etcdClusterID)\n")
                     return 0
-                } catch { throw c.fail(EtcdMembership.v3Message(error, id: words[2])) }
+                } catch { throw EtcdMembership.v3Exit(c, error, id: words[2]) }
             }
         case ("endpoint", "health"): return try health(s)
         case ("snapshot", "save"):
-            guard words.count == 3 else { throw c.fail("Error: snapshot save expects one argument") }
+            guard words.count == 3 else { throw c.etcdV3Exit("snapshot save expects one argument", .badArgs) }
             // 3.2.22 creates `FILE.part` before it connects: a missing directory is exit 128 (ExitBadArgs).
             let path = words[2].hasPrefix("/") ? words[2] : "/root/" + words[2]
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: c.tree.real((path as NSString).deletingLastPathComponent),
                                                  isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw c.fail("Error:  could not open \(words[2]).part (open \(words[2]).part: no such file or directory)", code: 128)
+                throw c.etcdV3Exit("could not open \(words[2]).part (open \(words[2]).part: no such file or directory)", .badArgs)
             }
             // 3.2 has no one-endpoint rule (3.4 added it): the client saves from the first endpoint that answers.
             let v = try c.view()
-            guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+            guard s.reachable(v) != nil else { throw c.etcdV3Exit("context deadline exceeded", .badConnection) }
             try c.tree.write(path, EtcdSnapshot.file(v.state))
             c.out("Snapshot saved at \(words[2])\n")
             return 0
@@ -60,14 +60,14 @@ enum EtcdV3 {
         case ("put", _): return try EtcdSnapshot.put(s, words)
         case ("get", _): return try EtcdSnapshot.get(s, words)
         default:
-            throw c.fail("Error: unknown command \"\(words.joined(separator: " "))\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")
+            throw c.etcdV3CobraExit("unknown command \"\(first)\" for \"etcdctl\"", hint: "Run 'etcdctl --help' for usage.")
         }
     }
 
     static func memberList(_ s: EtcdSession) throws -> Int32 {
         let c = s.c
         let v = try c.view()
-        guard s.reachable(v) != nil else { throw c.fail("Error: context deadline exceeded") }
+        guard s.reachable(v) != nil else { throw c.etcdV3Exit("context deadline exceeded", .badConnection) }
         let rows = v.state.etcdMembers.map { m in
             [m.id, m.started ? "started" : "unstarted", m.name, m.peerURL, m.clientURL]
         }
@@ -88,7 +88,7 @@ enum EtcdV3 {
         case "simple":
             for r in rows { c.out(r.joined(separator: ", ") + "\n") }
         default:
-            throw c.fail("Error: unknown output format \(s.args["write-out"] ?? "")")
+            throw c.etcdV3Exit("unsupported output format", .badFeature)
         }
         return 0
     }
@@ -111,7 +111,7 @@ enum EtcdV3 {
                 bad = true
             }
         }
-        if bad { throw c.fail("Error: unhealthy cluster") }
+        if bad { throw c.etcdV3Exit("unhealthy cluster") }
         return 0
     }
 

@@ -30,7 +30,7 @@ enum EtcdctlTool: SimTool {
         switch Arguments.parse(c.args, v3 ? v3Specs : v2Specs) {
         case .success(let a): parsed = a
         case .failure(let e):
-            if v3 { throw c.fail("Error: \(e.message)") }
+            if v3 { throw c.etcdV3CobraExit(e.message) }
             throw c.fail("Incorrect Usage: flag provided but not defined: \(flagName(e))\n\nNAME:\n   etcdctl - A simple command line client for etcd.\n\nWARNING:\n   Environment variable ETCDCTL_API is not set; defaults to etcdctl v2.\n   Set environment variable ETCDCTL_API=3 to use v3 API or ETCDCTL_API=2 to use v2 API.")
         }
         let view = try c.view()

@@ -67,8 +67,10 @@ enum OcProjects {
         }
     }
 
-    /// The project an app command works in, refused while it is being deleted.
-    static func writableProject(_ c: ToolContext, _ a: Arguments, _ v: ClusterView) throws -> Int {
+    /// The project an app command works in, refused while it is being deleted with `terminated`'s
+    /// message for the namespace (or what `terminated` throws).
+    static func writableProject(_ c: ToolContext, _ a: Arguments, _ v: ClusterView,
+                                terminated: (String) throws -> String) throws -> Int {
         let ns = OcTool.namespace(c, a, v)
         guard let i = projects(v).firstIndex(where: { $0.name == ns }) else {
             if OcGet.namespaces(v).contains(ns) {
@@ -77,9 +79,29 @@ enum OcProjects {
             throw c.fail("Error from server (NotFound): namespaces \"\(ns)\" not found")
         }
         if projects(v)[i].terminating {
-            throw c.fail("Error from server (Forbidden): unable to create new content in namespace \(ns) because it is being terminated")
+            throw c.fail(try terminated(ns))
         }
         return i
+    }
+
+    /// The namespace lifecycle admission plugin's refusal of a create in a terminating namespace
+    /// (kubernetes 1.11 `plugin/pkg/admission/namespace/lifecycle/admission.go`: `admission.NewForbidden`,
+    /// which names the object: `RESOURCE "NAME" is forbidden: …`).
+    static func terminating(_ ns: String) -> String {
+        "is forbidden: unable to create new content in namespace \(ns) because it is being terminated"
+    }
+
+    /// new-app's report when the API refuses every object it creates: origin's `BulkAction.Run`
+    /// writes `--> Creating resources ...` and `--> Failed` to stdout, and its after-function
+    /// (`NewPrintNameOrErrorAfterIndent`) one `    error: …` line per refused object to stderr;
+    /// the command then ends with `ErrExit` (exit 1, nothing more).
+    static func newAppFailure(_ c: ToolContext, image: String, _ name: String, source: Bool, _ reason: String) -> ToolExit {
+        let resources = ["imagestreams.image.openshift.io"] + (source ? ["buildconfigs.build.openshift.io"] : [])
+            + ["deploymentconfigs.apps.openshift.io", "services"]
+        c.out("--> Found Docker image (\(image))\n\n--> Creating resources ...\n")
+        c.err(resources.map { "    error: \($0) \"\(name)\" \(reason)\n" }.joined())
+        c.out("--> Failed\n")
+        return ToolExit(1)
     }
 
     static func newApp(_ c: ToolContext, _ a: Arguments) throws -> Int32 {
@@ -95,10 +117,12 @@ enum OcProjects {
         let parts = spec.split(separator: "~", maxSplits: 1).map(String.init)
         return try c.update { v in
             try OcTool.requireAPI(c, v)
-            let i = try writableProject(c, a, v)
+            let i = try writableProject(c, a, v) { ns in
+                throw newAppFailure(c, image: parts[0], name, source: parts.count == 2, terminating(ns))
+            }
             let ns = v.state.projects?[i].name ?? ""
             if v.state.projects?[i].apps.contains(where: { $0.name == name }) == true {
-                throw c.fail("--> Creating resources ...\n    error: imagestreams.image.openshift.io \"\(name)\" already exists\n    error: deploymentconfigs.apps.openshift.io \"\(name)\" already exists\n    error: services \"\(name)\" already exists\n--> Failed")
+                throw newAppFailure(c, image: parts[0], name, source: parts.count == 2, "already exists")
             }
             let now = v.state.simulatedSeconds ?? 0
             let source = parts.count == 2 ? parts[1] : ""
@@ -182,11 +206,11 @@ enum OcProjects {
         }
         return try c.update { v in
             try OcTool.requireAPI(c, v)
-            let i = try writableProject(c, a, v)
+            let name = a["name"] ?? target
+            let i = try writableProject(c, a, v) { "Error from server (Forbidden): routes.route.openshift.io \"\(name)\" " + terminating($0) }
             guard let p = v.state.projects?[i], p.apps.contains(where: { $0.name == target }) else {
                 throw c.fail("Error from server (NotFound): services \"\(target)\" not found")
             }
-            let name = a["name"] ?? target
             guard !p.routes.contains(where: { $0.name == name }) else {
                 throw c.fail("Error from server (AlreadyExists): routes.route.openshift.io \"\(name)\" already exists")
             }

@@ -137,20 +137,23 @@ enum OcRoutes {
         guard let termination = args.first, ["edge", "passthrough", "reencrypt"].contains(termination) else {
             throw c.fail("error: the simulator creates only edge, passthrough and reencrypt routes")
         }
+        // origin's create route (3.x `resolveRouteName`, `resolveServiceName`): at most one name,
+        // a service; then the service is read (`UnsecuredRoute`) before any certificate file.
+        guard args.count <= 2 else { throw c.fail("error: multiple names provided. Please specify at most one") }
         guard let service = a["service"], !service.isEmpty else {
-            throw c.fail("error: you must specify a service via --service\nSee 'oc create route \(termination) -h' for help and examples.")
+            throw c.fail("error: you need to provide a service name via --service")
         }
         let name = args.dropFirst().first ?? service
         var route = SimTLSRoute(name: name, namespace: "", host: a["hostname"] ?? "", service: service, termination: termination,
                                 certificate: "", key: "", caCertificate: "", destinationCACertificate: "")
-        if let p = a["cert"] { route.certificate = try readFile(c, p) }
-        if let p = a["key"] { route.key = try readFile(c, p) }
-        if let p = a["ca-cert"] { route.caCertificate = try readFile(c, p) }
-        if let p = a["dest-ca-cert"] { route.destinationCACertificate = try readFile(c, p) }
         return try c.update { v in
             try OcTool.requireAPI(c, v)
             let ns = try OcSecrets.existingNamespace(c, a, v)
             guard serviceExists(v, ns, service) else { throw c.fail("Error from server (NotFound): services \"\(service)\" not found") }
+            if let p = a["cert"] { route.certificate = try readFile(c, p) }
+            if let p = a["key"] { route.key = try readFile(c, p) }
+            if let p = a["ca-cert"] { route.caCertificate = try readFile(c, p) }
+            if let p = a["dest-ca-cert"] { route.destinationCACertificate = try readFile(c, p) }
             route.namespace = ns
             if route.host.isEmpty { route.host = "\(name)-\(ns).\(OcProjects.subdomain)" }
             try add(c, &v, route)
@@ -187,7 +190,9 @@ enum OcRoutes {
                 throw c.fail("error: the namespace from the provided object \"\(fileNS)\" does not match the namespace \"\(ns)\". You must pass '--namespace=\(fileNS)' to perform this operation.")
             }
             if let rv = meta?["resourceVersion"]?.text, !rv.isEmpty {
-                throw c.fail("Error from server (BadRequest): error when creating \"\(path)\": resourceVersion should not be set on objects to be created")
+                // The etcd3 store's Create refuses it with a plain error (no API status), which the
+                // server sends as a 500 without a reason: kubectl prints no `(Reason)`.
+                throw c.fail("Error from server: error when creating \"\(path)\": resourceVersion should not be set on objects to be created")
             }
             let route = SimTLSRoute(name: name, namespace: ns, host: spec?["host"]?.text ?? "", service: spec?["to"]?["name"]?.text ?? "",
                                     termination: tls?["termination"]?.text ?? "", certificate: tls?["certificate"]?.text ?? "",

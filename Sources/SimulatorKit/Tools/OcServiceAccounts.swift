@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `oc create|get|delete serviceaccount`, `oc sa get-token`, `oc adm policy
 /// add-role-to-user|remove-role-from-user ROLE -z SA` and `oc get rolebinding` (7.3.8.1), following
@@ -151,9 +156,15 @@ enum OcServiceAccounts {
     }
 
     /// A service account token: a JWT whose claims name the account (the signature is made up).
+    ///
+    /// origin `pkg/oc/cli/serviceaccounts/gettoken.go`: `Complete` refuses anything but one name
+    /// with a usage error (`%q` of the arguments); `Run` prints the token of the account's first
+    /// token secret with a newline only when stdout is a terminal, so `$(oc sa get-token SA)` and a
+    /// file written from it hold the bare token.
     static func token(_ c: ToolContext, _ a: Arguments, _ names: [String]) throws -> Int32 {
         guard names.count == 1, let name = names.first else {
-            throw c.fail("error: SERVICEACCOUNT is required\nSee 'oc sa get-token -h' for help and examples.")
+            let quoted = "[" + names.map { "\"\($0)\"" }.joined(separator: " ") + "]"
+            throw c.fail("error: expected one service account name as an argument, got \(quoted)\nSee 'oc serviceaccounts get-token -h' for help and examples.")
         }
         let view = try c.view()
         try OcTool.requireAPI(c, view)
@@ -164,7 +175,7 @@ enum OcServiceAccounts {
                 .replacingOccurrences(of: "=", with: "")
         }
         let claims = "{\"iss\":\"kubernetes/serviceaccount\",\"kubernetes.io/serviceaccount/namespace\":\"\(ns)\",\"kubernetes.io/serviceaccount/secret.name\":\"\(ownSecrets(account)[0])\",\"kubernetes.io/serviceaccount/service-account.name\":\"\(name)\",\"sub\":\"system:serviceaccount:\(ns):\(name)\"}"
-        c.out(b64url("{\"alg\":\"RS256\",\"kid\":\"\"}") + "." + b64url(claims) + "." + b64url("sim-signature-" + suffix(ns, name)) + "\n")
+        c.out(b64url("{\"alg\":\"RS256\",\"kid\":\"\"}") + "." + b64url(claims) + "." + b64url("sim-signature-" + suffix(ns, name)) + (isatty(STDOUT_FILENO) == 1 ? "\n" : ""))
         return 0
     }
 

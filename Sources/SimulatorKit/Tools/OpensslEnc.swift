@@ -11,9 +11,14 @@ import Darwin
 /// simulated cluster host it follows RHEL 7's OpenSSL 1.0.2k, which has no `-pbkdf2` (added in
 /// OpenSSL 1.1.1, apps/enc.c): such a call fails as 1.0.2k's option parser does.
 enum OpensslEnc {
+    /// Options 1.1.1 added that 1.0.2's `enc` does not know.
+    static let newerOptions: Set<String> = ["-pbkdf2", "-iter"]
+
     static func run(_ c: ToolContext) throws -> Int32 {
-        if c.host != SimLayout.controllerHost, c.args.contains("-pbkdf2") {
-            throw c.fail("unknown option '-pbkdf2'")
+        // 1.0.2's MAIN reads the options in order and stops at the first it does not know:
+        // `unknown option '%s'`, then its usage list (not reproduced), exit 1.
+        if c.host != SimLayout.controllerHost, let unknown = c.args.first(where: newerOptions.contains) {
+            throw c.fail("unknown option '\(unknown)'")
         }
         guard let real = systemOpenssl(c) else {
             throw c.fail("openssl: the system's openssl was not found on PATH", code: 127)

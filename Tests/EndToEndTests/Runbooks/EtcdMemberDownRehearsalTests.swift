@@ -23,7 +23,7 @@ struct EtcdMemberDownRehearsalTests {
         let result = sim.run(name, params)
         #expect(result.status == 1, "\(result.output)", sourceLocation: sourceLocation)
         #expect(result.output.contains("✖ \(gate)"), "\(result.output)", sourceLocation: sourceLocation)
-        #expect(result.output.contains("check failed: exit 1: Error: unhealthy cluster"), "\(result.output)", sourceLocation: sourceLocation)
+        #expect(result.output.contains("check failed: exit 1: Error:  unhealthy cluster"), "\(result.output)", sourceLocation: sourceLocation)
         try sim.expectUnchanged(since: before, files: filesBefore, sourceLocation: sourceLocation)
     }
 

@@ -34,7 +34,7 @@ struct EtcdTests {
         let bad = try f.run("etcdctl3", certs3 + [endpoints, "endpoint", "health"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("https://master-2.example.com:2379 is unhealthy: failed to commit proposal: context deadline exceeded"))
-        #expect(bad.stderr.hasSuffix("Error: unhealthy cluster\n"))
+        #expect(bad.stderr.hasSuffix("Error:  unhealthy cluster\n"))
         // etcd 3.2.22's v2 cluster-health: one healthy member is enough for "cluster is healthy".
         let v2 = try f.run("etcdctl2", ["cluster-health"])
         #expect(v2.status == 0)
@@ -58,7 +58,7 @@ struct EtcdTests {
         #expect(oc.status == 1)
         #expect(oc.stderr == "Error from server: etcdserver: request timed out\n")
         let remove = try f.run("etcdctl3", ["member", "remove", "2a371dd20f21ca8d"])
-        #expect(remove.stderr == "Error: etcdserver: request timed out\n")
+        #expect(remove.stderr == "Error:  etcdserver: request timed out\n")
     }
 
     @Test("member add prints the etcd.conf lines; starting etcd with them joins; remove by id")
@@ -88,7 +88,7 @@ struct EtcdTests {
         #expect(try f.view().etcdQuorum)
         let wrong = try f.run("etcdctl3", ["member", "remove", "1234567890abcdef"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr == "Error: etcdserver: member not found\n")
+        #expect(wrong.stderr == "Error:  etcdserver: member not found\n")
         let remove = try f.run("etcdctl3", ["member", "remove", "40bef1f6c79b3163"], on: "master-1.example.com")
         #expect(remove.stdout == "Member 40bef1f6c79b3163 removed from cluster 8c4281cc65c7b112\n")
         #expect(try f.state().etcdMembers.map(\.name) == ["master-1.example.com", "master-2.example.com", host])
@@ -101,7 +101,7 @@ struct EtcdTests {
         try f.sim.inject(.unhealthyEtcd(host: "master-2.example.com"))
         let add = try f.run("etcdctl3", ["member", "add", "x", "--peer-urls=https://192.168.55.20:2380"])
         #expect(add.status == 1)
-        #expect(add.stderr == "Error: etcdserver: unhealthy cluster\n")
+        #expect(add.stderr == "Error:  etcdserver: unhealthy cluster\n")
     }
 
     @Test("the etcd scaleup playbook joins the new_etcd hosts")

@@ -38,7 +38,7 @@ struct FidelityTests {
         #expect(try f.run("etcdctl3", certs3 + ["member", "add", "a", "--peer-urls=https://192.168.55.20:2380"]).status == 0)
         let second = try f.run("etcdctl3", certs3 + ["member", "add", "b", "--peer-urls=https://192.168.55.21:2380"])
         #expect(second.status == 1)
-        #expect(second.stderr == "Error: etcdserver: unhealthy cluster\n")
+        #expect(second.stderr == "Error:  etcdserver: unhealthy cluster\n")
         #expect(try f.state().etcdMembers.count == 4)
     }
 

@@ -115,7 +115,16 @@ struct OcProjectTests {
         #expect(try f.state().pods.filter { $0.namespace == "sdn-test" }.isEmpty)
         #expect(try f.state().controllers.filter { $0.namespace == "sdn-test" }.isEmpty)
         let newContent = try f.run("oc", ["new-app", app, "-n", "sdn-test"])
-        #expect(newContent.stderr == "Error from server (Forbidden): unable to create new content in namespace sdn-test because it is being terminated\n")
+        // The namespace lifecycle admission plugin names each object it refuses (admission.NewForbidden).
+        let refused = "is forbidden: unable to create new content in namespace sdn-test because it is being terminated"
+        #expect(newContent.status == 1)
+        #expect(newContent.stdout == "--> Found Docker image (centos/httpd-24-centos7)\n\n--> Creating resources ...\n--> Failed\n")
+        #expect(newContent.stderr == "    error: imagestreams.image.openshift.io \"httpd-ex\" \(refused)\n"
+            + "    error: buildconfigs.build.openshift.io \"httpd-ex\" \(refused)\n    error: deploymentconfigs.apps.openshift.io \"httpd-ex\" \(refused)\n"
+            + "    error: services \"httpd-ex\" \(refused)\n")
+        let route = try f.run("oc", ["expose", "svc/httpd-ex", "-n", "sdn-test"])
+        #expect(route.status == 1)
+        #expect(route.stderr == "Error from server (Forbidden): routes.route.openshift.io \"httpd-ex\" \(refused)\n")
         let twice = try f.run("oc", ["delete", "project", "sdn-test"])
         #expect(twice.status == 1 && twice.stderr.hasPrefix("Error from server (Conflict): Operation cannot be fulfilled on namespaces \"sdn-test\""))
         let terminating = try f.run("oc", ["get", "project", "sdn-test", "--no-headers"])

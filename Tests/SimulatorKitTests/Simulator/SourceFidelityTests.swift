@@ -56,7 +56,7 @@ struct SourceFidelityTests {
         try f.disable("etcd", on: "master-2.example.com")
         let up = try f.run("etcdctl3", ["member", "remove", "2a371dd20f21ca8d"])
         #expect(up.status == 1)
-        #expect(up.stderr == "Error: etcdserver: unhealthy cluster\n")
+        #expect(up.stderr == "Error:  etcdserver: unhealthy cluster\n")
         #expect(try f.state().etcdMembers.count == 3)
         let down = try f.run("etcdctl3", ["member", "remove", "95dc17ffcce8ee29"])
         #expect(down.status == 0, "\(down.stderr)")
@@ -72,7 +72,7 @@ struct SourceFidelityTests {
         try f.disable("etcd", on: "master-2.example.com")
         let noQuorum = try f.run("etcdctl3", ["member", "add", "new-etcd-0.example.com", peer])
         #expect(noQuorum.status == 1)
-        #expect(noQuorum.stderr == "Error: etcdserver: unhealthy cluster\n")
+        #expect(noQuorum.stderr == "Error:  etcdserver: unhealthy cluster\n")
 
         let g = try SimFixture()
         defer { g.remove() }
@@ -89,7 +89,7 @@ struct SourceFidelityTests {
         defer { f.remove() }
         let r = try f.run("etcdctl3", ["endpoint", "health", "--cluster"])
         #expect(r.status == 1)
-        #expect(r.stderr == "Error: unknown flag: --cluster\n")
+        #expect(r.stderr == "Error: unknown flag: --cluster\n\nError:  unknown flag: --cluster\n")
         #expect(r.stdout == "")
     }
 
