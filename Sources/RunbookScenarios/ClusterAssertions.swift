@@ -42,7 +42,14 @@ enum ClusterAssertions {
             guard let storage = state.host(host)?.storage else { return "host \(host): no docker storage" }
             return storage.vgFreeMiB >= least ? nil : "free space in \(storage.volumeGroup) on \(host): expected at least \(least) MiB, got \(storage.vgFreeMiB)"
         case .etcdKey(let key, let expected):
-            let found = state.etcdData?[key]
+            let found: String?
+            let real = RealEtcd(simDirectory: cluster.directory)
+            if real.isEnabled {
+                // Real members hold the data (`etcdctl put` never reaches the simulated model).
+                do { found = try real.value(ofKey: key, state: state) } catch { return "etcd key \(key): cannot read it from the real members: \(error)" }
+            } else {
+                found = state.etcdData?[key]
+            }
             if found == expected { return nil }
             return "etcd key \(key): expected " + (expected.map { "'\($0)'" } ?? "no such key") + ", got " + (found.map { "'\($0)'" } ?? "no such key")
         case .unchanged(let except):

@@ -260,6 +260,11 @@ final class Supervisor: @unchecked Sendable {
         // bwrap takes the last --chdir but warns about the first: the host's working directory replaces "/".
         var arguments = sandbox.arguments
         if let i = arguments.firstIndex(of: "--chdir"), i + 1 < arguments.count { arguments[i + 1] = request.cwd }
+        // The view's own root (not a host path: only the tree's top-level entries are bound) is made
+        // read-only, so a file the program writes under a top-level directory the host lacks
+        // (`snapshot restore --data-dir /new/etcd`) fails with "Read-only file system" instead of
+        // landing outside the host's tree, where it would be lost without a word.
+        arguments += ["--remount-ro", "/"]
         process.arguments = arguments + [program] + args
         process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root"].merging(environment) { $1 }
         let scratch = real.directory + "/tmp-\(UUID().uuidString.prefix(8))"

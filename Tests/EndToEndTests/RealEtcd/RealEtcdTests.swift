@@ -244,6 +244,32 @@ struct RealEtcdTests {
         #expect(value == "kept\n")
     }
 
+    @Test("snapshot save/restore through the bridge read and write the host's tree; a data dir under a top-level directory the host lacks fails instead of being lost")
+    func snapshotRestoreInHostTree() throws {
+        let sim = try RealEtcdSim()
+        defer { sim.remove() }
+        let host = "master-1.example.com"
+        let root = sim.sim + "/hosts/\(host)/root"
+        try FileManager.default.createDirectory(atPath: root + "/backup", withIntermediateDirectories: true)
+        let save = try sim.tool("etcdctl3", ["snapshot", "save", "/backup/snap.db"], host: host)
+        #expect(save.status == 0, "\(save.output)")
+        #expect(FileManager.default.fileExists(atPath: root + "/backup/snap.db"))
+        let restore = { (dataDir: String) throws -> CLI.Outcome in
+            try CLI.run(["snapshot", "restore", "/backup/snap.db", "--data-dir", dataDir, "--name", "scratch",
+                         "--initial-cluster", "scratch=https://\(host):2380", "--initial-advertise-peer-urls", "https://\(host):2380"],
+                        environment: ["RUNBOOK_SIM_DIR": sim.sim, "RUNBOOK_SIM_HOST": host, "ETCDCTL_API": "3"],
+                        program: .executable(sim.sim + "/bin/etcdctl"))
+        }
+        let kept = try restore("/var/lib/etcd-restored")
+        #expect(kept.status == 0, "\(kept.output)")
+        #expect(FileManager.default.fileExists(atPath: root + "/var/lib/etcd-restored/member/snap/db"))
+        // Real etcdctl would make /no-such-top; in the view it cannot be the host's, so it fails.
+        let lost = try restore("/no-such-top/etcd")
+        #expect(lost.status != 0)
+        #expect(lost.stderr.contains("read-only file system"), "\(lost.output)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/no-such-top"))
+    }
+
     @Test("backup-etcd with a real member frozen (unhealthy-etcd) refuses at its health gate; the two others keep quorum")
     func backupRefusesWithFrozenMember() throws {
         let sim = try RealEtcdSim()

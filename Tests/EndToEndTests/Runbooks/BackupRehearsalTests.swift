@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -68,7 +69,51 @@ struct BackupRehearsalTests {
         #expect(files.contains("\(data)/snapshot.db"), "\(files)")
         #expect(sim.exists(host, "/var/lib/etcd/snapshot.db"))
         #expect(sim.file(host, "/backup/\(data)/snapshot.db") == sim.file(host, "/var/lib/etcd/snapshot.db"))
+        // Nothing else on the host: the staging directory is gone again.
+        #expect(files.allSatisfy { $0.hasPrefix(config) || $0.hasPrefix(data) }, "\(files)")
         #expect(sim.verify(try MasterSim.runID(result.output)).status == 0)
+    }
+
+    @Test("backup-etcd: the configuration backup and the snapshot fetched to backups/HOST/DATE/etcd-HHMMSS with the host's SHA256SUMS, 0600")
+    func etcdOffHost() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        let host = "master-1.example.com"
+        let result = sim.run("backup-etcd", ["host": host])
+        #expect(result.status == 0, "\(result.output)")
+        let fetched = Self.listing(sim, Self.controller, "/backups/\(host)")
+        let date = try #require(fetched.first)
+        // <date>/etcd-<HHMMSS>/: a second backup on the same day gets a directory of its own.
+        let run = try #require(fetched.dropFirst().first)
+        #expect(run.hasPrefix("\(date)/etcd-") && run.count == date.count + 12, "\(fetched)")
+        #expect(fetched == [date, run, "\(run)/SHA256SUMS", "\(run)/etcd-config-\(date).tar.gz", "\(run)/snapshot.db"])
+        let base = "\(sim.sim)/hosts/\(Self.controller)/root/backups/\(host)/\(run)"
+        // The copy is byte for byte the host's snapshot, and SHA256SUMS holds its sum as taken there.
+        let snapshot = try #require(FileManager.default.contents(atPath: "\(base)/snapshot.db"))
+        #expect(snapshot == FileManager.default.contents(atPath: "\(sim.sim)/hosts/\(host)/root/backup/etcd-data-\(date)/snapshot.db"))
+        let sums = try String(contentsOfFile: "\(base)/SHA256SUMS", encoding: .utf8)
+        let digest = SHA256.hash(data: snapshot).map { String(format: "%02x", $0) }.joined()
+        #expect(sums.contains("\(digest)  snapshot.db\n"), "\(sums)")
+        #expect(sums.contains("  etcd-config-\(date).tar.gz\n"), "\(sums)")
+        let mode = (try FileManager.default.attributesOfItem(atPath: "\(base)/snapshot.db")[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        // The archive unpacks to the directory restore-etcd's config_backup names.
+        let listing = try Self.tar(["-tzf", "\(base)/etcd-config-\(date).tar.gz"]).stdout
+        #expect(listing.contains("etcd-config-\(date)/etcd/etcd.conf"), "\(listing)")
+        #expect(sim.verify(try MasterSim.runID(result.output)).status == 0)
+    }
+
+    @Test("backup-etcd run twice on the same day (replace-etcd-host, then scale-etcd): the second backup gets a directory of its own, nothing is overwritten")
+    func etcdTwiceSameDay() throws {
+        let sim = try MasterSim()
+        defer { sim.remove() }
+        let host = "master-0.example.com"
+        let first = sim.run("backup-etcd", ["host": host])
+        #expect(first.status == 0, "\(first.output)")
+        let second = sim.run("backup-etcd", ["host": host])
+        #expect(second.status == 0, "\(second.output)")
+        let runs = Self.listing(sim, Self.controller, "/backups/\(host)").filter { $0.hasSuffix("/snapshot.db") }
+        #expect(runs.count == 2, "\(runs)")
     }
 
     @Test("backup-etcd refuses while a member is unhealthy: exit 1 at endpoints-healthy, no backup written")
