@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import RunbookYAML
 import RunbookCore
+import RunbookEngine
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the runbooks in a directory with their title, guide section and params.",
         discussion: """
-            Reads every .yaml/.yml file in DIR (default: runbooks/), sorted by
-            name. Files that do not load are reported on stderr and make the exit
+            Reads every .yaml/.yml file in DIR (default: runbooks/) but runbook.yaml
+            (the state config), sorted by name. Files that do not load are reported on stderr and make the exit
             status 2; the others are still listed.
 
             Examples:
@@ -26,7 +27,8 @@ struct ListCommand: ParsableCommand {
             CLIOutput.printDiagnostics([.error("cannot read directory '\(directory)'", at: nil)])
             throw ExitCode(2)
         }
-        let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        // runbook.yaml beside the runbooks is the state config (docs/team.md), not a runbook.
+        let files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && $0 != StateConfigFile.fileName }.sorted()
         var failed: [Diagnostic] = []
         for name in files {
             let path = (directory as NSString).appendingPathComponent(name)

@@ -26,8 +26,9 @@ public protocol StateBackend: Sendable {
                  runLock: any StateLock) throws -> any RunJournal
     /// Records how the journal ended (`RunSeal`).
     func seal(_ seal: RunSeal, directory: RunDirectory) throws
-    /// Who holds a run's lock now (nil: nobody, or it cannot be told).
-    func holder(ofRun run: String) -> LockHolder?
+    /// Whether a live process holds a run's lock now, and its record: what `runs` and `status`
+    /// need to tell a run going on (on any machine) from one that was interrupted.
+    func probeRunLock(_ run: String) -> LockProbe
 }
 
 /// A held lock: released explicitly, or when its holder dies.
@@ -81,10 +82,7 @@ public struct LocalStateBackend: StateBackend {
         try seal.write(to: directory)
     }
 
-    public func holder(ofRun run: String) -> LockHolder? {
-        if case .held(let holder) = LockProbe.look(at: RunDirectory(path: "\(stateDirectory)/runs/\(run)", runID: run).lockPath) {
-            return holder
-        }
-        return nil
+    public func probeRunLock(_ run: String) -> LockProbe {
+        LockProbe.look(at: RunDirectory(path: "\(stateDirectory)/runs/\(run)", runID: run).lockPath)
     }
 }

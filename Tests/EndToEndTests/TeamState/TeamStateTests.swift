@@ -28,6 +28,13 @@ struct TeamDesk {
         ((try? scratch.read(name)) ?? "").split(separator: "\n").map(String.init)
     }
 
+    /// The path of `file` of `run` in the team store's working copy in `desk` (after a reader pulled it).
+    static func pulled(_ file: String, of run: String, in desk: URL) throws -> String {
+        let base = desk.path + "/.runbook/team/"
+        let found = try FileManager.default.subpathsOfDirectory(atPath: base).first { $0.hasSuffix("runs/\(run)/\(file)") }
+        return base + (try #require(found, "\(file) of \(run) is not in the working copy in \(desk.path)"))
+    }
+
     /// The run id a `run`/`resume` printed on its last line of stderr.
     static func runID(_ outcome: CLI.Outcome) -> String? {
         outcome.stderr.split(separator: "\n").last.flatMap { line in
@@ -120,13 +127,16 @@ struct TeamStateTests {
         #expect(t.lines("ledger") == ["one", "two"])
     }
 
-    @Test("two operators start the same lock scope at the same moment, 10 times: exactly one proceeds each time")
+    /// 10 rounds by default (about 2 s a round on the 2-core test machine, so 50 would take
+    /// ~100 s); `TEAM_RACE_ROUNDS=50` runs the issue's 50.
+    @Test("two operators start the same lock scope at the same moment, 10 times (TEAM_RACE_ROUNDS): exactly one proceeds each time")
     func sameScopeRace() async throws {
         let etcd = try TeamEtcd()
         defer { etcd.remove() }
         let t = try TeamDesk()
         defer { t.remove() }
-        for round in 0..<10 {
+        let rounds = ProcessInfo.processInfo.environment["TEAM_RACE_ROUNDS"].flatMap(Int.init) ?? 10
+        for round in 0..<rounds {
             let go = "go-\(round)", ledger = "ledger-\(round)"
             let file = try t.write("rb-\(round).yaml", """
                 runbook: drain
