@@ -29,9 +29,10 @@ struct RunsCommand: AsyncParsableCommand {
             return
         }
         var table = TextTable(header: ["RUN", "RUNBOOK", "STATUS", "STARTED", "OPERATOR", "LOCK HELD BY"])
+        // The backend says who holds each lock: a run driven from another machine is running, not interrupted.
+        let locks = backend.probeRunLocks(runs.map(\.runID))
         for directory in runs {
-            // The backend says who holds the lock: a run driven from another machine is running, not interrupted.
-            let s = RunSummary.load(directory, lock: backend.probeRunLock(directory.runID))
+            let s = RunSummary.load(directory, lock: locks[directory.runID] ?? .missing)
             table.rows.append([s.runID, s.runbook, s.status, s.started, s.operatorName, s.holder.map(HolderText.describe) ?? ""])
         }
         print(table.render())

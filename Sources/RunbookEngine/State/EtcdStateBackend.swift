@@ -84,6 +84,17 @@ public struct EtcdStateBackend: StateBackend {
         return .held(try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value)))
     }
 
+    /// One read of every run lock instead of one `etcdctl` process a run (`runs` lists them all).
+    public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
+        let prefix = keys.runLock("")
+        var probes = Dictionary(runs.map { ($0, LockProbe.missing) }, uniquingKeysWith: { first, _ in first })
+        guard let held = try? client.list(prefix: prefix) else { return probes }
+        for kv in held {
+            probes[String(kv.key.dropFirst(prefix.count))] = .held(try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value)))
+        }
+        return probes
+    }
+
     /// Writes every run of the store (or those whose id starts with `run`) into the working
     /// copy: the files under `files/` as they are, the journal lines as `journal.jsonl`.
     public func pull(run: String?) throws {

@@ -29,6 +29,15 @@ public protocol StateBackend: Sendable {
     /// Whether a live process holds a run's lock now, and its record: what `runs` and `status`
     /// need to tell a run going on (on any machine) from one that was interrupted.
     func probeRunLock(_ run: String) -> LockProbe
+    /// `probeRunLock` of many runs at once (`runs`); the default asks about each in turn.
+    func probeRunLocks(_ runs: [String]) -> [String: LockProbe]
+}
+
+extension StateBackend {
+    /// `probeRunLock` of each run in turn.
+    public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
+        Dictionary(runs.map { ($0, probeRunLock($0)) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// A held lock: released explicitly, or when its holder dies.

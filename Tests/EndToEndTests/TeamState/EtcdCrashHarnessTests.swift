@@ -7,7 +7,9 @@ import TestSupport
 /// A is killed with `kill -9` at random moments, operator B (another working copy) resumes once
 /// A's lease has expired, and so on until the run is done.
 ///
-/// `ETCD_CRASH_KILLS` sets how many kills (default 50), `CRASH_SEED` replays a sequence.
+/// `ETCD_CRASH_KILLS` sets how many kills (default 50: 177 s on the loaded 2-core test machine,
+/// each kill costing a lease expiry and a new process; `bench/team-etcd.sh crash N` runs more),
+/// `CRASH_SEED` replays a sequence.
 @Suite("crash harness against the team store (real etcd)", .serialized)
 struct EtcdCrashHarnessTests {
     /// The lock TTL of the harness: short, so a dead holder's locks go quickly (etcd's floor
@@ -68,17 +70,7 @@ struct EtcdCrashHarnessTests {
             let arguments = (run.map { ["resume", $0] } ?? ["run", file, "--param", "ledger=\(ledger)"])
                 + ["--state", url, "--lock-ttl", Self.lockTTL, "--output", "json"]
             let child = try CLI.start(arguments, in: operators[attempt % 2])
-            if window > 0, attempt == 0 || Int.random(in: 0..<3, using: &random) > 0 {
-                let span = attempt == 0 ? window : window * 0.6
-                let deadline = Date().addingTimeInterval(Double.random(in: 0...span, using: &random))
-                while child.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
-                if child.process.isRunning {
-                    child.send(SIGKILL)
-                    window *= 1.05
-                } else {
-                    window = max(0.05, window * 0.8)
-                }
-            }
+            try await CrashKill.maybe(child, firstProcess: attempt == 0, window: &window, floor: 0.05, random: &random)
             let outcome = await child.wait()
             if outcome.signal != nil {
                 result.kills += 1
