@@ -5,7 +5,7 @@
 #
 # bench/team-etcd.sh crash [KILLS] [SEED]: the crash harness against the team store
 # (Tests/EndToEndTests/TeamState/EtcdCrashHarnessTests.swift) with KILLS kill -9s (default 50,
-# what the test suite runs: ~3 minutes here; more to search for rare interleavings).
+# the issue's count; the test suite runs 20, each kill costing a 2 s lease expiry and more).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${1:-}" = crash ]; then

@@ -7,19 +7,20 @@ import TestSupport
 /// A is killed with `kill -9` at random moments, operator B (another working copy) resumes once
 /// A's lease has expired, and so on until the run is done.
 ///
-/// `ETCD_CRASH_KILLS` sets how many kills (default 50: 177 s on the loaded 2-core test machine,
-/// each kill costing a lease expiry and a new process; `bench/team-etcd.sh crash N` runs more),
-/// `CRASH_SEED` replays a sequence.
+/// `ETCD_CRASH_KILLS` sets how many kills, `CRASH_SEED` replays a sequence. The suite runs 20:
+/// each kill costs a lease expiry (2 s TTL) and a new process, so the 50 take more than
+/// the ~3 minutes a suite test may; `bench/team-etcd.sh crash` runs 50 (docs/team.md).
 @Suite("crash harness against the team store (real etcd)", .serialized)
 struct EtcdCrashHarnessTests {
-    /// The lock TTL of the harness: short, so a dead holder's locks go quickly (etcd's floor
-    /// with the test members' 100 ms election timeout is 1 s).
-    static let lockTTL = "1"
+    /// The lock TTL of the harness: short, so a dead holder's locks go quickly, yet long enough
+    /// for a live holder to renew on a loaded machine (1 s, etcd's floor here, lost leases of
+    /// live holders when the whole suite ran in parallel).
+    static let lockTTL = "2"
 
-    @Test("kill -9 operator A at ≥ 50 random moments, B resumes once the lease expired: each step exactly once, never two copies at once, audit verify clean")
+    @Test("kill -9 operator A at random moments (20; 50 in bench/team-etcd.sh crash), B resumes once the lease expired: each step exactly once, never two copies at once, audit verify clean")
     func crashAndResumeElsewhere() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let target = environment["ETCD_CRASH_KILLS"].flatMap(Int.init) ?? 50
+        let target = environment["ETCD_CRASH_KILLS"].flatMap(Int.init) ?? 20
         let seed = environment["CRASH_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970 * 1000)
         var random = SeededGenerator(seed: seed)
         let etcd = try TeamEtcd()

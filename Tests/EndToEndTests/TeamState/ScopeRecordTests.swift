@@ -24,9 +24,14 @@ struct ScopeRecordTests {
               - id: hold
                 run: "echo $$ > \(t.path("hold.pid")); echo hold >> \(t.path("ledger")); while [ ! -e \(t.path("go")) ]; do sleep 0.02; done"
             """)
-        let options = ["--state", etcd.url, "--lock-ttl", "1"]
+        // 3 s: a holder must renew within it even on a loaded machine (a renewal is an etcdctl process).
+        let options = ["--state", etcd.url, "--lock-ttl", "3"]
         let a = try CLI.start(["run", file] + options, in: try t.desk("ann"))
-        #expect(await eventually(seconds: 30) { t.lines("ledger") == ["hold"] })
+        guard await eventually(seconds: 30, { t.lines("ledger") == ["hold"] }) else {
+            a.send(SIGKILL)
+            Issue.record("the step never started: \(await a.wait())")
+            return
+        }
         let record = try etcd.etcdctl(["get", "/team/records/scope/cluster", "--print-value-only"])
         let dead = try #require(try JSONSerialization.jsonObject(with: Data(record.stdout.utf8)) as? [String: Any])
         let deadRun = try #require(dead["run"] as? String)
