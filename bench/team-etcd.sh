@@ -2,9 +2,23 @@
 # Per-step overhead of the etcd team store against the local state directory: one runbook of
 # N `true` steps, run with --state-dir and with --state etcd://… (a dedicated etcd on loopback
 # started here, never a shared one). Usage: bench/team-etcd.sh [N]   (default 20)
+#
+# bench/team-etcd.sh crash [KILLS] [SEED]: the crash harness against the team store
+# (Tests/EndToEndTests/TeamState/EtcdCrashHarnessTests.swift) with KILLS kill -9s (default 50,
+# the issue's count; the test suite runs 20, each kill costing a 2 s lease expiry and more).
 set -euo pipefail
-N=${1:-20}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = crash ]; then
+  cd "$ROOT"
+  swift build --build-tests >/dev/null
+  if [ -n "${3:-}" ]; then export CRASH_SEED="$3"; fi
+  start=$(date +%s)
+  ETCD_CRASH_KILLS=${2:-50} swift test --skip-build --filter EtcdCrashHarnessTests 2>&1 \
+    | grep -E "etcd crash harness:|Issue recorded|recorded an issue|passed after|failed after" | grep -v Suite
+  echo "wall time: $(( $(date +%s) - start )) s"
+  exit 0
+fi
+N=${1:-20}
 BIN=${RUNBOOK:-$ROOT/.build/release/runbook}
 WORK=$(mktemp -d)
 ETCD_PID=""

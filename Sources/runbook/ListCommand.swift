@@ -2,18 +2,20 @@ import ArgumentParser
 import Foundation
 import RunbookYAML
 import RunbookCore
+import RunbookEngine
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the runbooks in a directory with their title, guide section and params.",
         discussion: """
-            Reads every .yaml/.yml file in DIR (default: runbooks/), sorted by
-            name. Files that do not load are reported on stderr and make the exit
-            status 2; the others are still listed. With --sections, one line per
-            guide section that a runbook or one of its steps names in `source`,
-            in the guide's order, with the runbooks that encode it (sections no
-            runbook encodes, and why, are in docs/runbooks.md "Guide coverage").
+            Reads every .yaml/.yml file in DIR (default: runbooks/) but runbook.yaml
+            (the state config), sorted by name. Files that do not load are reported
+            on stderr and make the exit status 2; the others are still listed. With
+            --sections, one line per guide section that a runbook or one of its
+            steps names in `source`, in the guide's order, with the runbooks that
+            encode it (sections no runbook encodes, and why, are in docs/runbooks.md
+            "Guide coverage").
 
             Examples:
               runbook list
@@ -33,7 +35,8 @@ struct ListCommand: ParsableCommand {
             CLIOutput.printDiagnostics([.error("cannot read directory '\(directory)'", at: nil)])
             throw ExitCode(2)
         }
-        let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        // runbook.yaml beside the runbooks is the state config (docs/team.md), not a runbook.
+        let files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && $0 != StateConfigFile.fileName }.sorted()
         var failed: [Diagnostic] = []
         var loaded: [Runbook] = []
         for name in files {

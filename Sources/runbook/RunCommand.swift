@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let transports = sim?.transports ?? TransportFactory()
         try await SessionRunner.run { onEngine throws(SessionError) in
-            let settings = options.settings(transports: transports, backend: try options.state.sessionBackend())
+            let settings = options.settings(transports: transports, backend: try options.state.sessionBackend(runbook: file))
             return try await RunSession.start(invocation, checked: checked, inventory: inventoryValue, secrets: secrets,
                                        settings: settings, onEngine: onEngine)
         }

@@ -22,22 +22,38 @@ struct StateDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("key"), help: "Team store: the client certificate's key.")
     var keyFile: String?
 
-    @Option(name: .customLong("dial-timeout"), help: "Team store: seconds to wait for a connection.")
-    var dialTimeout: Int = 5
+    @Option(name: .customLong("dial-timeout"), help: "Team store: seconds to wait for a connection (default: 5).")
+    var dialTimeout: Int?
 
-    @Option(name: .customLong("command-timeout"), help: "Team store: seconds a request may take.")
-    var commandTimeout: Int = 5
+    @Option(name: .customLong("command-timeout"), help: "Team store: seconds a request may take (default: 5).")
+    var commandTimeout: Int?
 
-    @Option(name: .customLong("lock-ttl"), help: "Team store: seconds a lock outlives a holder that stopped renewing it.")
-    var lockTTL: Int = 15
+    @Option(name: .customLong("lock-ttl"), help: "Team store: seconds a lock outlives a holder that stopped renewing it (default: 15).")
+    var lockTTL: Int?
 
-    /// Where the state is: `--state`, `--state-dir`, `RUNBOOK_STATE`, `RUNBOOK_STATE_DIR`, `.runbook`.
-    func location() throws(CLIFailure) -> StateLocation {
-        let tls = EtcdConnectionOptions(caFile: caFile, certFile: certFile, keyFile: keyFile, dialTimeout: dialTimeout,
-                                        commandTimeout: commandTimeout, lockTTL: lockTTL)
+    /// Where the state is: `--state`, `--state-dir`, `RUNBOOK_STATE`, `RUNBOOK_STATE_DIR`, then
+    /// `runbook.yaml` beside the runbooks, then the user's `runbook.yaml`, then `.runbook`; each
+    /// TLS file and timeout from its flag, else the config files, else the default.
+    /// - Parameter runbook: the runbook file the command runs; its directory is where the config
+    ///   beside the runbooks is looked for (else `./runbook.yaml`, then `runbooks/runbook.yaml`).
+    func location(runbook: String? = nil) throws(CLIFailure) -> StateLocation {
+        let environment = ProcessInfo.processInfo.environment
+        let beside = runbook.map { [($0 as NSString).deletingLastPathComponent] } ?? [".", "runbooks"]
+        let config: StateConfigFile
         do {
-            return try StateLocation.resolve(state: state, stateDirectory: stateDirectory,
-                                             environment: ProcessInfo.processInfo.environment, tls: tls)
+            config = try StateConfigFile.load(paths: StateConfigFile.paths(besideRunbooks: beside, environment: environment))
+        } catch {
+            throw CLIFailure(error.diagnostics, code: 2)
+        }
+        let defaults = EtcdConnectionOptions()
+        let tls = EtcdConnectionOptions(caFile: caFile ?? config.caFile, certFile: certFile ?? config.certFile,
+                                        keyFile: keyFile ?? config.keyFile,
+                                        dialTimeout: dialTimeout ?? config.dialTimeout ?? defaults.dialTimeout,
+                                        commandTimeout: commandTimeout ?? config.commandTimeout ?? defaults.commandTimeout,
+                                        lockTTL: lockTTL ?? config.lockTTL ?? defaults.lockTTL)
+        do {
+            return try StateLocation.resolve(state: state, stateDirectory: stateDirectory, environment: environment,
+                                             configured: config.state, tls: tls)
         } catch {
             throw CLIFailure(error.diagnostic, code: 2)
         }
@@ -53,8 +69,9 @@ struct StateDirectoryOptions: ParsableArguments {
 
     /// The backend, checked reachable: a store that cannot be reached stops the command (exit 1)
     /// before anything runs.
-    func backend() throws(CLIFailure) -> any StateBackend {
-        switch try location() {
+    /// - Parameter runbook: as for `location(runbook:)`.
+    func backend(runbook: String? = nil) throws(CLIFailure) -> any StateBackend {
+        switch try location(runbook: runbook) {
         case .directory(let path):
             return LocalStateBackend(stateDirectory: path)
         case .etcd(let config):
@@ -71,11 +88,11 @@ struct StateDirectoryOptions: ParsableArguments {
     }
 
     /// `backend()` for a session: failures as `SessionError` (exit 2 for a bad value, 1 for an unreachable store).
-    func sessionBackend() throws(SessionError) -> any StateBackend {
+    func sessionBackend(runbook: String? = nil) throws(SessionError) -> any StateBackend {
         do {
-            return try backend()
+            return try backend(runbook: runbook)
         } catch {
-            throw error.code == 2 ? .invalid([error.diagnostic])
+            throw error.code == 2 ? .invalid(error.diagnostics)
                 : .io([error.diagnostic.message, error.diagnostic.hint].compactMap { $0 }.joined(separator: "; "))
         }
     }
@@ -100,9 +117,14 @@ struct StateDirectoryOptions: ParsableArguments {
 
     /// Opens a run by id, unique id prefix, or path; prints the diagnostic and exits 2 when it cannot.
     func openRun(_ reference: String) throws -> RunDirectory {
+        try openRunWithBackend(reference).directory
+    }
+
+    /// `openRun`, with the backend it was read from (which knows who holds the run's lock).
+    func openRunWithBackend(_ reference: String) throws -> (directory: RunDirectory, backend: any StateBackend) {
         let backend = try pulledBackend(reference.contains("/") ? nil : reference)
         do {
-            return try RunDirectory.open(reference, stateDirectory: backend.stateDirectory)
+            return (try RunDirectory.open(reference, stateDirectory: backend.stateDirectory), backend)
         } catch let error as JournalError {
             throw CLIFailure(error.diagnostic, code: 2)
         }
@@ -111,16 +133,24 @@ struct StateDirectoryOptions: ParsableArguments {
 
 /// A failure already described by a diagnostic: printed to stderr, then the exit code.
 struct CLIFailure: Error {
-    var diagnostic: Diagnostic
+    /// Every problem found (a config file can have several), the first being the main one.
+    var diagnostics: [Diagnostic]
     var code: Int32
     init(_ diagnostic: Diagnostic, code: Int32) {
-        self.diagnostic = diagnostic
+        self.init([diagnostic], code: code)
+    }
+
+    init(_ diagnostics: [Diagnostic], code: Int32) {
+        self.diagnostics = diagnostics
         self.code = code
     }
 
-    /// Prints the diagnostic and returns the exit code to throw.
+    /// The first problem.
+    var diagnostic: Diagnostic { diagnostics.first ?? .error("failed", at: nil) }
+
+    /// Prints the diagnostics and returns the exit code to throw.
     func report() -> ExitCode {
-        CLIOutput.printDiagnostics([diagnostic])
+        CLIOutput.printDiagnostics(diagnostics)
         return ExitCode(code)
     }
 }

@@ -23,7 +23,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try reportingFailures {
-            let report = try RunReport.load(try state.openRun(run))
+            let (directory, backend) = try state.openRunWithBackend(run)
+            let report = try RunReport.load(directory, lock: backend.probeRunLock(directory.runID))
             print(StatusRenderer().render(report))
         }
     }

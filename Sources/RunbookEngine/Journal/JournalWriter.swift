@@ -155,7 +155,7 @@ public actor JournalWriter: EventRecorder {
         }
         lastSequence = record.sequence
         previousHash = hash
-        if let auditLog { try mirror(line, to: auditLog) }
+        if let auditLog { try Self.mirror(line, to: auditLog) }
         return policy == .everyEvent || event.kind.isBoundary ? record.sequence : nil
     }
 
@@ -224,7 +224,9 @@ public actor JournalWriter: EventRecorder {
         if let auditLog { closeDescriptor(auditLog.fd) }
     }
 
-    private func mirror(_ line: [UInt8], to log: (fd: Int32, path: String)) throws {
+    /// Appends one journal line to a shared audit log (`--audit-log`); the etcd journal mirrors
+    /// its committed lines through it too.
+    static func mirror(_ line: [UInt8], to log: (fd: Int32, path: String)) throws {
         // Other runs append to the same file: hold the lock for the whole line.
         while flock(log.fd, LOCK_EX) != 0 {
             if errno != EINTR { throw JournalError.io(path: log.path, operation: "lock", code: errno) }

@@ -11,19 +11,28 @@ public struct LockHolder: Sendable, Hashable, Codable {
     public var run: String
     /// RFC 3339 UTC.
     public var since: String
+    /// The operator the holding run journals as (`--operator`); nil in records written before
+    /// it was kept, which still decode.
+    public var operatorName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case pid, host, run, since
+        case operatorName = "operator"
+    }
 
     /// A holder record.
-    public init(pid: Int32, host: String, run: String, since: String) {
+    public init(pid: Int32, host: String, run: String, since: String, operatorName: String? = nil) {
         self.pid = pid
         self.host = host
         self.run = run
         self.since = since
+        self.operatorName = operatorName
     }
 
-    /// This process, now, for `run`.
-    public static func current(run: String) -> LockHolder {
+    /// This process, now, for `run`, driven by `operatorName`.
+    public static func current(run: String, operatorName: String? = nil) -> LockHolder {
         LockHolder(pid: getpid(), host: localHostName(), run: run,
-                   since: JournalClock.rfc3339(milliseconds: JournalClock.now()))
+                   since: JournalClock.rfc3339(milliseconds: JournalClock.now()), operatorName: operatorName)
     }
 
     /// True when the holder is on this host and its process no longer exists.
@@ -48,13 +57,30 @@ public struct LockBusy: Error, Sendable, Hashable, CustomStringConvertible {
     public var holder: LockHolder?
     /// The holder's process is gone but something still holds the lock (an inherited descriptor).
     public var stale: Bool
+    /// A holder that died holding the lock (its lease expired) while these commands were
+    /// running on other machines (`step on host`): nothing here can tell whether they still run.
+    public var leftRunning: [String] = []
+
+    /// A busy lock.
+    public init(lock: String, holder: LockHolder?, stale: Bool, leftRunning: [String] = []) {
+        self.lock = lock
+        self.holder = holder
+        self.stale = stale
+        self.leftRunning = leftRunning
+    }
 
     /// The error as a diagnostic naming the holder.
     public var diagnostic: Diagnostic {
         guard let holder else {
             return .error("\(lock) is locked by another process", at: nil)
         }
-        let who = "run \(holder.run) (pid \(holder.pid) on \(holder.host), since \(holder.since))"
+        let by = holder.operatorName.map { ", operator \($0)" } ?? ""
+        let who = "run \(holder.run) (pid \(holder.pid) on \(holder.host), since \(holder.since)\(by))"
+        if !leftRunning.isEmpty {
+            return .error("\(lock) was held by \(who), which died without releasing it while it ran \(leftRunning.joined(separator: ", ")); those commands may still be running",
+                          at: nil,
+                          hint: "check on each of those hosts that the command has ended (`runbook status \(holder.run)` shows the step), then pass --break-lock (it is journaled)")
+        }
         if stale {
             return .error("\(lock) is held by \(who), whose process is gone", at: nil,
                           hint: "a child process may still hold the lock file open; if nothing of that run is running, pass --break-lock (it is journaled)")

@@ -22,8 +22,10 @@ public struct RunReport: Sendable {
     public var isLive: Bool = false
 
     /// Reads run.json, replays the journal and lists the pinned runbook's steps.
+    /// - Parameter lock: the run lock as the state backend sees it (`StateBackend.probeRunLock`);
+    ///   nil looks at the lock file in the run directory, which only a local state has.
     /// - Throws: `JournalError` when run.json or the journal cannot be read.
-    public static func load(_ directory: RunDirectory) throws -> RunReport {
+    public static func load(_ directory: RunDirectory, lock: LockProbe? = nil) throws -> RunReport {
         let metadata = try directory.metadata()
         let replayed = try JournalReader.replay(directory.journalPath, displayName: directory.journalPath)
         let pinned = "\(directory.path)/\(metadata.pinnedFile)"
@@ -31,7 +33,7 @@ public struct RunReport: Sendable {
         let ids = root?["steps"]?.items?.compactMap { $0["id"]?.text } ?? []
         var report = RunReport(directory: directory, metadata: metadata, recordCount: replayed.records,
                                notes: replayed.notes, state: replayed.state, stepIDs: ids)
-        if case .held(let holder) = LockProbe.look(at: directory.lockPath) {
+        if case .held(let holder) = lock ?? LockProbe.look(at: directory.lockPath) {
             report.isLive = true
             report.driver = holder
             // Replay calls a journal without an end interrupted; a live holder says otherwise.
@@ -69,16 +71,22 @@ public struct RunSummary: Sendable, Hashable {
     public var started: String
     /// Who started the run.
     public var operatorName: String
+    /// The process holding the run's lock now, when a live one does and its record is readable.
+    public var holder: LockHolder?
 
     /// The summary of a run; a damaged run directory still gets a row.
-    public static func load(_ directory: RunDirectory) -> RunSummary {
-        guard let report = try? RunReport.load(directory) else {
+    /// - Parameter lock: as for `RunReport.load`.
+    public static func load(_ directory: RunDirectory, lock: LockProbe? = nil) -> RunSummary {
+        let probe = lock ?? LockProbe.look(at: directory.lockPath)
+        guard let report = try? RunReport.load(directory, lock: probe) else {
+            let held: LockHolder? = if case .held(let holder) = probe { holder } else { nil }
             let metadata = try? directory.metadata()
             return RunSummary(runID: directory.runID, runbook: metadata?.runbook ?? "?", status: "unreadable",
-                              started: metadata?.started ?? "?", operatorName: metadata?.operatorName ?? "?")
+                              started: metadata?.started ?? "?", operatorName: metadata?.operatorName ?? "?",
+                              holder: held)
         }
         return RunSummary(runID: directory.runID, runbook: report.metadata.runbook,
                           status: report.state.status.rawValue, started: report.metadata.started,
-                          operatorName: report.metadata.operatorName)
+                          operatorName: report.metadata.operatorName, holder: report.driver)
     }
 }

@@ -33,6 +33,12 @@ enum OrphanGuard {
     /// The attempts journaled in `journalPath` that started a process and never ended, and whose
     /// process group still runs on this machine.
     static func leftRunning(run: String, journalPath: String) -> [LeftRunning] {
+        neverEnded(run: run, journalPath: journalPath).filter { $0.process.isRunning }
+    }
+
+    /// The attempts journaled in `journalPath` that started a process and never ended, wherever
+    /// they ran: on another machine nothing here can tell whether they still run.
+    static func neverEnded(run: String, journalPath: String) -> [LeftRunning] {
         guard let bytes = try? PrivateFiles.read(journalPath) else { return [] }
         var open: [String: LeftRunning] = [:]
         // A journal broken part-way still names the processes before the break.
@@ -49,7 +55,7 @@ enum OrphanGuard {
                 break
             }
         }
-        return open.values.filter { $0.process.isRunning }.sorted { $0.step < $1.step }
+        return open.values.sorted { $0.step < $1.step }
     }
 
     /// Waits for every command that `runs` left running to end, or stops them when

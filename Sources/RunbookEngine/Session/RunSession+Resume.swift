@@ -83,7 +83,8 @@ extension RunSession {
         // Held from before the plan to the end: the state the plan is made from cannot move.
         let runLock: any StateLock
         do {
-            runLock = try settings.backend.lockRun(stopped.directory, holder: LockHolder.current(run: stopped.directory.runID))
+            let holder = LockHolder.current(run: stopped.directory.runID, operatorName: settings.operatorName)
+            runLock = try settings.backend.lockRun(stopped.directory, holder: holder)
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)
         } catch {

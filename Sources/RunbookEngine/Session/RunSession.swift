@@ -31,7 +31,8 @@ public enum RunSession {
                                                  file: invocation.file, runbookText: text,
                                                  operatorName: settings.operatorName, lockScope: scope, staged: true)
             // Held from now on (the rename keeps the file): a setup in progress is never cleaned up.
-            runLock = try backend.lockRun(staged, holder: LockHolder.current(run: staged.runID))
+            let holder = LockHolder.current(run: staged.runID, operatorName: settings.operatorName)
+            runLock = try backend.lockRun(staged, holder: holder)
             for (path, sub) in checked.subRunbooks.sorted(by: { $0.key < $1.key }) {
                 if let subText = try PrivateFiles.read(path) {
                     try staged.pinRunbook(subText, relativeName: RunDirectory.baseName(sub.file))
@@ -44,7 +45,7 @@ public enum RunSession {
             // The lock scope is taken before the run appears: a run refused by the lock leaves nothing.
             if let scope {
                 do {
-                    scopeLock = try backend.lockScope(scope, holder: LockHolder.current(run: staged.runID),
+                    scopeLock = try backend.lockScope(scope, holder: holder,
                                                       breakLock: settings.breakLock)
                 } catch {
                     try? FileManager.default.removeItem(atPath: staged.path)
@@ -78,7 +79,7 @@ public enum RunSession {
         decisions: [RunEvent], settings: RunSettings, runLock: (any StateLock)? = nil, scopeLock: (any StateLock)? = nil,
         writer started: (any RunJournal)? = nil, onEngine: @Sendable (Engine) -> Void
     ) async throws(SessionError) -> SessionResult {
-        let holder = LockHolder.current(run: directory.runID)
+        let holder = LockHolder.current(run: directory.runID, operatorName: settings.operatorName)
         let backend = settings.backend
         var locks: [any StateLock] = [runLock, scopeLock].compactMap { $0 }
         defer { locks.forEach { $0.release() } }

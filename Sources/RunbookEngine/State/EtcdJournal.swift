@@ -13,6 +13,8 @@ import RunbookCore
 /// events ride with the next boundary in the same transaction. Every file a line names (the
 /// setup files' digests, output files, snapshots) is put under `PREFIX/runs/RUN/files/` in the
 /// same transaction, up to `fileCap` bytes a run, so another machine can verify and resume it.
+/// With `--audit-log`, each line is appended to that local file once etcd has committed it: the
+/// log never holds a line the store refused.
 public actor EtcdJournal: RunJournal {
     public nonisolated let run: String
     public private(set) var lastSequence: Int
@@ -32,15 +34,19 @@ public actor EtcdJournal: RunJournal {
     private var pending: [(sequence: Int, line: [UInt8], files: [String])] = []
     private var failure: EtcdStateError?
     /// Transactions sent and not yet seen answered: the last sequence each carries.
-    private var inFlight: [(through: Int, task: Task<Result<Bool, any Error>, Never>)] = []
+    private var inFlight: [(through: Int, lines: [[UInt8]], task: Task<Result<Bool, any Error>, Never>)] = []
+    /// `--audit-log`: the shared local file committed lines are mirrored to.
+    private let auditLog: (fd: Int32, path: String)?
     private var closed = false
     /// Where the blocking `etcdctl` calls run, off the cooperative pool.
     private let queue = DispatchQueue(label: "runbook.etcd.journal")
 
     /// Continues the run's journal in etcd after its last line.
-    /// - Throws: `EtcdError` when etcd cannot be read.
+    /// - Parameter auditLogPath: a shared append-only file that also receives every committed line.
+    /// - Throws: `EtcdError` when etcd cannot be read; `JournalError` when the audit log cannot be opened.
     init(client: any EtcdClient, keys: EtcdStateKeys, directory: RunDirectory, lock: EtcdLock, operatorName: String,
-         scrubber: SecretScrubber, fileCap: Int, clock: @escaping @Sendable () -> Int64 = JournalClock.now) throws {
+         scrubber: SecretScrubber, fileCap: Int, auditLogPath: String? = nil,
+         clock: @escaping @Sendable () -> Int64 = JournalClock.now) throws {
         self.client = client
         self.keys = keys
         self.directory = directory
@@ -55,6 +61,11 @@ public actor EtcdJournal: RunJournal {
         self.syncedSequence = lines.count
         self.previousHash = lines.last.map { SHA256.hash(data: $0.value).hexString } ?? JournalRecord.genesisHash
         self.filesStored = try client.list(prefix: keys.files(directory.runID)).reduce(0) { $0 + $1.value.count }
+        self.auditLog = try auditLogPath.map { (try PrivateFiles.openForAppend($0), $0) }
+    }
+
+    deinit {
+        if let auditLog { closeDescriptor(auditLog.fd) }
     }
 
     public func record(_ event: RunEvent) async throws {
@@ -95,14 +106,17 @@ public actor EtcdJournal: RunJournal {
                     queue.async { continuation.resume(returning: Result { try client.txn(txn) }) }
                 }
             }
-            inFlight.append((batch.last?.sequence ?? 0, task))
+            inFlight.append((batch.last?.sequence ?? 0, batch.map(\.line), task))
         }
         // Parallel instances share transactions: wait for the ones that carry this line.
         while syncedSequence < sequence, let first = inFlight.first {
             let result = await first.task.value
-            if inFlight.first?.through == first.through { inFlight.removeFirst() }
+            // Parallel waiters share a transaction: the one that takes it off the queue mirrors it.
+            let taken = inFlight.first?.through == first.through
+            if taken { inFlight.removeFirst() }
             switch result {
             case .success(true):
+                if taken, let auditLog { try mirror(first.lines, to: auditLog) }
                 syncedSequence = max(syncedSequence, first.through)
             case .success(false):
                 throw fail(lockLost)
@@ -116,6 +130,15 @@ public actor EtcdJournal: RunJournal {
     public func close() async {
         if !pending.isEmpty, let last = pending.last?.sequence { try? await makeDurable(through: last) }
         closed = true
+    }
+
+    private func mirror(_ lines: [[UInt8]], to log: (fd: Int32, path: String)) throws {
+        do {
+            for line in lines { try JournalWriter.mirror(line + [0x0A], to: log) }
+            if fsync(log.fd) != 0 { throw JournalError.io(path: log.path, operation: "fsync", code: errno) }
+        } catch {
+            throw fail(EtcdStateError("the audit log \(log.path) could not be written: \(error); the run stops here and can be resumed"))
+        }
     }
 
     private var lockLost: EtcdStateError {
@@ -177,4 +200,6 @@ struct EtcdStateKeys: Sendable, Hashable {
     func file(_ run: String, _ relative: String) -> String { files(run) + relative }
     func runLock(_ run: String) -> String { "\(prefix)/locks/run/\(run)" }
     func scopeLock(_ scope: String) -> String { "\(prefix)/locks/scope/\(RunDirectory.safeName(scope))" }
+    /// The durable record of a scope's holder (no lease): outlives a holder that died.
+    func scopeRecord(_ scope: String) -> String { "\(prefix)/records/scope/\(RunDirectory.safeName(scope))" }
 }

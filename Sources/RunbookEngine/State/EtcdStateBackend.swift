@@ -39,9 +39,27 @@ public struct EtcdStateBackend: StateBackend {
                              breakLock: false, ttl: config.options.lockTTL, client: client)
     }
 
+    /// Issue 12's rule with a lease: a holder that died leaves its record (`EtcdLock`). Its
+    /// journal is brought into the working copy, so that commands it left running on this
+    /// machine are waited for (`OrphanGuard`); commands it left on another machine cannot be
+    /// seen from here, so the lock is refused (exit 5, naming them) unless `--break-lock`.
     public func lockScope(_ scope: String, holder: LockHolder, breakLock: Bool) throws -> any StateLock {
-        try EtcdLock.acquire(key: keys.scopeLock(scope), label: "lock scope '\(scope)'", holder: holder,
-                             breakLock: breakLock, ttl: config.options.lockTTL, client: client)
+        let label = "lock scope '\(scope)'"
+        let lock = try EtcdLock.acquire(key: keys.scopeLock(scope), label: label, holder: holder, breakLock: breakLock,
+                                        ttl: config.options.lockTTL, recordKey: keys.scopeRecord(scope), client: client)
+        guard let previous = lock.previousHolder, previous.run != holder.run else { return lock }
+        try? pull(run: previous.run)
+        guard previous.host != LockHolder.localHostName() else { return lock }
+        let journal = RunDirectory(path: "\(stateDirectory)/runs/\(previous.run)", runID: previous.run).journalPath
+        let open = OrphanGuard.neverEnded(run: previous.run, journalPath: journal)
+            .map { "step \($0.step)" + ($0.host.map { " on \($0)" } ?? "") }
+        guard !open.isEmpty else { return lock }
+        guard breakLock else {
+            lock.yield()
+            throw LockBusy(lock: label, holder: previous, stale: true, leftRunning: open)
+        }
+        lock.overridden = open
+        return lock
     }
 
     public func journal(_ directory: RunDirectory, operatorName: String, scrubber: SecretScrubber, auditLog: String?,
@@ -50,7 +68,7 @@ public struct EtcdStateBackend: StateBackend {
             throw EtcdStateError("run \(directory.runID): the journal in etcd needs the run's lock in etcd")
         }
         return try EtcdJournal(client: client, keys: keys, directory: directory, lock: lock, operatorName: operatorName,
-                               scrubber: scrubber, fileCap: fileCap)
+                               scrubber: scrubber, fileCap: fileCap, auditLogPath: auditLog)
     }
 
     public func seal(_ seal: RunSeal, directory: RunDirectory) throws {
@@ -59,9 +77,22 @@ public struct EtcdStateBackend: StateBackend {
         _ = try client.txn(EtcdTxn(compares: [], success: [.put(keys.file(directory.runID, RunSeal.fileName), bytes, lease: nil)]))
     }
 
-    public func holder(ofRun run: String) -> LockHolder? {
-        guard let kv = try? client.get(keys.runLock(run)) else { return nil }
-        return try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value))
+    /// The key exists only while its lease lives, so its presence is the holder's liveness,
+    /// whichever machine the holder is on. A store that cannot answer tells nothing (`missing`).
+    public func probeRunLock(_ run: String) -> LockProbe {
+        guard let kv = try? client.get(keys.runLock(run)) else { return .missing }
+        return .held(try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value)))
+    }
+
+    /// One read of every run lock instead of one `etcdctl` process a run (`runs` lists them all).
+    public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
+        let prefix = keys.runLock("")
+        var probes = Dictionary(runs.map { ($0, LockProbe.missing) }, uniquingKeysWith: { first, _ in first })
+        guard let held = try? client.list(prefix: prefix) else { return probes }
+        for kv in held {
+            probes[String(kv.key.dropFirst(prefix.count))] = .held(try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value)))
+        }
+        return probes
     }
 
     /// Writes every run of the store (or those whose id starts with `run`) into the working

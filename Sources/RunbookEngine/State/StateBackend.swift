@@ -26,8 +26,18 @@ public protocol StateBackend: Sendable {
                  runLock: any StateLock) throws -> any RunJournal
     /// Records how the journal ended (`RunSeal`).
     func seal(_ seal: RunSeal, directory: RunDirectory) throws
-    /// Who holds a run's lock now (nil: nobody, or it cannot be told).
-    func holder(ofRun run: String) -> LockHolder?
+    /// Whether a live process holds a run's lock now, and its record: what `runs` and `status`
+    /// need to tell a run going on (on any machine) from one that was interrupted.
+    func probeRunLock(_ run: String) -> LockProbe
+    /// `probeRunLock` of many runs at once (`runs`); the default asks about each in turn.
+    func probeRunLocks(_ runs: [String]) -> [String: LockProbe]
+}
+
+extension StateBackend {
+    /// `probeRunLock` of each run in turn.
+    public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
+        Dictionary(runs.map { ($0, probeRunLock($0)) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// A held lock: released explicitly, or when its holder dies.
@@ -81,10 +91,7 @@ public struct LocalStateBackend: StateBackend {
         try seal.write(to: directory)
     }
 
-    public func holder(ofRun run: String) -> LockHolder? {
-        if case .held(let holder) = LockProbe.look(at: RunDirectory(path: "\(stateDirectory)/runs/\(run)", runID: run).lockPath) {
-            return holder
-        }
-        return nil
+    public func probeRunLock(_ run: String) -> LockProbe {
+        LockProbe.look(at: RunDirectory(path: "\(stateDirectory)/runs/\(run)", runID: run).lockPath)
     }
 }

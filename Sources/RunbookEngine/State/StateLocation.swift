@@ -47,10 +47,10 @@ public enum StateLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The location a command uses: `--state`, else `--state-dir`, else `RUNBOOK_STATE`, else
-    /// `RUNBOOK_STATE_DIR`, else `.runbook`.
+    /// `RUNBOOK_STATE_DIR`, else the config files' `state` (`configured`), else `.runbook`.
     /// - Throws: when both flags are given, or the chosen value does not parse.
     public static func resolve(state: String?, stateDirectory: String?, environment: [String: String],
-                               tls: EtcdConnectionOptions = EtcdConnectionOptions())
+                               configured: String? = nil, tls: EtcdConnectionOptions = EtcdConnectionOptions())
         throws(StateLocationError) -> StateLocation {
         if let state, let stateDirectory {
             throw StateLocationError(state, "--state and --state-dir both given (\(state), \(stateDirectory)); pass one")
@@ -59,6 +59,7 @@ public enum StateLocation: Sendable, Hashable, CustomStringConvertible {
         if let stateDirectory { return .directory(stateDirectory) }
         if let env = environment["RUNBOOK_STATE"], !env.isEmpty { return try parse(env, tls: tls) }
         if let env = environment["RUNBOOK_STATE_DIR"], !env.isEmpty { return .directory(env) }
+        if let configured { return try parse(configured, tls: tls) }
         return .directory(RunDirectory.defaultStateDirectory)
     }
 }

@@ -72,7 +72,7 @@ public struct StatusRenderer: Sendable {
     private func describe(_ report: RunReport) -> String {
         if report.isLive {
             guard let driver = report.driver else { return "running" }
-            return "running (pid \(driver.pid) on \(driver.host), since \(driver.since))"
+            return "running (\(HolderText.describe(driver)), since \(driver.since))"
         }
         return switch report.state.status {
         case .running: "running"

@@ -140,19 +140,7 @@ struct CrashHarnessTests {
             let decided = decisions
             decisions = []
             let child = try CLI.start(arguments)
-            // The first process of a round is always killed; each resume with a probability of 2/3.
-            if window > 0, attempt == 0 || Int.random(in: 0..<3, using: &random) > 0 {
-                // A resume has less left to do than a fresh run: draw from a shorter window.
-                let span = attempt == 0 ? window : window * 0.6
-                let deadline = Date().addingTimeInterval(Double.random(in: 0...span, using: &random))
-                while child.process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
-                if child.process.isRunning {
-                    child.send(SIGKILL)
-                    window *= 1.05
-                } else {
-                    window = max(0.02, window * 0.8)
-                }
-            }
+            try await CrashKill.maybe(child, firstProcess: attempt == 0, window: &window, floor: 0.02, random: &random)
             let outcome = await child.wait()
             if outcome.signal != nil {
                 result.kills += 1
