@@ -152,8 +152,28 @@ enum AnsiblePlaybookTool: SimTool {
             c.out("fatal: [\(host)]: FAILED! => {\"changed\": false, \"msg\": \"Unable to start service etcd: Job for etcd.service failed because the control process exited with error code.\"}\n")
             return failure
         }
+        // etcd's unit is `Type=notify`: `systemctl start etcd` returns once etcd has published
+        // itself to the cluster (READY=1), not when its port first accepts connections; until
+        // then `member list` shows it unstarted. systemd gives up after 90 s (DefaultTimeoutStartSec).
+        guard try waitPublished(real, caHost: caHost, host: host) else {
+            c.out("fatal: [\(host)]: FAILED! => {\"changed\": false, \"msg\": \"Unable to start service etcd: Job for etcd.service failed because a timeout was exceeded.\"}\n")
+            return failure
+        }
         c.out("changed: [\(host)]\n")
         return "ok=48   changed=12   unreachable=0    failed=0"
+    }
+
+    /// Whether the real member list names `host` as started within 90 s.
+    static func waitPublished(_ real: RealEtcd, caHost: String, host: String) throws -> Bool {
+        let list = ["--cacert", "/etc/etcd/ca.crt", "--cert", "/etc/etcd/peer.crt", "--key", "/etc/etcd/peer.key",
+                    "--endpoints", "https://\(caHost):2379", "member", "list"]
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            let r = try real.send(.init(op: "etcdctl", host: caHost, args: list))
+            if r.status == 0, r.stdout.contains(", started, \(host), ") { return true }
+            usleep(250_000)
+        }
+        return false
     }
 
     /// Adds the new member to `etcdClientInfo.urls` on every master, as the playbook's last play does.

@@ -96,6 +96,9 @@ struct FidelityTests {
         #expect(stopped.status == 0)
         #expect(stopped.stdout == "")
         #expect(stopped.stderr == "Component etcd is stopped or not running\n")
+        // a container name the pod lacks: `docker exec ""` fails in the client, silently
+        let wrongContainer = try f.run("master-exec", ["etcd", "api", "sh", "-c", "echo ran"], on: "master-1.example.com")
+        #expect(wrongContainer.status == 1 && wrongContainer.stdout == "" && wrongContainer.stderr == "")
         let failing = try f.run("master-exec", ["api", "api", "false"])
         #expect(failing.status == 1)
         try f.run("systemctl", ["stop", "docker"], on: "master-1.example.com")

@@ -17,6 +17,9 @@ struct TimeSyncAndEntropyTests {
         #expect(initial.stdout.contains("     NTP enabled: yes\nNTP synchronized: yes\n"))
         #expect(try f.run("systemctl", ["stop", "chronyd"], on: host).status == 0)
         #expect(try f.run("timedatectl", ["status"], on: host).stdout.contains("     NTP enabled: yes\nNTP synchronized: no\n"))
+        // timedated's method_set_ntp: the enabled state asked for already holds, nothing is started.
+        #expect(try f.run("timedatectl", ["set-ntp", "true"], on: host).status == 0)
+        #expect(try f.state().host(host)?.services["chronyd"] == ServiceState(active: false, enabled: true))
         #expect(try f.run("systemctl", ["disable", "chronyd"], on: host).status == 0)
         #expect(try f.run("timedatectl", [], on: host).stdout.contains("     NTP enabled: no\nNTP synchronized: no\n"))
         let setNTP = try f.run("timedatectl", ["set-ntp", "true"], on: host)
@@ -28,7 +31,7 @@ struct TimeSyncAndEntropyTests {
         #expect(bad.stderr == "Failed to parse NTP setting: maybe\n")
     }
 
-    @Test("set-ntp without an NTP unit fails like systemd-timedated")
+    @Test("without an NTP unit: set-ntp true fails like systemd-timedated, set-ntp false succeeds, NTP enabled reads n/a")
     func setNTPWithoutUnit() throws {
         let f = try SimFixture()
         defer { f.remove() }
@@ -38,7 +41,9 @@ struct TimeSyncAndEntropyTests {
         let r = try f.run("timedatectl", ["set-ntp", "true"], on: host)
         #expect(r.status == 1)
         #expect(r.stderr == "Failed to set ntp: NTP not supported.\n")
-        #expect(try f.run("timedatectl", [], on: host).stdout.contains("     NTP enabled: no\nNTP synchronized: no\n"))
+        #expect(try f.run("timedatectl", [], on: host).stdout.contains("     NTP enabled: n/a\nNTP synchronized: no\n"))
+        let off = try f.run("timedatectl", ["set-ntp", "false"], on: host)
+        #expect(off.status == 0 && off.stderr == "")
     }
 
     @Test("chrony is installed; rng-tools is installable and brings the rngd unit")
