@@ -20,16 +20,7 @@ struct QuorumLossTests {
         defer { etcd.remove() }
         let t = try TeamDesk()
         defer { t.remove() }
-        let file = try t.write("rb.yaml", """
-            runbook: quorum
-            steps:
-              - id: s1
-                run: "echo s1 >> \(t.path("ledger")); while [ ! -e \(t.path("go")) ]; do sleep 0.02; done"
-              - id: s2
-                run: "echo s2 >> \(t.path("ledger"))"
-              - id: s3
-                run: "echo s3 >> \(t.path("ledger"))"
-            """)
+        let file = try t.gatedRunbook(steps: 3)
         let options = ["--state", etcd.url, "--dial-timeout", "1", "--command-timeout", "2", "--lock-ttl", "2"]
         let a = try CLI.start(["run", file] + options, in: try t.desk("a"))
         #expect(await eventually(seconds: 30) { t.lines("ledger") == ["s1"] })

@@ -22,6 +22,12 @@ struct TeamDesk {
     }
 
     func write(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
+
+    /// `rb.yaml`: step s1 appends to `ledger` and waits for the file `go`; s2…sN only append.
+    func gatedRunbook(steps: Int) throws -> String {
+        let rest = (steps > 1 ? Array(2...steps) : []).map { "  - id: s\($0)\n    run: \"echo s\($0) >> \(path("ledger"))\"\n" }
+        return try write("rb.yaml", "runbook: quorum\nsteps:\n  - id: s1\n    run: \"echo s1 >> \(path("ledger")); while [ ! -e \(path("go")) ]; do sleep 0.02; done\"\n" + rest.joined())
+    }
     func path(_ name: String) -> String { scratch.path(name) }
     func touch(_ name: String) { _ = FileManager.default.createFile(atPath: scratch.path(name), contents: nil) }
     func lines(_ name: String) -> [String] {
@@ -214,14 +220,7 @@ struct TeamStateTests {
         defer { etcd.remove() }
         let t = try TeamDesk()
         defer { t.remove() }
-        let file = try t.write("rb.yaml", """
-            runbook: quorum
-            steps:
-              - id: s1
-                run: "echo s1 >> \(t.path("ledger")); while [ ! -e \(t.path("go")) ]; do sleep 0.02; done"
-              - id: s2
-                run: "echo s2 >> \(t.path("ledger"))"
-            """)
+        let file = try t.gatedRunbook(steps: 2)
         let a = try CLI.start(["run", file, "--state", etcd.url, "--dial-timeout", "2"], in: try t.desk("a"))
         #expect(await eventually(seconds: 30) { t.lines("ledger").contains("s1") })
         etcd.stop(0)
