@@ -160,9 +160,7 @@ enum OcExport {
         case "rolebindings":
             return OcServiceAccounts.bindings(v).filter { $0.namespace == ns }.map(OcServiceAccounts.object)
         case "secrets":
-            return OcSecrets.secrets(v).filter { $0.namespace == ns }.map { s in
-                OcSecrets.objects(v).first { $0.name == s.name && $0.namespace == ns }
-            }.compactMap { $0 }
+            return OcSecrets.objects(v).filter { $0.namespace == ns }
         default:
             return []
         }
