@@ -57,7 +57,13 @@ public struct StateConfigFile: Sendable, Hashable {
                 continue
             }
             switch key {
-            case "state": config.state = text.contains("://") ? text : relative(text, to: base)
+            case "state":
+                // checked here, where the value's position is known
+                do throws(StateLocationError) { _ = try StateLocation.parse(text) } catch {
+                    problems.append(.error("'state': \(error.reason)", at: pair.value.location))
+                    continue
+                }
+                config.state = text.contains("://") ? text : relative(text, to: base)
             case "cacert": config.caFile = relative(text, to: base)
             case "cert": config.certFile = relative(text, to: base)
             case "key": config.keyFile = relative(text, to: base)

@@ -66,6 +66,11 @@ struct StateConfigFileTests {
             """)
         let run = try CLI.run(["run", file], in: try t.desk("w"), environment: ["XDG_CONFIG_HOME": t.path("xdg")])
         #expect(run.status == 2, "\(run.output)")
+        let badStore = try t.write("other/runbook.yaml", "state: redis://10.0.0.1:6379/x\n")
+        let other = try t.write("other/rb.yaml", "runbook: other\nsteps:\n  - id: s\n    run: \"true\"\n")
+        let refused = try CLI.run(["run", other], in: try t.desk("w"), environment: ["XDG_CONFIG_HOME": t.path("xdg")])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("\(badStore):1:8: error: 'state': unknown state store 'redis://'"), "\(refused.stderr)")
         #expect(run.stderr.contains("\(config):2:1: error: unknown key 'stat' in runbook.yaml (did you mean 'state'?)"),
                 "\(run.stderr)")
         #expect(run.stderr.contains("\(config):3:11: error: 'lock-ttl' must be a whole number of seconds, at least 1"),
