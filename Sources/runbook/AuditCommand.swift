@@ -87,7 +87,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             if intact, let chain = report.chain {
                 let sealed = report.sealedLines.map { "sealed at line \($0)" } ?? "not sealed (never ended)"
                 print("ok: \(chain.verifiedLines) lines, chain intact, last line sha256 \(chain.lastHash); "
-                    + "\(report.setupFiles) setup files and \(report.outputFiles) output files match; \(sealed)")
+                    + "\(report.setupFiles) setup files and \(report.outputFiles) output files match; "
+                    + (report.keptElsewhere.isEmpty ? "" : "\(report.keptElsewhere.count) kept on other machines not checked here; ")
+                    + sealed)
             }
         }
         if !intact { throw ExitCode(1) }

@@ -31,6 +31,10 @@ struct StateDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("lock-ttl"), help: "Team store: seconds a lock outlives a holder that stopped renewing it (default: 15).")
     var lockTTL: Int?
 
+    @Option(name: .customLong("store-cap"),
+            help: ArgumentHelp("Team store: MiB of files (outputs, snapshots) a run keeps in etcd (default: 64); past it a file stays only on the machine that ran the step, and `status` says where.", valueName: "MiB"))
+    var storeCap: Int?
+
     /// Where the state is: `--state`, `--state-dir`, `RUNBOOK_STATE`, `RUNBOOK_STATE_DIR`, then
     /// `runbook.yaml` beside the runbooks, then the user's `runbook.yaml`, then `.runbook`; each
     /// TLS file and timeout from its flag, else the config files, else the default.
@@ -75,7 +79,11 @@ struct StateDirectoryOptions: ParsableArguments {
         case .directory(let path):
             return LocalStateBackend(stateDirectory: path)
         case .etcd(let config):
-            let backend = EtcdStateBackend(config: config, workingCopy: EtcdStateBackend.defaultWorkingCopy(for: config))
+            guard (storeCap ?? 0) >= 0 else {
+                throw CLIFailure(.error("--store-cap must be 0 or more MiB, not \(storeCap ?? 0)", at: nil), code: 2)
+            }
+            let backend = EtcdStateBackend(config: config, workingCopy: EtcdStateBackend.defaultWorkingCopy(for: config),
+                                           fileCap: (storeCap ?? 64) * 1024 * 1024)
             do {
                 try backend.checkAvailable()
             } catch {

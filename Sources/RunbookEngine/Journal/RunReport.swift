@@ -20,6 +20,9 @@ public struct RunReport: Sendable {
     public var driver: LockHolder?
     /// True when a live process holds the run lock (`driver` may still be nil: unreadable record).
     public var isLive: Bool = false
+    /// Files the journal names that are not in this directory because they stayed on the machine
+    /// that ran the step (past a team store's cap), by relative path.
+    public var keptElsewhere: [String: KeptElsewhere] = [:]
 
     /// Reads run.json, replays the journal and lists the pinned runbook's steps.
     /// - Parameter lock: the run lock as the state backend sees it (`StateBackend.probeRunLock`);
@@ -33,6 +36,7 @@ public struct RunReport: Sendable {
         let ids = root?["steps"]?.items?.compactMap { $0["id"]?.text } ?? []
         var report = RunReport(directory: directory, metadata: metadata, recordCount: replayed.records,
                                notes: replayed.notes, state: replayed.state, stepIDs: ids)
+        report.keptElsewhere = KeptElsewhere.read(directory).filter { !PrivateFiles.exists("\(directory.path)/\($0.key)") }
         if case .held(let holder) = lock ?? LockProbe.look(at: directory.lockPath) {
             report.isLive = true
             report.driver = holder

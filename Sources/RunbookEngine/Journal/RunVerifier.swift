@@ -22,6 +22,9 @@ public struct RunVerifier: Sendable {
         public var outputFiles: Int
         /// Setup files (`run.json`, `params.json`, pinned runbooks …) whose digest matched.
         public var setupFiles: Int
+        /// Files the journal names whose bytes stayed on the machine that ran the step (past a
+        /// team store's cap): not checked here, and not a problem; a note says where they are.
+        public var keptElsewhere: [String: KeptElsewhere]
         /// The line the seal names, when there is a seal.
         public var sealedLines: Int?
         /// True when nothing is wrong.
@@ -38,7 +41,8 @@ public struct RunVerifier: Sendable {
     /// - Throws: `JournalError.io` when a file exists but cannot be read.
     public func verify() throws -> Report {
         let journal = directory.journalPath
-        var report = Report(chain: nil, problems: [], notes: [], outputFiles: 0, setupFiles: 0, sealedLines: nil)
+        var report = Report(chain: nil, problems: [], notes: [], outputFiles: 0, setupFiles: 0, keptElsewhere: [:],
+                            sealedLines: nil)
         guard let bytes = try PrivateFiles.read(journal) else {
             report.problems.append(.error("\(journal) is missing: every run has a journal", at: nil,
                                           hint: "the file was deleted; nothing can tell what this run did"))
@@ -58,10 +62,11 @@ public struct RunVerifier: Sendable {
         }
         let records = try JournalReader(displayName: journal).decode(bytes).records
         try checkSeal(bytes, chain: chain, records: records, into: &report)
+        let elsewhere = KeptElsewhere.read(directory)
         for (index, record) in records.enumerated() {
-            if let files = record.event.files { try checkSetup(files, line: index + 1, into: &report) }
+            if let files = record.event.files { try checkSetup(files, line: index + 1, elsewhere: elsewhere, into: &report) }
             for digest in [record.event.stdout, record.event.stderr].compactMap({ $0 }) {
-                try checkOutput(digest, line: index + 1, into: &report)
+                try checkOutput(digest, line: index + 1, elsewhere: elsewhere, into: &report)
             }
         }
         return report
@@ -99,10 +104,24 @@ public struct RunVerifier: Sendable {
         }
     }
 
-    private func checkSetup(_ files: [String: String], line: Int, into report: inout Report) throws {
+    /// A file that is not here: noted when the journal's store recorded where it stayed, else false.
+    private func noteKeptElsewhere(_ file: String, line: Int, _ elsewhere: [String: KeptElsewhere],
+                                   into report: inout Report) -> Bool {
+        guard let kept = elsewhere[file] else { return false }
+        report.keptElsewhere[file] = kept
+        report.notes.append(Diagnostic(.note,
+            "\(file) is not in this copy of the run: it was past the team store's cap, so its bytes stayed on \(kept.machine) at \(kept.path) (its digest is journaled on line \(line))",
+            at: SourceLocation(file: directory.journalPath, line: line, column: 1),
+            hint: "run `runbook audit verify \(directory.runID)` on \(kept.machine) to check those bytes"))
+        return true
+    }
+
+    private func checkSetup(_ files: [String: String], line: Int, elsewhere: [String: KeptElsewhere],
+                            into report: inout Report) throws {
         for (name, expected) in files.sorted(by: { $0.key < $1.key }) {
             let location = SourceLocation(file: directory.journalPath, line: line, column: 1)
             guard let bytes = try PrivateFiles.read("\(directory.path)/\(name)") else {
+                if noteKeptElsewhere(name, line: line, elsewhere, into: &report) { continue }
                 report.problems.append(.error("\(name) is missing from the run directory (its digest is journaled on line \(line))",
                                               at: location))
                 continue
@@ -118,10 +137,12 @@ public struct RunVerifier: Sendable {
         }
     }
 
-    private func checkOutput(_ digest: OutputDigest, line: Int, into report: inout Report) throws {
+    private func checkOutput(_ digest: OutputDigest, line: Int, elsewhere: [String: KeptElsewhere],
+                             into report: inout Report) throws {
         guard let file = digest.file else { return }
         let location = SourceLocation(file: directory.journalPath, line: line, column: 1)
         guard let bytes = try PrivateFiles.read("\(directory.path)/\(file)") else {
+            if noteKeptElsewhere(file, line: line, elsewhere, into: &report) { return }
             report.problems.append(.error("\(file) is missing (its digest is journaled on line \(line))", at: location))
             return
         }

@@ -12,7 +12,8 @@ import RunbookCore
 /// event is durable when its transaction returned (etcd commits it on a quorum); attempt-level
 /// events ride with the next boundary in the same transaction. Every file a line names (the
 /// setup files' digests, output files, snapshots) is put under `PREFIX/runs/RUN/files/` in the
-/// same transaction, up to `fileCap` bytes a run, so another machine can verify and resume it.
+/// same transaction (a large one in parts just before it, `EtcdRunFiles`), up to `fileCap` bytes
+/// a run, so another machine can verify and resume it; past the cap, a record says where it is.
 /// With `--audit-log`, each line is appended to that local file once etcd has committed it: the
 /// log never holds a line the store refused.
 public actor EtcdJournal: RunJournal {
@@ -60,7 +61,8 @@ public actor EtcdJournal: RunJournal {
         self.lastSequence = lines.count
         self.syncedSequence = lines.count
         self.previousHash = lines.last.map { SHA256.hash(data: $0.value).hexString } ?? JournalRecord.genesisHash
-        self.filesStored = try client.list(prefix: keys.files(directory.runID)).reduce(0) { $0 + $1.value.count }
+        self.filesStored = try (client.list(prefix: keys.files(directory.runID)) + client.list(prefix: keys.parts(directory.runID)))
+            .reduce(0) { $0 + $1.value.count }
         self.auditLog = try auditLogPath.map { (try PrivateFiles.openForAppend($0), $0) }
     }
 
@@ -96,14 +98,22 @@ public actor EtcdJournal: RunJournal {
             guard lock.isAlive else { throw fail(lockLost) }
             let batch = pending
             pending = []
-            let txn = transaction(batch)
+            let txns = transactions(batch)
             let client = self.client, queue = self.queue
             // Each transaction waits for the one before it: they reach etcd in journal order.
+            // A large file's parts go first, each alone; the lines that name it come last.
             let previous = inFlight.last?.task
             let task = Task<Result<Bool, any Error>, Never> {
                 _ = await previous?.value
                 return await withCheckedContinuation { continuation in
-                    queue.async { continuation.resume(returning: Result { try client.txn(txn) }) }
+                    queue.async {
+                        continuation.resume(returning: Result {
+                            for txn in txns {
+                                guard try client.txn(txn) else { return false }
+                            }
+                            return true
+                        })
+                    }
                 }
             }
             inFlight.append((batch.last?.sequence ?? 0, batch.map(\.line), task))
@@ -150,32 +160,47 @@ public actor EtcdJournal: RunJournal {
         return error
     }
 
-    private func transaction(_ batch: [(sequence: Int, line: [UInt8], files: [String])]) -> EtcdTxn {
+    /// The transactions that carry `batch`: one per part of each large file it names, then the
+    /// lines with the small files. Every one of them holds only while this process holds the lock.
+    private func transactions(_ batch: [(sequence: Int, line: [UInt8], files: [String])]) -> [EtcdTxn] {
         let first = batch[0].sequence
-        var compares: [EtcdTxn.Compare] = [.absent(keys.line(run, first)), .modified(lock.key, revision: lock.revision)]
+        let locked = EtcdTxn.Compare.modified(lock.key, revision: lock.revision)
+        var compares: [EtcdTxn.Compare] = [.absent(keys.line(run, first)), locked]
         if first > 1 { compares.append(.present(keys.line(run, first - 1))) }
         var operations: [EtcdTxn.Operation] = []
+        var parts: [EtcdTxn] = []
         var named = Set<String>()
         for entry in batch {
             operations.append(.put(keys.line(run, entry.sequence), entry.line, lease: nil))
             for file in entry.files where !named.contains(file) && !file.hasPrefix("/") && !file.contains("..") {
                 named.insert(file)
-                guard let bytes = readFile(file), filesStored + bytes.count <= fileCap else { continue }
+                guard let (bytes, path) = readFile(file) else { continue }
+                guard filesStored + bytes.count <= fileCap else {
+                    operations.append(EtcdRunFiles.keptElsewhere(file, path: path, run: run, keys: keys))
+                    continue
+                }
                 filesStored += bytes.count
-                operations.append(.put(keys.file(run, file), bytes, lease: nil))
+                let stored = EtcdRunFiles.store(bytes, as: file, run: run, keys: keys)
+                if let inline = stored.inline { operations.append(inline) }
+                parts += stored.parts.map { EtcdTxn(compares: [locked], success: [$0]) }
             }
         }
-        return EtcdTxn(compares: compares, success: operations)
+        return parts + [EtcdTxn(compares: compares, success: operations)]
     }
 
-    /// A file of the run directory, wherever it is now (the staged `.RUN` is renamed to `RUN`).
-    private func readFile(_ relative: String) -> [UInt8]? {
+    /// A file of the run directory and its path, wherever it is now (the staged `.RUN` is
+    /// renamed to `RUN`).
+    private func readFile(_ relative: String) -> (bytes: [UInt8], path: String)? {
         let parent = String(directory.path.prefix(upTo: directory.path.lastIndex(of: "/") ?? directory.path.startIndex))
         let published = parent.isEmpty ? directory.runID : "\(parent)/\(directory.runID)"
         for base in [directory.path, published] {
-            if let bytes = try? PrivateFiles.read("\(base)/\(relative)") { return bytes }
+            if let bytes = try? PrivateFiles.read("\(base)/\(relative)") { return (bytes, "\(Self.absolute(published))/\(relative)") }
         }
         return nil
+    }
+
+    private static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
 
@@ -198,6 +223,15 @@ struct EtcdStateKeys: Sendable, Hashable {
     }
     func files(_ run: String) -> String { "\(prefix)/runs/\(run)/files/" }
     func file(_ run: String, _ relative: String) -> String { files(run) + relative }
+    /// Files larger than one value (`EtcdRunFiles`), in zero-padded parts.
+    func parts(_ run: String) -> String { "\(prefix)/runs/\(run)/parts/" }
+    func part(_ run: String, _ relative: String, _ index: Int) -> String {
+        let digits = String(index)
+        return parts(run) + relative + "/" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+    /// Records of files past the run's cap, kept on the machine that ran the step.
+    func elsewheres(_ run: String) -> String { "\(prefix)/runs/\(run)/elsewhere/" }
+    func elsewhere(_ run: String, _ relative: String) -> String { elsewheres(run) + relative }
     func runLock(_ run: String) -> String { "\(prefix)/locks/run/\(run)" }
     func scopeLock(_ scope: String) -> String { "\(prefix)/locks/scope/\(RunDirectory.safeName(scope))" }
     /// The durable record of a scope's holder (no lease): outlives a holder that died.

@@ -2,7 +2,7 @@ import Foundation
 
 extension EtcdStateBackend {
     /// Writes a local run (journal lines and every file of its directory) into the store, as
-    /// `runbook state copy` does. Transactions of at most 64 keys / 1 MiB; each journal batch
+    /// `runbook state copy` does. Transactions of at most 64 keys / 1 MiB (a larger file in parts, `EtcdRunFiles`); each journal batch
     /// needs its first key absent and the line before it present, like a live append.
     /// - Throws: `EtcdStateError` when the store already has the run or a transaction is refused.
     public func push(_ directory: RunDirectory) throws {
@@ -13,7 +13,8 @@ extension EtcdStateBackend {
         var files: [EtcdTxn.Operation] = []
         for relative in Self.files(under: directory.path, relative: "") where relative != "journal.jsonl" && relative != "lock" {
             guard let bytes = try PrivateFiles.read("\(directory.path)/\(relative)") else { continue }
-            files.append(.put(keys.file(id, relative), bytes, lease: nil))
+            let stored = EtcdRunFiles.store(bytes, as: relative, run: id, keys: keys)
+            files += (stored.inline.map { [$0] } ?? []) + stored.parts
         }
         try send(files, compares: { _ in [] })
         let bytes = try PrivateFiles.read(directory.journalPath) ?? []

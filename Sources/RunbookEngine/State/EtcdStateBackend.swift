@@ -114,15 +114,14 @@ public struct EtcdStateBackend: StateBackend {
     }
 
     private func materialize(_ run: String, _ kvs: [EtcdKeyValue]) throws {
-        let journalPrefix = keys.journal(run), filesPrefix = keys.files(run)
+        let journalPrefix = keys.journal(run)
         let lines = kvs.filter { $0.key.hasPrefix(journalPrefix) }.sorted { $0.key < $1.key }
         guard !lines.isEmpty, !run.hasPrefix("."), !run.isEmpty else { return }
         let path = "\(stateDirectory)/runs/\(run)"
         try PrivateFiles.makeDirectory("\(stateDirectory)")
         try PrivateFiles.makeDirectory("\(stateDirectory)/runs")
         try PrivateFiles.makeDirectory(path)
-        for kv in kvs where kv.key.hasPrefix(filesPrefix) {
-            let relative = String(kv.key.dropFirst(filesPrefix.count))
+        for (relative, bytes) in EtcdRunFiles.files(kvs, run: run, keys: keys) {
             let parts = relative.split(separator: "/")
             guard !parts.isEmpty, !parts.contains(".."), !relative.hasPrefix("/") else { continue }
             var directory = path
@@ -130,10 +129,13 @@ public struct EtcdStateBackend: StateBackend {
                 directory += "/\(part)"
                 try PrivateFiles.makeDirectory(directory)
             }
-            try PrivateFiles.write(kv.value, to: "\(path)/\(relative)")
+            try PrivateFiles.write(bytes, to: "\(path)/\(relative)")
         }
+        let directory = RunDirectory(path: path, runID: run)
+        let elsewhere = EtcdRunFiles.keptElsewhere(kvs, run: run, keys: keys)
+        if !elsewhere.isEmpty { try KeptElsewhere.write(elsewhere, to: directory) }
         var journal: [UInt8] = []
         for line in lines { journal += line.value + [0x0A] }
-        try PrivateFiles.write(journal, to: RunDirectory(path: path, runID: run).journalPath)
+        try PrivateFiles.write(journal, to: directory.journalPath)
     }
 }

@@ -27,6 +27,12 @@ public struct StatusRenderer: Sendable {
         for id in report.notStarted { table.rows.append([id, "not started", "0"]) }
         out.append(table.render())
         out.append(contentsOf: report.notes.map { "note: \($0.message)" })
+        if !report.keptElsewhere.isEmpty {
+            out.append("not in the team store (past its cap), kept on the machine that ran the step:")
+            for (file, kept) in report.keptElsewhere.sorted(by: { $0.key < $1.key }) {
+                out.append("  \(file): \(kept.machine):\(kept.path)")
+            }
+        }
         out.append("")
         out.append(contentsOf: nextSteps(report))
         return out.joined(separator: "\n")
