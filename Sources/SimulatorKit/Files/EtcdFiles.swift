@@ -50,7 +50,10 @@ enum EtcdFiles {
         """
     }
 
-    static func pem(_ label: String, _ subject: String) -> String {
-        "-----BEGIN \(label)-----\n# simulated: \(subject)\nMIIC+zCCAeOgAwIBAgIBATANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDDAplemNh\n-----END \(label)-----\n"
+    /// - Parameter issuer: the subject of the CA that signed it (`openssl ca`); nil for a
+    ///   self-signed certificate, a key or a request.
+    static func pem(_ label: String, _ subject: String, issuer: String? = nil) -> String {
+        "-----BEGIN \(label)-----\n# simulated: \(subject)\n" + (issuer.map { "# issuer: \($0)\n" } ?? "")
+            + "MIIC+zCCAeOgAwIBAgIBATANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQDDAplemNh\n-----END \(label)-----\n"
     }
 }

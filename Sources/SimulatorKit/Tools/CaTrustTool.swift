@@ -81,14 +81,30 @@ enum CaTrustTool: SimTool {
                 code = 2
                 continue
             }
-            if trusted.contains(cert) {
+            let subject = Self.subject(of: cert) ?? ""
+            if let issuer = Self.line("# issuer: ", of: cert) {
+                // Signed by a CA: trusted when that CA is in the file (its subject names it: each
+                // simulated CA has its own); else error 20, which the callback does not let pass.
+                if trusted.contains(where: { Self.subject(of: $0) == issuer }) {
+                    c.out("\(file): OK\n")
+                } else {
+                    c.out("\(file): \(oneLine(subject))\nerror 20 at 0 depth lookup:unable to get local issuer certificate\n")
+                    code = 2
+                }
+            } else if trusted.contains(cert) {
                 c.out("\(file): OK\n")
             } else {
-                let subject = cert.split(separator: "\n").first { $0.hasPrefix("# simulated: ") }.map { String($0.dropFirst(13)) } ?? ""
                 c.out("\(file): \(oneLine(subject))\nerror 18 at 0 depth lookup:self signed certificate\nOK\n")
             }
         }
         return code
+    }
+
+    /// The subject a simulated certificate (or key, or request) was made for.
+    static func subject(of pem: String) -> String? { line("# simulated: ", of: pem) }
+
+    private static func line(_ prefix: String, of pem: String) -> String? {
+        pem.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
     }
 
     /// A `-subj` style name (`/CN=a/O=b`) as `X509_NAME_print_ex_fp` prints it with

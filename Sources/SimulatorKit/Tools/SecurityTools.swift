@@ -45,16 +45,39 @@ enum SecurityTools: SimTool {
         let requested = value("-in").flatMap(c.tree.read)?.split(separator: "\n")
             .first { $0.hasPrefix("# simulated: ") }.map { String($0.dropFirst(13)) }
         let subject = value("-subj") ?? requested ?? "/CN=\(c.host)"
+        var issuer: String?
         if verb == "ca" {
-            c.err("Using configuration from \(value("-config") ?? "")\nCheck that the request matches the signature\nSignature ok\n")
+            c.err("Using configuration from \(value("-config") ?? "")\n")
+            issuer = try caSubject(c, config: value("-config"))
+            c.err("Check that the request matches the signature\nSignature ok\n")
             try recordInIndex(c, config: value("-config"), subject: subject)
             c.err("Data Base Updated\n")
         }
         if let key = value("-keyout") { try c.tree.write(key, EtcdFiles.pem("PRIVATE KEY", subject)) }
         if let out = value("-out") {
-            try c.tree.write(out, EtcdFiles.pem(verb == "req" && !c.args.contains("-x509") ? "CERTIFICATE REQUEST" : "CERTIFICATE", subject))
+            let label = verb == "req" && !c.args.contains("-x509") ? "CERTIFICATE REQUEST" : "CERTIFICATE"
+            try c.tree.write(out, EtcdFiles.pem(label, subject, issuer: issuer))
         }
         return 0
+    }
+
+    /// The subject of the CA certificate `openssl ca` signs with: the configuration's
+    /// `certificate` (`$dir` expanded), else `ca.crt` beside it (openshift-ansible's etcd CA
+    /// layout). Fails as OpenSSL 1.0.2's `ca` does when it cannot load it.
+    static func caSubject(_ c: ToolContext, config: String?) throws -> String {
+        let path = config ?? "/etc/pki/CA/openssl.cnf"
+        var settings: [String: String] = [:]
+        for line in (c.tree.read(path) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.split(separator: "#").first.map(String.init) ?? "" }
+            guard parts.count == 2 else { continue }
+            settings[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        let dir = settings["dir"] ?? (path as NSString).deletingLastPathComponent
+        let certificate = settings["certificate"].map { $0.replacingOccurrences(of: "$dir", with: dir) } ?? dir + "/ca.crt"
+        guard let text = c.tree.read(certificate), let subject = CaTrustTool.subject(of: text) else {
+            throw c.fail("Error opening CA certificate \(certificate)\n140230174893984:error:02001002:system library:fopen:No such file or directory\nunable to load certificate")
+        }
+        return subject
     }
 
     /// With real etcd members (`sim init --etcd real`): the real openssl, run by the supervisor in

@@ -229,6 +229,31 @@ struct FidelityTests {
         #expect(!t.exists("/tmp/q.crt"))
     }
 
+    @Test("a certificate openssl ca signed verifies only against its CA: error 20 and exit 2 without it (OpenSSL 1.0.2 verify)")
+    func opensslCaSignedVerify() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        let t = f.tree("master-0.example.com")
+        let r = try f.sh("openssl req -new -config /etc/etcd/ca/openssl.cnf -keyout /tmp/p.key -out /tmp/p.csr -batch -nodes -subj /CN=new-etcd-0.example.com && openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out /tmp/p.crt -in /tmp/p.csr -batch")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(t.read("/tmp/p.crt")?.contains("# issuer: etcd-signer\n") == true)
+        // Without the etcd CA (the system bundle does not hold it), 1.0.2's callback does not let
+        // error 20 pass: no OK, exit 2. Before, the signed certificate verified like a
+        // self-signed one (error 18, OK, exit 0).
+        let untrusted = try f.sh("openssl verify /tmp/p.crt")
+        #expect(untrusted.status == 2)
+        #expect(untrusted.stdout == "/tmp/p.crt: CN = new-etcd-0.example.com\nerror 20 at 0 depth lookup:unable to get local issuer certificate\n")
+        let trusted = try f.sh("openssl verify -CAfile /etc/etcd/ca/ca.crt /tmp/p.crt")
+        #expect(trusted.status == 0, "\(trusted.stdout)")
+        #expect(trusted.stdout == "/tmp/p.crt: OK\n")
+        // No CA certificate to sign with: openssl ca fails and writes nothing.
+        try FileManager.default.removeItem(atPath: t.real("/etc/etcd/ca/ca.crt"))
+        let noCA = try f.sh("openssl ca -name etcd_ca -config /etc/etcd/ca/openssl.cnf -out /tmp/q.crt -in /tmp/p.csr -batch")
+        #expect(noCA.status == 1)
+        #expect(noCA.stderr.contains("Error opening CA certificate /etc/etcd/ca/ca.crt"))
+        #expect(!t.exists("/tmp/q.crt"))
+    }
+
     @Test("stopping the node service leaves static pods running; stopping docker kills them; the kubelet then follows the manifests")
     func nodeServiceStopKeepsStaticPods() throws {
         let f = try SimFixture()
