@@ -84,7 +84,7 @@ extension RunSession {
         let runLock: any StateLock
         do {
             let holder = LockHolder.current(run: stopped.directory.runID, operatorName: settings.operatorName)
-            runLock = try settings.backend.lockRun(stopped.directory, holder: holder)
+            runLock = try settings.backend.lockRun(stopped.directory, holder: holder, breakLock: settings.breakLock)
         } catch let busy as LockBusy {
             throw .locked(busy.diagnostic)
         } catch {

@@ -234,6 +234,8 @@ struct EtcdStateKeys: Sendable, Hashable {
     func elsewhere(_ run: String, _ relative: String) -> String { elsewheres(run) + relative }
     func runLock(_ run: String) -> String { "\(prefix)/locks/run/\(run)" }
     func scopeLock(_ scope: String) -> String { "\(prefix)/locks/scope/\(RunDirectory.safeName(scope))" }
+    /// The durable record of a run's driver (no lease): outlives a driver that died.
+    func runRecord(_ run: String) -> String { "\(prefix)/records/run/\(run)" }
     /// The durable record of a scope's holder (no lease): outlives a holder that died.
     func scopeRecord(_ scope: String) -> String { "\(prefix)/records/scope/\(RunDirectory.safeName(scope))" }
 }

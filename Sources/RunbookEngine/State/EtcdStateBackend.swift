@@ -34,9 +34,33 @@ public struct EtcdStateBackend: StateBackend {
 
     public func checkAvailable() throws { try client.checkReachable() }
 
-    public func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock {
-        try EtcdLock.acquire(key: keys.runLock(directory.runID), label: "run \(directory.runID)", holder: holder,
-                             breakLock: false, ttl: config.options.lockTTL, client: client)
+    /// Issue 12's rule for the run itself: its lock keeps a durable record, so a resume learns
+    /// that the previous driver died holding it. Died on this machine: its commands are waited for
+    /// (`OrphanGuard`). Died on another one while a command ran: nothing here can see whether
+    /// that command still runs, so the run is refused (exit 5, naming the steps and hosts) unless
+    /// `--break-lock`, which is journaled. `--break-lock` never takes a lock a live process holds.
+    public func lockRun(_ directory: RunDirectory, holder: LockHolder, breakLock: Bool) throws -> any StateLock {
+        let label = "run \(directory.runID)"
+        let lock = try EtcdLock.acquire(key: keys.runLock(directory.runID), label: label, holder: holder, breakLock: false,
+                                        ttl: config.options.lockTTL, recordKey: keys.runRecord(directory.runID),
+                                        client: client)
+        try refuseIfLeftRunningElsewhere(lock, label: label, journalPath: directory.journalPath, breakLock: breakLock)
+        return lock
+    }
+
+    /// Throws `LockBusy` (after stepping aside) when the lock's previous holder died on another
+    /// machine while commands of its run were running; with `breakLock` the lock is kept and the
+    /// override journaled.
+    private func refuseIfLeftRunningElsewhere(_ lock: EtcdLock, label: String, journalPath: String, breakLock: Bool) throws {
+        guard let previous = lock.previousHolder, previous.host != LockHolder.localHostName() else { return }
+        let open = OrphanGuard.neverEnded(run: previous.run, journalPath: journalPath)
+            .map { "step \($0.step)" + ($0.host.map { " on \($0)" } ?? "") }
+        guard !open.isEmpty else { return }
+        guard breakLock else {
+            lock.yield()
+            throw LockBusy(lock: label, holder: previous, stale: true, leftRunning: open)
+        }
+        lock.overridden = open
     }
 
     /// Issue 12's rule with a lease: a holder that died leaves its record (`EtcdLock`). Its
@@ -49,16 +73,8 @@ public struct EtcdStateBackend: StateBackend {
                                         ttl: config.options.lockTTL, recordKey: keys.scopeRecord(scope), client: client)
         guard let previous = lock.previousHolder, previous.run != holder.run else { return lock }
         try? pull(run: previous.run)
-        guard previous.host != LockHolder.localHostName() else { return lock }
         let journal = RunDirectory(path: "\(stateDirectory)/runs/\(previous.run)", runID: previous.run).journalPath
-        let open = OrphanGuard.neverEnded(run: previous.run, journalPath: journal)
-            .map { "step \($0.step)" + ($0.host.map { " on \($0)" } ?? "") }
-        guard !open.isEmpty else { return lock }
-        guard breakLock else {
-            lock.yield()
-            throw LockBusy(lock: label, holder: previous, stale: true, leftRunning: open)
-        }
-        lock.overridden = open
+        try refuseIfLeftRunningElsewhere(lock, label: label, journalPath: journal, breakLock: breakLock)
         return lock
     }
 

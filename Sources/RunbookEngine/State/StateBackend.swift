@@ -16,8 +16,11 @@ public protocol StateBackend: Sendable {
     /// Brings the store's runs (all of them, or one id or id prefix) into `stateDirectory` for readers.
     func pull(run: String?) throws
     /// Locks a run so two processes never drive it.
-    /// - Throws: `LockBusy` when another process has it.
-    func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock
+    /// - Parameter breakLock: take the run although the holder that died holding it may have
+    ///   left a command running where this machine cannot see (the team store; journaled).
+    /// - Throws: `LockBusy` when another process has it, or (without `breakLock`) when its
+    ///   previous holder died on another machine while a command of the run was running.
+    func lockRun(_ directory: RunDirectory, holder: LockHolder, breakLock: Bool) throws -> any StateLock
     /// Locks a `lock:` scope across runs and runbooks.
     /// - Throws: `LockBusy` when a live run holds it.
     func lockScope(_ scope: String, holder: LockHolder, breakLock: Bool) throws -> any StateLock
@@ -34,6 +37,11 @@ public protocol StateBackend: Sendable {
 }
 
 extension StateBackend {
+    /// `lockRun` without `--break-lock`.
+    public func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock {
+        try lockRun(directory, holder: holder, breakLock: false)
+    }
+
     /// `probeRunLock` of each run in turn.
     public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
         Dictionary(runs.map { ($0, probeRunLock($0)) }, uniquingKeysWith: { first, _ in first })
@@ -73,7 +81,9 @@ public struct LocalStateBackend: StateBackend {
 
     public func pull(run: String?) throws {}
 
-    public func lockRun(_ directory: RunDirectory, holder: LockHolder) throws -> any StateLock {
+    /// A run lock is a flock on this machine: a holder that died left its commands here, where
+    /// `OrphanGuard` finds them, so there is nothing for `breakLock` to override.
+    public func lockRun(_ directory: RunDirectory, holder: LockHolder, breakLock: Bool) throws -> any StateLock {
         try RunLock.lockRun(directory, holder: holder)
     }
 
