@@ -153,15 +153,9 @@ struct CrashHarnessTests {
                 if result.failed { return result }
                 continue
             }
-            if undo, decided.isEmpty, outcome.status == 2,
-               let line = outcome.stderr.split(separator: "\n").first(where: { $0.contains("cannot tell whether these were done when the run stopped: ") }) {
-                let list = line.components(separatedBy: "when the run stopped: ").last ?? ""
-                for item in list.components(separatedBy: ", ") {
-                    let rollback = item.hasSuffix(" (its rollback)")
-                    let key = rollback ? String(item.dropLast(" (its rollback)".count)) : item
-                    decisions += [rollback ? "--rerun" : "--skip", key]
-                    if !rollback { result.skipped += 1 }
-                }
+            if undo, decided.isEmpty, outcome.status == 2, let asked = Self.operatorDecisions(outcome.stderr) {
+                decisions = asked.arguments
+                result.skipped += asked.skipped
                 continue
             }
             // Killed after `runFinished` was journaled but before it exited: the run is done.
@@ -171,21 +165,7 @@ struct CrashHarnessTests {
                 fail("\(arguments[0]) exited \(outcome.status): \(outcome.stderr.suffix(2000))")
                 return result
             }
-            let lines = ((try? String(contentsOfFile: ledger, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            if undo {
-                // A skipped step may not have written its line; none wrote it twice.
-                if Set(lines).count != lines.count || !Set(lines).isSubset(of: Self.ids) {
-                    fail("ledger is \(lines), expected each of \(Self.ids) at most once")
-                }
-                // Every step completed before z failed (run, or --skip'ped): every one rolled back, once.
-                let undone = ((try? String(contentsOfFile: ledger + ".undo", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-                if undone.sorted() != Self.ids { fail("rolled back \(undone), expected each of \(Self.ids) once (skipped steps too)") }
-            } else if lines.sorted() != Self.ids {
-                fail("ledger is \(lines), expected each of \(Self.ids) once")
-            }
-            if let twice = try? String(contentsOfFile: ledger + ".twice", encoding: .utf8), !twice.isEmpty {
-                fail("two copies of a step ran at once; registered then: \(twice)")
-            }
+            for problem in Self.ledgerProblems(ledger, undo: undo) { fail(problem) }
             guard let run = onlyRun(in: state) else {
                 fail("no run directory")
                 return result
@@ -204,6 +184,45 @@ struct CrashHarnessTests {
     /// `audit verify` covers the output files: one byte appended to a saved output file fails it,
     /// naming the file; put back, it passes again. (The file of an attempt a kill cut short has
     /// no digest in the journal, so the file is taken from an `attemptFinished` line.)
+    /// Resume's exit 2 in the rollback flavour names the in-flight steps and rollbacks it cannot
+    /// decide; an operator answers `--skip` for a step (it is rolled back like the others) and
+    /// `--rerun` for a rollback (they are idempotent). Nil when stderr asks nothing.
+    static func operatorDecisions(_ stderr: String) -> (arguments: [String], skipped: Int)? {
+        guard let line = stderr.split(separator: "\n").first(where: { $0.contains("cannot tell whether these were done when the run stopped: ") })
+        else { return nil }
+        var arguments: [String] = [], skipped = 0
+        for item in (line.components(separatedBy: "when the run stopped: ").last ?? "").components(separatedBy: ", ") {
+            let rollback = item.hasSuffix(" (its rollback)")
+            arguments += [rollback ? "--rerun" : "--skip", rollback ? String(item.dropLast(" (its rollback)".count)) : item]
+            if !rollback { skipped += 1 }
+        }
+        return (arguments, skipped)
+    }
+
+    /// What is wrong with a finished run's ledgers: each step's effect once (in the rollback
+    /// flavour: at most once, since a skipped step may not have written its line, and every step
+    /// rolled back exactly once, skipped ones too), and never two copies of a step at once.
+    static func ledgerProblems(_ ledger: String, undo: Bool) -> [String] {
+        func lines(_ path: String) -> [String] {
+            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        var problems: [String] = []
+        let done = lines(ledger)
+        if undo {
+            if Set(done).count != done.count || !Set(done).isSubset(of: ids) {
+                problems.append("ledger is \(done), expected each of \(ids) at most once")
+            }
+            let undone = lines(ledger + ".undo")
+            if undone.sorted() != ids { problems.append("rolled back \(undone), expected each of \(ids) once (skipped steps too)") }
+        } else if done.sorted() != ids {
+            problems.append("ledger is \(done), expected each of \(ids) once")
+        }
+        if let twice = try? String(contentsOfFile: ledger + ".twice", encoding: .utf8), !twice.isEmpty {
+            problems.append("two copies of a step ran at once; registered then: \(twice)")
+        }
+        return problems
+    }
+
     func outputChangeIsCaught(run: String, state: String, fail: (String) -> Void) async throws -> Bool {
         let journal = (try? String(contentsOfFile: "\(state)/runs/\(run)/journal.jsonl", encoding: .utf8)) ?? ""
         let recorded = journal.split(separator: "\n").filter { $0.contains(#""event":"attemptFinished""#) }.compactMap { line in
