@@ -159,9 +159,7 @@ struct CrashHarnessTests {
                 continue
             }
             // Killed after `runFinished` was journaled but before it exited: the run is done.
-            let endStatus = undo ? "rolledBack" : "succeeded"
-            let endedBeforeExit = outcome.status == 2 && outcome.stderr.contains("already ended (\(endStatus))")
-            guard outcome.status == (undo ? 1 : 0) || endedBeforeExit else {
+            guard Self.endedAsExpected(outcome, undo: undo) else {
                 fail("\(arguments[0]) exited \(outcome.status): \(outcome.stderr.suffix(2000))")
                 return result
             }
@@ -197,6 +195,13 @@ struct CrashHarnessTests {
             if !rollback { skipped += 1 }
         }
         return (arguments, skipped)
+    }
+
+    /// The run ended as its flavour must (succeeded; rolled back, exit 1), or was killed after
+    /// its last line was journaled and the next process found it already ended.
+    static func endedAsExpected(_ outcome: CLI.Outcome, undo: Bool) -> Bool {
+        let endStatus = undo ? "rolledBack" : "succeeded"
+        return outcome.status == (undo ? 1 : 0) || (outcome.status == 2 && outcome.stderr.contains("already ended (\(endStatus))"))
     }
 
     /// What is wrong with a finished run's ledgers: each step's effect once (in the rollback

@@ -108,9 +108,7 @@ struct EtcdCrashHarnessTests {
                 result.skipped += asked.skipped
                 continue
             }
-            let endStatus = undo ? "rolledBack" : "succeeded"
-            let endedBeforeExit = outcome.status == 2 && outcome.stderr.contains("already ended (\(endStatus))")
-            guard outcome.status == (undo ? 1 : 0) || endedBeforeExit else {
+            guard CrashHarnessTests.endedAsExpected(outcome, undo: undo) else {
                 fail("\(arguments[0]) exited \(outcome.status): \(outcome.stderr.suffix(2000))")
                 return result
             }
