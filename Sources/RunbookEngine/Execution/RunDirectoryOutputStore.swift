@@ -117,7 +117,7 @@ actor AttemptFiles: AttemptOutput {
         var digests: [OutputStream: OutputDigest] = [:]
         for (name, s) in streams {
             try s.handle?.close()
-            let hex = s.hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let hex = s.hasher.finalize().hexString
             digests[name] = OutputDigest(bytes: s.bytes, sha256: hex, file: s.handle == nil ? nil : s.relativePath)
         }
         if let failure { throw failure }
