@@ -51,7 +51,8 @@ public protocol EtcdLeaseKeeper: Sendable {
     func stop()
 }
 
-/// The etcd v3 operations the team store needs. `EtcdCtl` drives the real `etcdctl`; tests use
+/// The etcd v3 operations the team store needs. `EtcdHTTPClient` speaks to etcd's JSON gateway,
+/// `EtcdCtl` drives the real `etcdctl` (`EtcdStateConfig.makeClient` chooses); tests use
 /// it against a real etcd on loopback.
 public protocol EtcdClient: Sendable {
     /// Throws `EtcdError.unreachable` when no member answers within the dial timeout.
