@@ -22,7 +22,10 @@ struct HTTPResponseParser {
     static let headCap = 64 * 1024
 
     private enum Stage: Equatable {
-        case head, fixed(Int), chunkSize, chunkData(Int), chunkEnd, trailers, untilClose, done
+        case head
+        /// Body bytes still to come: the whole body (Content-Length) or one chunk.
+        case data(Int, chunked: Bool)
+        case chunkSize, chunkEnd, trailers, untilClose, done
     }
 
     private var stage = Stage.head
@@ -49,13 +52,13 @@ struct HTTPResponseParser {
                 }
                 try readHead(buffer[position..<end])
                 position = end + 4
-            case .fixed(let remaining):
+            case let .data(remaining, chunked):
                 let left = take(remaining)
                 guard left == 0 else {
-                    stage = .fixed(left)
+                    stage = .data(left, chunked: chunked)
                     return nil
                 }
-                stage = .done
+                stage = chunked ? .chunkEnd : .done
             case .chunkSize:
                 guard let end = find([13, 10]) else {
                     if buffer.count - position > 1024 { throw .malformed("a chunk size line longer than 1024 bytes") }
@@ -66,14 +69,7 @@ struct HTTPResponseParser {
                 let digits = line.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces)
                 guard let size = Int(digits, radix: 16), size >= 0 else { throw .malformed("bad chunk size '\(line)'") }
                 guard size <= cap - body.count else { throw .tooLarge(cap) }
-                stage = size == 0 ? .trailers : .chunkData(size)
-            case .chunkData(let remaining):
-                let left = take(remaining)
-                guard left == 0 else {
-                    stage = .chunkData(left)
-                    return nil
-                }
-                stage = .chunkEnd
+                stage = size == 0 ? .trailers : .data(size, chunked: true)
             case .chunkEnd:
                 guard buffer.count - position >= 2 else { return nil }
                 guard buffer[position] == 13, buffer[position + 1] == 10 else { throw .malformed("a chunk not ended by CRLF") }
@@ -123,7 +119,7 @@ struct HTTPResponseParser {
         } else if let length = headers["content-length"] {
             guard let count = Int(length), count >= 0 else { throw .malformed("bad Content-Length '\(length)'") }
             guard count <= cap else { throw .tooLarge(cap) }
-            stage = .fixed(count)
+            stage = .data(count, chunked: false)
         } else if (100..<200).contains(code) || code == 204 || code == 304 {
             stage = .done
         } else {
