@@ -72,11 +72,14 @@ public enum EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreachable(String, detail: String)
     /// The call was answered with an error, or its answer could not be read.
     case failed(String, detail: String)
+    /// The answer was larger than the client accepts (bytes).
+    case answerTooLarge(String, cap: Int)
 
     public var description: String {
         switch self {
         case let .unreachable(url, detail): "cannot reach the state store \(url): \(detail)"
         case let .failed(operation, detail): "etcd \(operation) failed: \(detail)"
+        case let .answerTooLarge(operation, cap): "etcd \(operation) failed: the answer is larger than \(cap) bytes (the response cap)"
         }
     }
 }

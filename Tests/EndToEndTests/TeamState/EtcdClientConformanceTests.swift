@@ -93,3 +93,26 @@ struct EtcdClientConformanceTests {
         return out
     }
 }
+
+/// `list` in pages: a store larger than the answer cap is still read whole.
+@Suite("EtcdHTTPClient lists a large range in pages (real etcd on loopback)", .serialized)
+struct EtcdHTTPClientPagingTests {
+    @Test("pages at one revision, fewer keys a page when a page passes the cap; one key past the cap is an error")
+    func pages() throws {
+        let etcd = try TeamEtcd()
+        defer { etcd.remove() }
+        let config = try #require(EtcdJournalTxnTests.config(etcd.url))
+        let etcdctl = EtcdCtl(config: config)
+        for index in 0..<5 {
+            _ = try etcdctl.txn(EtcdTxn(compares: [], success: [.put("/p/k\(index)", Array(repeating: UInt8(65 + index), count: 500), lease: nil)]))
+        }
+        // 500 bytes are ~670 in base64: two keys and the header pass 1500 bytes, one does not.
+        let client = EtcdHTTPClient(config: config, responseCap: 1500, pageSize: 2)
+        let listed = try client.list(prefix: "/p/")
+        #expect(listed.map(\.key) == ["/p/k0", "/p/k1", "/p/k2", "/p/k3", "/p/k4"])
+        #expect(listed == (try etcdctl.list(prefix: "/p/")))
+        _ = try etcdctl.txn(EtcdTxn(compares: [], success: [.put("/p/big", Array(repeating: 66, count: 2000), lease: nil)]))
+        #expect(throws: EtcdError.answerTooLarge("get", cap: 1500)) { try client.get("/p/big") }
+        #expect(throws: EtcdError.answerTooLarge("get --prefix", cap: 1500)) { try client.list(prefix: "/p/") }
+    }
+}

@@ -10,6 +10,8 @@ enum EtcdGateway {
         var key: Data
         var range_end: Data?
         var limit: String?
+        /// Read as of this revision (the later pages of one listing), not the latest.
+        var revision: String?
         var keys_only: Bool?
     }
 
@@ -21,7 +23,13 @@ enum EtcdGateway {
             var mod_revision: JSONInt64?
             var lease: JSONInt64?
         }
+        struct Header: Decodable {
+            var revision: JSONInt64?
+        }
+        var header: Header?
         var kvs: [KeyValue]?
+        /// More keys in the range than `limit` let through.
+        var more: Bool?
     }
 
     /// `POST /v3/kv/txn` with `Compare` (target `CREATE`/`MOD`, result `EQUAL`/`GREATER`) and

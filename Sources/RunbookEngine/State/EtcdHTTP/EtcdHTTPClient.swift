@@ -16,15 +16,20 @@ public final class EtcdHTTPClient: EtcdClient, @unchecked Sendable {
     public let config: EtcdStateConfig
     /// The largest answer body accepted, in bytes.
     public let responseCap: Int
+    /// Keys a page of `list` asks for first.
+    public let pageSize: Int
     private let mutex = NSLock()
     private var connection: HTTPConnection?
     /// The endpoint `connection` is to, or the first to dial.
     private var endpointIndex = 0
 
-    /// - Parameter responseCap: the largest answer accepted (`responseCap(forFileCap:)`).
-    public init(config: EtcdStateConfig, responseCap: Int) {
+    /// - Parameters:
+    ///   - responseCap: the largest answer accepted (`responseCap(forFileCap:)`).
+    ///   - pageSize: keys a page of `list` asks for first.
+    public init(config: EtcdStateConfig, responseCap: Int, pageSize: Int = 1000) {
         self.config = config
         self.responseCap = responseCap
+        self.pageSize = max(1, pageSize)
     }
 
     /// A cap for a store that keeps up to `fileCap` bytes of files a run: the largest legitimate
@@ -47,10 +52,33 @@ public final class EtcdHTTPClient: EtcdClient, @unchecked Sendable {
         try range(EtcdGateway.RangeRequest(key: Data(key.utf8)), operation: "get").first
     }
 
+    /// Reads the range in pages, all at the revision of the first (one consistent view, as a
+    /// single range would be), so that no answer needs to be larger than the cap however large
+    /// the store grows; a page too large for the cap is asked again with fewer keys.
     public func list(prefix: String) throws -> [EtcdKeyValue] {
-        let start = Array(prefix.utf8)
-        return try range(EtcdGateway.RangeRequest(key: Data(start), range_end: Data(Self.prefixEnd(start))),
-                         operation: "get --prefix")
+        let start = Array(prefix.utf8), end = Data(Self.prefixEnd(start))
+        var request = EtcdGateway.RangeRequest(key: Data(start), range_end: end)
+        var limit = pageSize, all: [EtcdKeyValue] = []
+        while true {
+            request.limit = String(limit)
+            let page: EtcdGateway.RangeResponse
+            do {
+                page = try rangePage(request, operation: "get --prefix")
+            } catch EtcdError.answerTooLarge where limit > 1 {
+                limit = max(1, limit / 10)
+                continue
+            }
+            let kvs = (page.kvs ?? []).map(Self.keyValue)
+            all += kvs
+            guard page.more == true, let last = kvs.last else { return all }
+            if request.revision == nil {
+                guard let revision = page.header?.revision?.value else {
+                    throw EtcdError.failed("get --prefix", detail: "a page without the store's revision")
+                }
+                request.revision = String(revision)
+            }
+            request.key = Data(Array(last.key.utf8) + [0])
+        }
     }
 
     public func txn(_ txn: EtcdTxn) throws -> Bool {
@@ -87,12 +115,18 @@ public final class EtcdHTTPClient: EtcdClient, @unchecked Sendable {
     }
 
     private func range(_ request: EtcdGateway.RangeRequest, operation: String) throws -> [EtcdKeyValue] {
-        let answer = try post("/v3/kv/range", request, operation: operation, idempotent: true)
-        return try (decode(EtcdGateway.RangeResponse.self, answer, operation: operation).kvs ?? []).map { kv in
-            EtcdKeyValue(key: String(decoding: kv.key, as: UTF8.self), value: Array(kv.value ?? Data()),
-                         createRevision: kv.create_revision?.value ?? 0, modRevision: kv.mod_revision?.value ?? 0,
-                         lease: kv.lease?.value ?? 0)
-        }
+        try (rangePage(request, operation: operation).kvs ?? []).map(Self.keyValue)
+    }
+
+    private func rangePage(_ request: EtcdGateway.RangeRequest, operation: String) throws -> EtcdGateway.RangeResponse {
+        try decode(EtcdGateway.RangeResponse.self, post("/v3/kv/range", request, operation: operation, idempotent: true),
+                   operation: operation)
+    }
+
+    private static func keyValue(_ kv: EtcdGateway.RangeResponse.KeyValue) -> EtcdKeyValue {
+        EtcdKeyValue(key: String(decoding: kv.key, as: UTF8.self), value: Array(kv.value ?? Data()),
+                     createRevision: kv.create_revision?.value ?? 0, modRevision: kv.mod_revision?.value ?? 0,
+                     lease: kv.lease?.value ?? 0)
     }
 
     /// POSTs `body` to `path` and returns the body of its `200 OK` answer.
@@ -112,6 +146,7 @@ public final class EtcdHTTPClient: EtcdClient, @unchecked Sendable {
                     return try answer(response, from: connection.endpoint, operation: operation)
                 } catch let failure as HTTPFailure {
                     drop()
+                    if case .tooLarge(let cap) = failure { throw EtcdError.answerTooLarge(operation, cap: cap) }
                     if !failure.requestMayHaveArrived, unsent > 0 {
                         unsent -= 1
                         continue

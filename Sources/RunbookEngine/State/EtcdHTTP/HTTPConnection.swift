@@ -10,7 +10,8 @@ import Darwin
 /// by the request timeout. Not thread-safe: its owner (`EtcdHTTPClient`) holds a lock around it.
 final class HTTPConnection {
     let endpoint: String
-    private var descriptor: Int32
+    /// The socket (-1 once closed); tests check its flags.
+    private(set) var descriptor: Int32
 
     private init(endpoint: String, descriptor: Int32) {
         self.endpoint = endpoint
@@ -55,7 +56,13 @@ final class HTTPConnection {
     }
 
     private static func connect(_ address: addrinfo, deadline: Deadline, seconds: Int) throws(HTTPFailure) -> Int32 {
+        // Close-on-exec: the step commands this process starts must not inherit the connection.
+        #if canImport(Glibc)
+        let descriptor = socket(address.ai_family, address.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.ai_protocol)
+        #else
         let descriptor = socket(address.ai_family, address.ai_socktype, address.ai_protocol)
+        if descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        #endif
         guard descriptor >= 0 else { throw .dial("socket: \(String(cString: strerror(errno)))") }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
         var one: Int32 = 1
