@@ -84,7 +84,7 @@ public struct EtcdStateBackend: StateBackend {
         return .held(try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value)))
     }
 
-    /// One read of every run lock instead of one `etcdctl` process a run (`runs` lists them all).
+    /// One read of every run lock instead of one call a run (`runs` lists them all).
     public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
         let prefix = keys.runLock("")
         var probes = Dictionary(runs.map { ($0, LockProbe.missing) }, uniquingKeysWith: { first, _ in first })
