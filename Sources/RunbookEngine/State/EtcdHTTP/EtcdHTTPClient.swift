@@ -13,6 +13,7 @@ import Foundation
 /// callers on the one connection; lease renewals go over a connection of their own
 /// (`keepAliveLease`), so a renewal never waits behind a slow transaction.
 public final class EtcdHTTPClient: EtcdClient, @unchecked Sendable {
+    /// The members (plain HTTP), the prefix and the timeouts.
     public let config: EtcdStateConfig
     /// The largest answer body accepted, in bytes.
     public let responseCap: Int
@@ -132,7 +133,8 @@ public final class EtcdHTTPClient: EtcdClient, @unchecked Sendable {
     /// POSTs `body` to `path` and returns the body of its `200 OK` answer.
     /// - Parameter idempotent: the request may be asked again on the next endpoint when its
     ///   answer was lost (reads, lease calls); never for a transaction.
-    /// - Throws: `EtcdError.unreachable` when no member answered, `.failed` when one answered an error.
+    /// - Throws: `EtcdError.unreachable` when no member answered, `.failed` when one answered an
+    ///   error, `.answerTooLarge` when the answer passed `responseCap`.
     private func post(_ path: String, _ body: some Encodable, operation: String, idempotent: Bool) throws -> [UInt8] {
         let payload = Array((try? JSONEncoder().encode(body)) ?? Data())
         return try mutex.withLock { () throws -> [UInt8] in
