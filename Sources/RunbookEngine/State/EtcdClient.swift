@@ -51,7 +51,8 @@ public protocol EtcdLeaseKeeper: Sendable {
     func stop()
 }
 
-/// The etcd v3 operations the team store needs. `EtcdCtl` drives the real `etcdctl`; tests use
+/// The etcd v3 operations the team store needs. `EtcdHTTPClient` speaks to etcd's JSON gateway,
+/// `EtcdCtl` drives the real `etcdctl` (`EtcdStateConfig.makeClient` chooses); tests use
 /// it against a real etcd on loopback.
 public protocol EtcdClient: Sendable {
     /// Throws `EtcdError.unreachable` when no member answers within the dial timeout.
@@ -71,11 +72,14 @@ public enum EtcdError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreachable(String, detail: String)
     /// The call was answered with an error, or its answer could not be read.
     case failed(String, detail: String)
+    /// The answer was larger than the client accepts (bytes).
+    case answerTooLarge(String, cap: Int)
 
     public var description: String {
         switch self {
         case let .unreachable(url, detail): "cannot reach the state store \(url): \(detail)"
         case let .failed(operation, detail): "etcd \(operation) failed: \(detail)"
+        case let .answerTooLarge(operation, cap): "etcd \(operation) failed: the answer is larger than \(cap) bytes (the response cap)"
         }
     }
 }

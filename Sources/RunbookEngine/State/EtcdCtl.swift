@@ -64,12 +64,17 @@ public struct EtcdCtl: EtcdClient {
         guard let grant = try? JSONDecoder().decode(Grant.self, from: Data(result.stdout)) else {
             throw EtcdError.failed("lease grant", detail: "unreadable answer")
         }
-        return EtcdCtlLeaseKeeper(client: self, lease: grant.ID, ttl: ttl)
+        let lease = grant.ID
+        return RenewingLeaseKeeper(lease: lease, ttl: ttl, renew: { renewal(of: lease) }, revoke: { revoke(lease) })
     }
 
-    /// `lease keep-alive --once`: true when the lease still exists.
-    func renew(_ lease: Int64) -> Bool {
-        (try? run(["lease", "keep-alive", "--once", String(lease, radix: 16)], operation: "lease keep-alive"))?.status == 0
+    /// `lease keep-alive --once`, and when it fails `lease timetolive` to tell a lost lease
+    /// from a store that did not answer.
+    func renewal(of lease: Int64) -> RenewingLeaseKeeper.Renewal {
+        if (try? run(["lease", "keep-alive", "--once", String(lease, radix: 16)], operation: "lease keep-alive"))?.status == 0 {
+            return .renewed
+        }
+        return get(leaseProbe: lease) == false ? .lost : .unknown
     }
 
     func revoke(_ lease: Int64) {
@@ -202,56 +207,6 @@ private final class ErrorCollector: @unchecked Sendable {
     private var bytes: [UInt8] = []
     func set(_ value: [UInt8]) { lock.withLock { bytes = value } }
     func get() -> [UInt8] { lock.withLock { bytes } }
-}
-
-/// Renews a lease with `etcdctl lease keep-alive --once` every third of its TTL from a thread of
-/// this process: when the process dies (even by `kill -9`) the renewals stop and the lease, with
-/// every key bound to it, expires one TTL later.
-final class EtcdCtlLeaseKeeper: EtcdLeaseKeeper, @unchecked Sendable {
-    let lease: Int64
-    private let client: EtcdCtl
-    private let ttl: Int
-    private let lock = NSLock()
-    private var lastRenewal = Date()
-    private var lost = false
-    private var stopped = false
-    private let wakeUp = DispatchSemaphore(value: 0)
-
-    init(client: EtcdCtl, lease: Int64, ttl: Int) {
-        self.client = client
-        self.lease = lease
-        self.ttl = ttl
-        Thread.detachNewThread { [self] in self.renewLoop() }
-    }
-
-    var isAlive: Bool {
-        lock.withLock { !lost && !stopped && Date().timeIntervalSince(lastRenewal) < Double(ttl) }
-    }
-
-    func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        guard first else { return }
-        wakeUp.signal()
-        client.revoke(lease)
-    }
-
-    private func renewLoop() {
-        let interval = max(Double(ttl) / 3, 0.5)
-        while true {
-            _ = wakeUp.wait(timeout: .now() + interval)
-            if lock.withLock({ stopped || lost }) { return }
-            let asked = Date()
-            if client.renew(lease) {
-                lock.withLock { lastRenewal = asked }
-            } else if client.get(leaseProbe: lease) == false {
-                lock.withLock { lost = true }
-                return
-            }
-        }
-    }
 }
 
 extension EtcdCtl {

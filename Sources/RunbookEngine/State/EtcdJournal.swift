@@ -39,7 +39,7 @@ public actor EtcdJournal: RunJournal {
     /// `--audit-log`: the shared local file committed lines are mirrored to.
     private let auditLog: (fd: Int32, path: String)?
     private var closed = false
-    /// Where the blocking `etcdctl` calls run, off the cooperative pool.
+    /// Where the blocking etcd calls (a socket round trip or an `etcdctl` process) run, off the cooperative pool.
     private let queue = DispatchQueue(label: "runbook.etcd.journal")
 
     /// Continues the run's journal in etcd after its last line.

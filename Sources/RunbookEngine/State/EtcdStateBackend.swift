@@ -14,13 +14,13 @@ public struct EtcdStateBackend: StateBackend {
 
     /// - Parameters:
     ///   - workingCopy: the local directory for the run directories.
-    ///   - client: `EtcdCtl` unless a test says otherwise.
+    ///   - client: `config.makeClient` (the gateway over HTTP, or `etcdctl` for TLS) unless a test says otherwise.
     public init(config: EtcdStateConfig, workingCopy: String, fileCap: Int = 64 * 1024 * 1024,
                 client: (any EtcdClient)? = nil) {
         self.config = config
         self.stateDirectory = workingCopy
         self.fileCap = fileCap
-        self.client = client ?? EtcdCtl(config: config)
+        self.client = client ?? config.makeClient(fileCap: fileCap)
         self.keys = EtcdStateKeys(prefix: config.prefix)
     }
 
@@ -100,7 +100,7 @@ public struct EtcdStateBackend: StateBackend {
         return .held(try? JSONDecoder().decode(LockHolder.self, from: Data(kv.value)))
     }
 
-    /// One read of every run lock instead of one `etcdctl` process a run (`runs` lists them all).
+    /// One read of every run lock instead of one call a run (`runs` lists them all).
     public func probeRunLocks(_ runs: [String]) -> [String: LockProbe] {
         let prefix = keys.runLock("")
         var probes = Dictionary(runs.map { ($0, LockProbe.missing) }, uniquingKeysWith: { first, _ in first })
