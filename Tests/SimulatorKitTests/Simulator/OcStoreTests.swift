@@ -115,4 +115,25 @@ struct OcStoreTests {
         #expect(try f.run("oc", ["get", "secret", "reg", "-n", "shop"]).stderr == "Error from server (NotFound): secrets \"reg\" not found\n")
         #expect(try f.run("oc", ["get", "rolebinding", "admin", "-n", "shop", "-o", "jsonpath={.subjects[*].name}"]).stdout == "system:admin")
     }
+
+    @Test("a state file from before the store (secrets, serviceAccounts, roleBindings, infraRoutes, a project's routes and objects) is still read, as installed")
+    func oldStateFileRead() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        #expect(try f.run("oc", ["new-project", "shop", "--skip-config-write"]).status == 0)
+        let path = f.dir + "/state.json"
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        json["objects"] = nil
+        json["secrets"] = [["name": "s", "namespace": "myapp", "type": "Opaque", "data": [String: String]()]]
+        json["serviceAccounts"] = [[String: Any]]()
+        json["roleBindings"] = [[String: Any]]()
+        json["infraRoutes"] = [[String: Any]]()
+        json["projects"] = [["name": "shop", "apps": [Any](), "routes": [Any](), "terminating": false, "terminatingReads": 0,
+                             "objects": [["kind": "Secret", "name": "x", "yaml": "kind: Secret\n"]]]]
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
+        #expect(try f.state().objects == nil)
+        #expect(try f.run("oc", ["get", "route", "hawkular-metrics", "-n", "openshift-infra", "-o", "name"]).stdout
+                == "route.route.openshift.io/hawkular-metrics\n")
+        #expect(try f.run("oc", ["get", "secrets", "-n", "shop", "-o", "name"]).stdout == "")
+    }
 }
