@@ -1,5 +1,4 @@
 import Foundation
-import RunbookYAML
 
 /// `oc get` of the API objects of a namespace (tables, `-o name|json|jsonpath|yaml`, `--export`),
 /// `oc delete` of the stored ones, and `oc get -f` / `oc create -f` (OcCreate.swift): what the

@@ -1,5 +1,4 @@
 import Foundation
-import RunbookYAML
 
 /// Routes with TLS (8.1): `oc create route edge|reencrypt|passthrough [NAME] --service …`, following
 /// origin release-3.11 `pkg/oc/cli/create/route.go`. Routes are objects of the one store

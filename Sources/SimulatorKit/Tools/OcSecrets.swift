@@ -9,7 +9,6 @@ enum OcSecrets {
     static let specs = OcTool.specs + [
         .init("docker-server"), .init("docker-username"), .init("docker-password"), .init("docker-email"), .init("for"),
     ]
-    static let secretKinds: Set<String> = ["secret", "secrets"]
 
     /// The exit code when `c.args` is one of the commands above; nil for any other `oc` command.
     static func intercept(_ c: ToolContext) throws -> Int32? {
