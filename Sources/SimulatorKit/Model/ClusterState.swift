@@ -43,15 +43,10 @@ public struct ClusterState: Sendable, Hashable, Codable {
     /// Image stream tags created by `oc import-image`, as `NAMESPACE/NAME:TAG` with the image
     /// they were imported from (nil: none).
     public var importedTags: [String: String]?
-    /// Secrets made with `oc create secret` (nil: none).
-    public var secrets: [SimSecret]?
-    /// Service accounts made with `oc create serviceaccount`, or with linked secrets (nil: none).
-    public var serviceAccounts: [SimServiceAccount]?
-    /// Role bindings made with `oc adm policy add-role-to-user` (nil: none).
-    public var roleBindings: [SimRoleBinding]?
-    /// Routes outside new-project projects (the metrics route and `oc create route`); nil: as
-    /// installed (`SimTLSRoute.installed`).
-    public var infraRoutes: [SimTLSRoute]?
+    /// The API objects commands store, for every namespace alike (secrets, service accounts,
+    /// role bindings, routes, what `oc create -f` made); nil: as installed (`InstalledObjects.all`).
+    /// Objects derived from other state (pods, deployment configs, apps, claims) are not here.
+    public var objects: [SimObject]?
 
     /// The host with this name.
     public func host(_ name: String) -> SimHost? { hosts.first { $0.name == name } }

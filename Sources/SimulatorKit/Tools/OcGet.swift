@@ -68,10 +68,6 @@ enum OcGet {
                             allNamespaces: ns == nil)
         case "projects", "project":
             return try OcProjects.getProjects(c, a, names: words)
-        case "routes", "route":
-            return try emit(c, a, output, kind: "routes.route.openshift.io", names: words,
-                            objects: OcProjects.routes(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
-                            allNamespaces: ns == nil)
         default:
             throw c.fail("error: the server doesn't have a resource type \"\(kind)\"")
         }

@@ -55,8 +55,8 @@ enum OcProjects {
             guard !OcGet.namespaces(v).contains(name) else {
                 throw c.fail("Error from server (AlreadyExists): project.project.openshift.io \"\(name)\" already exists")
             }
-            v.state.projects = projects(v) + [SimProject(name: name, apps: [], routes: [], terminating: false, terminatingReads: 0,
-                                                              objects: OcExport.projectDefaults(name))]
+            v.state.projects = projects(v) + [SimProject(name: name, apps: [], terminating: false, terminatingReads: 0)]
+            for binding in RoleBindings.projectDefaults(name) { OcStore.put(&v, binding) }
             guard !a.flag("skip-config-write") else {
                 c.out("Project \"\(name)\" created on server \"\(server)\".\n\nTo switch to this project and start adding applications, use:\n\n    oc project \(name)\n")
                 return 0
@@ -211,11 +211,12 @@ enum OcProjects {
             guard let p = v.state.projects?[i], p.apps.contains(where: { $0.name == target }) else {
                 throw c.fail("Error from server (NotFound): services \"\(target)\" not found")
             }
-            guard !p.routes.contains(where: { $0.name == name }) else {
+            guard OcStore.body(v, "Route", namespace: p.name, name) == nil else {
                 throw c.fail("Error from server (AlreadyExists): routes.route.openshift.io \"\(name)\" already exists")
             }
             let host = a["hostname"] ?? "\(name)-\(p.name).\(subdomain)"
-            v.state.projects?[i].routes.append(SimRoute(name: name, service: target, host: host))
+            // The route/v1 generator points at the service's first port (new-app's 8080-tcp).
+            OcStore.put(&v, OcRoutes.body(name: name, namespace: p.name, host: host, service: target, targetPort: "8080-tcp"))
             c.out("route.route.openshift.io/\(name) exposed\n")
             return 0
         }
@@ -244,6 +245,7 @@ enum OcProjects {
                 v.state.projects?[i].terminating = true
                 v.state.controllers.removeAll { $0.namespace == name }
                 v.state.pods.removeAll { $0.namespace == name }
+                OcStore.removeNamespace(&v, name)
                 c.out("project \"\(name)\" deleted\n")
             }
             return code
@@ -270,21 +272,6 @@ enum OcProjects {
                             cells: [name, "", phase], json: json)
         }
         return try OcGet.emit(c, a, a["output"] ?? "", kind: "projects.project.openshift.io", names: names, objects: objects, namespaced: false)
-    }
-
-    static func routes(_ v: ClusterView) -> [OcObject] {
-        projects(v).flatMap { p in
-            p.routes.map { r in
-                let json = JSONValue.object([
-                    "apiVersion": .string("route.openshift.io/v1"), "kind": .string("Route"),
-                    "metadata": .object(["name": .string(r.name), "namespace": .string(p.name)]),
-                    "spec": .object(["host": .string(r.host), "to": .object(["kind": .string("Service"), "name": .string(r.service)])]),
-                ])
-                return OcObject(kindName: "route.route.openshift.io", name: r.name, namespace: p.name,
-                                headers: ["NAME", "HOST/PORT", "PATH", "SERVICES", "PORT", "TERMINATION", "WILDCARD"],
-                                cells: [r.name, r.host, "", r.service, "8080-tcp", "", "None"], json: json)
-            }
-        }
     }
 
     static func services(_ v: ClusterView) -> [OcObject] {
@@ -316,10 +303,11 @@ enum OcProjects {
     /// 200 while the app has a running pod, else 503; no router pod running: connection refused (0).
     static func routeAnswer(_ v: ClusterView, host: String) -> Int? {
         for p in projects(v) where !p.terminating {
-            guard let r = p.routes.first(where: { $0.host == host }) else { continue }
+            guard let r = OcStore.bodies(v, "Route", namespace: p.name).first(where: { $0["spec"]?["host"]?.plain == host }) else { continue }
+            let service = r["spec"]?["to"]?["name"]?.plain ?? ""
             let router = v.state.controllers.first { $0.name == "router" && $0.namespace == "default" }
             guard let router, OcObjects.running(v, router) > 0 else { return 0 }
-            guard let dc = v.state.controllers.first(where: { $0.name == r.service && $0.namespace == p.name }) else { return 503 }
+            guard let dc = v.state.controllers.first(where: { $0.name == service && $0.namespace == p.name }) else { return 503 }
             let up = v.state.pods.contains { $0.owner == .replicationController(dc.rcName) && !$0.node.isEmpty && v.nodeReady($0.node) }
             return up ? 200 : 503
         }

@@ -1,14 +1,14 @@
 import Foundation
 
-/// `oc create secret docker-registry`, `oc get|delete secret`, `oc secrets link|unlink` (7.3.5,
-/// 7.3.8.1), following kubectl 1.11's `create secret docker-registry` and origin release-3.11's
-/// `pkg/oc/cli/secrets` (link_secret_to_obj.go, unlink_secret_from_object.go, options.go).
+/// `oc create secret docker-registry`, `oc secrets link|unlink` (7.3.5, 7.3.8.1), following
+/// kubectl 1.11's `create secret docker-registry` and origin release-3.11's `pkg/oc/cli/secrets`
+/// (link_secret_to_obj.go, unlink_secret_from_object.go, options.go). Secrets are objects of the
+/// one store (`OcStore`); `oc get|delete secret` are the generic ones (`OcExport`).
 enum OcSecrets {
     static let dockerConfigJSON = "kubernetes.io/dockerconfigjson"
     static let specs = OcTool.specs + [
         .init("docker-server"), .init("docker-username"), .init("docker-password"), .init("docker-email"), .init("for"),
     ]
-    static let secretKinds: Set<String> = ["secret", "secrets"]
 
     /// The exit code when `c.args` is one of the commands above; nil for any other `oc` command.
     static func intercept(_ c: ToolContext) throws -> Int32? {
@@ -20,15 +20,6 @@ enum OcSecrets {
                 throw c.fail("error: the simulator creates only docker-registry secrets")
             }
             return try create(c, a, names: Array(words.dropFirst(3)))
-        case ("get", let kind?) where secretKinds.contains(kind):
-            let view = try c.view()
-            try OcTool.requireAPI(c, view)
-            let ns = a.flag("all-namespaces") ? nil : OcTool.namespace(c, a, view)
-            return try OcGet.emit(c, a, a["output"] ?? "", kind: "secrets", names: Array(words.dropFirst(2)),
-                                  objects: objects(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
-                                  allNamespaces: ns == nil)
-        case ("delete", let kind?) where secretKinds.contains(kind):
-            return try delete(c, a, names: Array(words.dropFirst(2)))
         case ("secrets", "link"), ("secrets", "add"):
             return try link(c, a, Array(words.dropFirst(2)))
         case ("secrets", "unlink"):
@@ -38,19 +29,13 @@ enum OcSecrets {
         }
     }
 
-    static func secrets(_ v: ClusterView) -> [SimSecret] { v.state.secrets ?? [] }
-
-    /// Secrets made with `oc create secret`, and the installed metrics certificates (read-only here).
-    static func objects(_ v: ClusterView) -> [OcObject] {
-        ([MetricsCertificates.secret] + secrets(v)).map { s in
-            let json = JSONValue.object([
-                "apiVersion": .string("v1"), "kind": .string("Secret"), "type": .string(s.type),
-                "metadata": .object(["name": .string(s.name), "namespace": .string(s.namespace)]),
-                "data": .object(s.data.mapValues { .string($0) }),
-            ])
-            return OcObject(kindName: "secret", name: s.name, namespace: s.namespace, headers: ["NAME", "TYPE", "DATA", "AGE"],
-                            cells: [s.name, s.type, String(s.data.count), "1m"], json: json)
-        }
+    /// A secret as the API stores it: `data` values base64-encoded.
+    static func body(name: String, namespace: String, type: String, data: [String: String]) -> JSONValue {
+        .object([
+            "apiVersion": .string("v1"), "kind": .string("Secret"), "type": .string(type),
+            "metadata": .object(["name": .string(name), "namespace": .string(namespace)]),
+            "data": .object(data.mapValues { .string(Data($0.utf8).base64EncodedString()) }),
+        ])
     }
 
     /// The namespace of a command, which must exist.
@@ -85,40 +70,17 @@ enum OcSecrets {
             guard !exists(v, ns, name) else {
                 throw c.fail("Error from server (AlreadyExists): secrets \"\(name)\" already exists")
             }
-            let secret = SimSecret(name: name, namespace: ns, type: dockerConfigJSON,
-                                   data: [".dockerconfigjson": Data(config.utf8).base64EncodedString()])
-            v.state.secrets = secrets(v) + [secret]
+            OcStore.put(&v, body(name: name, namespace: ns, type: dockerConfigJSON, data: [".dockerconfigjson": config]))
             c.out("secret/\(name) created\n")
             return 0
         }
     }
 
-    static func delete(_ c: ToolContext, _ a: Arguments, names: [String]) throws -> Int32 {
-        guard !names.isEmpty else { throw c.fail("error: resource(s) were provided, but no name, label selector, or --all flag specified") }
-        return try c.update { v in
-            try OcTool.requireAPI(c, v)
-            let ns = OcTool.namespace(c, a, v)
-            var code: Int32 = 0
-            for name in names {
-                if name == MetricsCertificates.secret.name && ns == MetricsCertificates.secret.namespace {
-                    throw c.fail("error: the simulator does not delete the installed metrics certificates")
-                }
-                guard secrets(v).contains(where: { $0.name == name && $0.namespace == ns }) else {
-                    c.err("Error from server (NotFound): secrets \"\(name)\" not found\n"); code = 1; continue
-                }
-                v.state.secrets?.removeAll { $0.name == name && $0.namespace == ns }
-                if v.state.secrets?.isEmpty == true { v.state.secrets = nil }
-                c.out("secret \"\(name)\" deleted\n")
-            }
-            return code
-        }
-    }
-
-    /// Whether a secret of this name exists in the namespace: made with `oc create secret`, or one
-    /// of a service account's own (token, dockercfg).
+    /// Whether a secret of this name exists in the namespace: a stored one, or one of a service
+    /// account's own (token, dockercfg).
     static func exists(_ v: ClusterView, _ ns: String, _ name: String) -> Bool {
-        ([MetricsCertificates.secret] + secrets(v)).contains { $0.name == name && $0.namespace == ns }
-            || OcServiceAccounts.accounts(v, ns).contains { OcServiceAccounts.ownSecrets($0).contains(name) }
+        OcStore.body(v, "Secret", namespace: ns, name) != nil
+            || OcServiceAccounts.accounts(v, ns).contains { OcServiceAccounts.ownSecrets(ns, OcExport.name($0)).contains(name) }
     }
 
     static func usage(_ c: ToolContext, _ verb: String, _ message: String) -> ToolExit {
@@ -138,20 +100,23 @@ enum OcSecrets {
         return try c.update { v in
             try OcTool.requireAPI(c, v)
             let ns = try existingNamespace(c, a, v)
-            var account = try OcServiceAccounts.account(c, v, ns, args[0])
+            let account = try OcServiceAccounts.account(c, v, ns, args[0])
             var found: [String] = []
             var notFound = false
             for name in args.dropFirst() {
                 if exists(v, ns, name) { found.append(name) } else { c.err("secret \"\(name)\" not found\n"); notFound = true }
             }
             guard !found.isEmpty else { throw c.fail("error: No valid secrets found") }
-            let own = OcServiceAccounts.ownSecrets(account)
+            var mount = OcServiceAccounts.names(account, "secrets"), pull = OcServiceAccounts.names(account, "imagePullSecrets")
             var updated = false
             for name in Set(found).sorted() {
-                if forMount, !own.contains(name), !account.mountSecrets.contains(name) { account.mountSecrets.append(name); updated = true }
-                if forPull, !own.contains(name), !account.pullSecrets.contains(name) { account.pullSecrets.append(name); updated = true }
+                if forMount, !mount.contains(name) { mount.append(name); updated = true }
+                if forPull, !pull.contains(name) { pull.append(name); updated = true }
             }
-            if updated { OcServiceAccounts.store(&v, account); return 0 }
+            if updated {
+                OcStore.put(&v, OcServiceAccounts.setting(OcServiceAccounts.setting(account, "secrets", mount), "imagePullSecrets", pull))
+                return 0
+            }
             if notFound { throw c.fail("error: Some secrets could not be linked") }
             return 0
         }
@@ -162,18 +127,18 @@ enum OcSecrets {
         return try c.update { v in
             try OcTool.requireAPI(c, v)
             let ns = try existingNamespace(c, a, v)
-            var account = try OcServiceAccounts.account(c, v, ns, args[0])
+            let account = try OcServiceAccounts.account(c, v, ns, args[0])
             var notFound = false
             for name in args.dropFirst() where !exists(v, ns, name) {
                 c.err("secret \"\(name)\" not found\n"); notFound = true
             }
             let remove = Set(args.dropFirst())
-            let before = account
-            account.mountSecrets.removeAll { remove.contains($0) }
-            account.pullSecrets.removeAll { remove.contains($0) }
-            guard account != before else { throw c.fail("error: No valid secrets found or secrets not linked to service account") }
-            OcServiceAccounts.store(&v, account)
-            if notFound { throw c.fail("error: Unlinked deleted secrets from \(ns)/\(account.name) service account") }
+            let mount = OcServiceAccounts.names(account, "secrets").filter { !remove.contains($0) }
+            let pull = OcServiceAccounts.names(account, "imagePullSecrets").filter { !remove.contains($0) }
+            let after = OcServiceAccounts.setting(OcServiceAccounts.setting(account, "secrets", mount), "imagePullSecrets", pull)
+            guard after != account else { throw c.fail("error: No valid secrets found or secrets not linked to service account") }
+            OcStore.put(&v, after)
+            if notFound { throw c.fail("error: Unlinked deleted secrets from \(ns)/\(args[0]) service account") }
             return 0
         }
     }

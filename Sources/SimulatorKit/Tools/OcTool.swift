@@ -16,11 +16,9 @@ enum OcTool: SimTool {
     ]
 
     static func run(_ c: ToolContext) throws -> Int32 {
-        // Two object models meet here: OcExport keeps the objects of projects made with
-        // `oc new-project` (backup/restore-project), OcSecrets/OcServiceAccounts/OcRoutes the
-        // secrets, accounts and installed routes of the cluster's own namespaces. The YAML and
-        // file commands of a new-project project go to the first; everything else to the second.
-        if try OcExport.ownsFirst(c), let code = try OcExport.dispatch(c) { return code }
+        // One object store (OcStore) behind every part: OcExport reads (get, -o yaml, --export),
+        // deletes and creates from files whatever kind and namespace; the others make objects.
+        if let code = try OcExport.dispatch(c) { return code }
         if let code = try OcVolumes.dispatch(c) { return code }
         if let dash = c.args.firstIndex(of: "--"), isExec(Array(c.args[..<dash])) {
             return try exec(c, Array(c.args[..<dash]), Array(c.args[(dash + 1)...]))
@@ -29,7 +27,6 @@ enum OcTool: SimTool {
         if let code = try OcSecrets.intercept(c) { return code }
         if let code = try OcServiceAccounts.intercept(c) { return code }
         if let code = try OcRoutes.intercept(c) { return code }
-        if let code = try OcExport.dispatch(c) { return code }
         var parsed: Arguments
         switch Arguments.parse(c.args, specs) {
         case .success(let a): parsed = a
