@@ -66,7 +66,7 @@ py_ratios = [r[4][0] / r[2][0] for r in rows]
 lines = [
     "## Parsing",
     "",
-    "`bench/parse.sh` generates runbooks of 1,000, 5,000 and 10,000 steps (a third each `run` with",
+    "`bench/parse.sh` generates runbooks of 1,000, 5,000, 10,000 and 50,000 steps (a third each `run` with",
     "templates, retries and rollback; `check` with `expect`; `wait`), then times `runbook validate`",
     "(release build: YAML -> Node tree -> Runbook with every check) against two libyaml-only",
     f"parses of the same file. Median CPU time (user + sys) of {runs} runs; wall time in brackets (the",
@@ -119,11 +119,13 @@ lines += [
     "",
     "Earlier fixes: sequences and mappings are built in place, templates and expressions are scanned as",
     "UTF-8 bytes, each distinct regular expression is compiled once, small mappings are searched without",
-    "hashing. What remains is spread thin: a `perf` profile of the 10,000-step file has no function",
-    "above 10%; retain/release (~16%: each Node holds several Strings, the file name of its locations",
-    "among them), copying Nodes and Steps, malloc/free of the tree and model, dictionary hashing, libyaml",
-    "itself (~5%). Getting near 2x would need a Node tree that does not allocate per node (an arena with",
-    "indices) and locations without a String per node; not done.",
+    "hashing, a location is three integers with one shared file table (no String per node), each mapping",
+    "key's duplicate-check identity is computed once, and the step graph and checker read step ids without",
+    "copying whole steps. What remains is spread thin (see \"Parsing profile\" below): libyaml itself,",
+    "one Node value per event with an array per collection, the decoder's real per-step work (templates,",
+    "shell contexts, key checks), retain/release and copies of Nodes, malloc/free and page faults of the",
+    "tree and model. Getting near 2x would need a Node tree that does not allocate per node (an arena",
+    "addressed by index, scalars decoded lazily) and a model built without copying; not done.",
     "",
 ]
 section = "\n".join(lines)

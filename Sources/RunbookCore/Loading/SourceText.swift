@@ -49,7 +49,7 @@ struct SourceText: Sendable {
         while i < to {
             let b = bytes[i]
             if b == 0x24, i + 2 < bytes.count, bytes[i + 1] == 0x7B, bytes[i + 2] == 0x7B {
-                found.append(SourceLocation(file: start.file, line: line, column: column))
+                found.append(SourceLocation(fileID: start.fileID, line: line, column: column))
             }
             if b == 0x0A {
                 line += 1
@@ -75,7 +75,7 @@ struct SourceText: Sendable {
         while i + n.count <= to {
             if bytes[i] == UInt8(ascii: "}"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "}") { return nil }
             if bytes[i] == n[0], bytes[i..<(i + n.count)].elementsEqual(n), !Self.continuesName(bytes, at: i + n.count) {
-                return SourceLocation(file: start.file, line: line, column: column)
+                return SourceLocation(fileID: start.fileID, line: line, column: column)
             }
             if bytes[i] == 0x0A {
                 line += 1

@@ -7,6 +7,8 @@ extension RunbookDecoder {
         "id", "title", "source", "on", "needs", "when", "for_each", "max_parallel", "max_failures", "timeout",
         "retries", "capture", "rollback", "verify", "idempotent", "on_failure", "with",
     ]
+    /// Every key a step may have (built once, not once per step).
+    static let stepKeys = commonStepKeys + actionKeys
 
     mutating func steps(from node: Node) -> [Step]? {
         guard let items = node.items else {
@@ -30,7 +32,7 @@ extension RunbookDecoder {
     private mutating func step(_ node: Node, number: Int, firstDefinition: inout [String: SourceLocation]) -> Step? {
         let idText = node["id"]?.text
         let what = idText.map { "step '\($0)'" } ?? "step \(number)"
-        guard let f = fields(node, of: what, allowed: Self.commonStepKeys + Self.actionKeys, required: ["id"]) else { return nil }
+        guard let f = fields(node, of: what, allowed: Self.stepKeys, required: ["id"]) else { return nil }
         var id: String? = nil
         if let idNode = f["id"], let text = name(idNode, rule: .step, what: "step id") {
             if let first = firstDefinition[text] {

@@ -37,8 +37,8 @@ extension RunbookDecoder {
             }
             return t
         }
-        let column = node.scalar?.style == .plain ? node.location : SourceLocation(
-            file: node.location.file, line: node.location.line, column: node.location.column + 1)
+        var column = node.location
+        if node.scalar?.style != .plain { column.column += 1 }
         let (expression, problems) = TemplateParser.parseExpression(text, at: column)
         report(problems)
         guard let expression else { return nil }

@@ -10,8 +10,10 @@ struct CycleFinder {
         var diagnostics: [Diagnostic] = []
         var reported: Set<String> = []
         let candidates = unordered()
-        for step in runbook.steps where candidates.contains(step.id) && !reported.contains(step.id) {
-            guard let cycle = cycle(from: step.id, within: candidates), !cycle.contains(where: reported.contains) else { continue }
+        // An acyclic runbook (nearly every one) has no candidate: skip the walk over its steps.
+        guard !candidates.isEmpty else { return [] }
+        for id in runbook.steps.map(\.id) where candidates.contains(id) && !reported.contains(id) {
+            guard let cycle = cycle(from: id, within: candidates), !cycle.contains(where: reported.contains) else { continue }
             reported.formUnion(cycle)
             diagnostics.append(diagnostic(for: cycle))
         }

@@ -18,7 +18,8 @@ public struct RunbookChecker: Sendable {
         do { graph = try StepGraph(runbook) } catch { diagnostics += error.diagnostics }
         let ancestry = graph.map(Ancestry.init)
         // First index of each id: `runbook.step(id)` scans (and copies) steps, once per `steps.<id>` reference.
-        let stepIndex = Dictionary(runbook.steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Built from the ids alone: enumerating the steps themselves copied every Step (1% of `validate`).
+        let stepIndex = Dictionary(runbook.steps.map(\.id).enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         if let lock = runbook.lock {
             diagnostics += check(lock, in: runbook, step: nil, ancestry: ancestry, stepIndex: stepIndex, allowItem: false)
             diagnostics += secretsInLock(lock, in: runbook)

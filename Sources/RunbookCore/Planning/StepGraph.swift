@@ -17,26 +17,29 @@ public struct StepGraph: Sendable {
     /// Builds the graph of `runbook`.
     /// - Throws: `DiagnosticError` with every unknown id and every cycle.
     public init(_ runbook: Runbook) throws(DiagnosticError) {
+        // Steps are read by index, one field at a time: iterating `runbook.steps` copied every
+        // whole Step (a retain per template, action and list in it), 2% of `validate` at 10,000 steps.
+        let steps = runbook.steps
+        let ids = steps.map(\.id)
         var position: [String: Int] = [:]
-        for (i, step) in runbook.steps.enumerated() where position[step.id] == nil { position[step.id] = i }
-        let ids = runbook.steps.map(\.id)
+        for (i, id) in ids.enumerated() where position[id] == nil { position[id] = i }
         var deps: [String: [String]] = [:]
         var diagnostics: [Diagnostic] = []
-        for (i, step) in runbook.steps.enumerated() where deps[step.id] == nil {
-            guard let needs = step.needs else {
-                deps[step.id] = i == 0 ? [] : [runbook.steps[i - 1].id]
+        for (i, id) in ids.enumerated() where deps[id] == nil {
+            guard let needs = steps[i].needs else {
+                deps[id] = i == 0 ? [] : [ids[i - 1]]
                 continue
             }
             var list: [String] = []
             for reference in needs {
                 guard position[reference.id] != nil else {
-                    diagnostics.append(.error("step '\(step.id)' needs unknown step '\(reference.id)'", at: reference.location,
+                    diagnostics.append(.error("step '\(id)' needs unknown step '\(reference.id)'", at: reference.location,
                                               hint: NearestName.hint(reference.id, among: ids)))
                     continue
                 }
                 if !list.contains(reference.id) { list.append(reference.id) }
             }
-            deps[step.id] = list
+            deps[id] = list
         }
         self.deps = deps
         self.position = position

@@ -15,6 +15,9 @@ struct TreeBuilder {
         var items: [Node] = []
         var pairs: [Node.Pair] = []
         var pendingKey: Node?
+        /// The duplicate-check identity of each key so far (nil for a key that is not a scalar),
+        /// computed once per key rather than once per comparison.
+        var keyIdentities: [String?] = []
         /// Keys by text, built only for large mappings (see `firstDefinition`).
         var seen: [String: SourceLocation] = [:]
         var indexed = false
@@ -23,6 +26,8 @@ struct TreeBuilder {
     }
 
     let file: String
+    /// `file` in the shared file table, looked up once per parse rather than once per node.
+    private let fileID: Int32
     let limits: YAMLLimits
     private var stack: [Frame] = []
     private var root: Node?
@@ -34,6 +39,7 @@ struct TreeBuilder {
 
     init(file: String, limits: YAMLLimits) {
         self.file = file
+        fileID = FileTable.shared.id(file)
         self.limits = limits
     }
 
@@ -122,12 +128,14 @@ struct TreeBuilder {
             frame.pairs.append(Node.Pair(key: key, value: node))
             frame.pendingKey = nil
         } else {
-            if let text = node.text, let first = firstDefinition(of: Self.identity(of: node, text), at: node.location, in: &frame) {
+            let identity = node.text.map { Self.identity(of: node, $0) }
+            if let text = node.text, let identity, let first = firstDefinition(of: identity, at: node.location, in: &frame) {
                 diagnostics.append(Diagnostic(
                     .error, "duplicate key '\(text)'", at: node.location,
                     hint: "each key may appear once in a mapping; remove or rename one",
                     notes: [.init("'\(text)' first defined here", at: first)]))
             }
+            frame.keyIdentities.append(identity)
             frame.pendingKey = node
         }
     }
@@ -136,6 +144,12 @@ struct TreeBuilder {
     /// (an int and a string) holds two keys while `{a: x, 'a': y}` is a duplicate.
     private static func identity(of node: Node, _ text: String) -> String {
         guard node.scalar?.style == .plain, node.tag == nil else { return text }
+        // Nearly every key starts with a letter that begins no null, boolean or number spelling
+        // (those start with a digit, a sign, '.', '~' or n/t/f/i, in either case): no parsing needed.
+        if let first = text.utf8.first, (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A),
+           !"ntfiNTFI".utf8.contains(first) {
+            return text
+        }
         let lower = text.lowercased()
         if ["null", "~", "", "true", "false"].contains(lower) || Int(text) != nil || Double(text) != nil
             || [".inf", "-.inf", "+.inf", ".nan"].contains(lower) || (text.hasPrefix("0x") && Int(text.dropFirst(2), radix: 16) != nil)
@@ -150,12 +164,12 @@ struct TreeBuilder {
     /// hostile mapping with many keys stays linear.
     private func firstDefinition(of key: String, at location: SourceLocation, in frame: inout Frame) -> SourceLocation? {
         if frame.pairs.count < 16 {
-            return frame.pairs.first { pair in pair.key.text.map { Self.identity(of: pair.key, $0) } == key }?.key.location
+            return frame.keyIdentities.firstIndex { $0 == key }.map { frame.pairs[$0].key.location }
         }
         if !frame.indexed {
             frame.indexed = true
-            for pair in frame.pairs {
-                if let text = pair.key.text.map({ Self.identity(of: pair.key, $0) }), frame.seen[text] == nil { frame.seen[text] = pair.key.location }
+            for (pair, identity) in zip(frame.pairs, frame.keyIdentities) {
+                if let identity, frame.seen[identity] == nil { frame.seen[identity] = pair.key.location }
             }
         }
         if let first = frame.seen[key] { return first }
@@ -164,7 +178,7 @@ struct TreeBuilder {
     }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {
-        SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        SourceLocation(fileID: fileID, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
     private static func string(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
