@@ -217,17 +217,18 @@ struct EtcdStateKeys: Sendable, Hashable {
     func runs() -> String { "\(prefix)/runs/" }
     func run(_ run: String) -> String { "\(prefix)/runs/\(run)/" }
     func journal(_ run: String) -> String { "\(prefix)/runs/\(run)/journal/" }
-    func line(_ run: String, _ sequence: Int) -> String {
-        let digits = String(sequence)
-        return journal(run) + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
-    }
+    func line(_ run: String, _ sequence: Int) -> String { journal(run) + Self.zeroPadded(sequence, width: 10) }
     func files(_ run: String) -> String { "\(prefix)/runs/\(run)/files/" }
     func file(_ run: String, _ relative: String) -> String { files(run) + relative }
     /// Files larger than one value (`EtcdRunFiles`), in zero-padded parts.
     func parts(_ run: String) -> String { "\(prefix)/runs/\(run)/parts/" }
     func part(_ run: String, _ relative: String, _ index: Int) -> String {
-        let digits = String(index)
-        return parts(run) + relative + "/" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        parts(run) + relative + "/" + Self.zeroPadded(index, width: 6)
+    }
+    /// Zero-padded, so that etcd's key order is the numeric order.
+    private static func zeroPadded(_ number: Int, width: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
     /// Records of files past the run's cap, kept on the machine that ran the step.
     func elsewheres(_ run: String) -> String { "\(prefix)/runs/\(run)/elsewhere/" }

@@ -44,8 +44,8 @@ enum EtcdRunFiles {
         for kv in kvs where kv.key.hasPrefix(whole) {
             files[String(kv.key.dropFirst(whole.count))] = kv.value
         }
-        // Keys come in key order, so the zero-padded parts of a file come in sequence.
-        for kv in kvs.sorted(by: { $0.key < $1.key }) where kv.key.hasPrefix(parted) {
+        // `EtcdClient.list` answers in key order, so the zero-padded parts of a file come in sequence.
+        for kv in kvs where kv.key.hasPrefix(parted) {
             let rest = kv.key.dropFirst(parted.count)
             guard let slash = rest.lastIndex(of: "/") else { continue }
             files[String(rest[..<slash]), default: []] += kv.value
