@@ -153,23 +153,15 @@ public struct ScenarioRunner: Sendable {
             return nil
         case .tool(let tool): words = tool
         }
-        let layout = SimLayout(directory: cluster.directory)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: layout.binDirectory + "/" + (words.first ?? ""))
-        process.arguments = Array(words.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(layout.toolEnvironment(host: command.host)) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        guard FileManager.default.createFile(atPath: output, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: output])
+        // In the host's sandbox, as a rehearsal's steps run: a tool that runs a command (`ssh
+        // HOST CMD`, `sudo`) must not reach this machine (`ConfinedTool`).
+        let status: Int32
+        do { status = try ConfinedTool(simDirectory: cluster.directory, host: command.host).run(words, output: output) } catch {
+            return "setup: \(words.joined(separator: " ")) on \(command.host): \(error)"
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus != 0 else { return nil }
+        guard status != 0 else { return nil }
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        return "setup: \(words.joined(separator: " ")) on \(command.host) exited \(process.terminationStatus): "
+        return "setup: \(words.joined(separator: " ")) on \(command.host) exited \(status): "
             + text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -78,6 +78,11 @@ struct SandboxCommand: Sendable {
     /// The directory of the `runbook-sim` binary the tools link to, and of every library it
     /// loads from outside `/usr` (a toolchain's Swift runtime, as `ldd` lists it).
     static func toolDirectories(simDirectory: String) async -> [String] {
+        toolDirectoriesNow(simDirectory: simDirectory)
+    }
+
+    /// `toolDirectories`, for synchronous callers (scenario setup commands).
+    static func toolDirectoriesNow(simDirectory: String) -> [String] {
         guard let recorded = try? String(contentsOfFile: simDirectory + "/tool-path", encoding: .utf8) else { return [] }
         // `bin/` links to the recorded path, which may itself go through a symlink (`.build/debug`).
         let linked = recorded.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -101,6 +106,11 @@ struct SandboxCommand: Sendable {
 
     /// Why simulated steps cannot be confined here, or nil when bubblewrap works. Checked once.
     static func unavailableReason() async -> String? {
+        unavailableReasonNow()
+    }
+
+    /// `unavailableReason`, for synchronous callers (scenario setup commands).
+    static func unavailableReasonNow() -> String? {
         if let known = availability.withLock({ $0 }) { return known.reason }
         let reason: String?
         if let probe = Self.capture(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A scenario's `setup` tools run in their host's sandbox, as a rehearsal's steps do: a tool that
+/// runs a command (`ssh HOST CMD`) reaches only the simulated host's tree, never this machine.
+@Suite("Scenario setup: confined to the host")
+struct ScenarioSetupConfinementTests {
+    @Test("ssh HOST 'echo … > FILE' in a setup writes in the simulated host's tree; a path of this machine is not reached")
+    func setupStaysInTheHost() throws {
+        let scratch = try Scratch()
+        let runbook = try scratch.write("noop.yaml", """
+            runbook: noop
+            steps:
+              - id: nothing
+                run: "true"
+
+            """)
+        let escaped = scratch.path("escaped")
+        let scenario = try scratch.write("confined.test.yaml", """
+            scenario: setup confined
+            runbook: \(runbook)
+            setup:
+              - { on: node-1.example.com, run: [ssh, node-1.example.com, "echo inside > /etc/confined"] }
+              - { on: node-1.example.com, run: [ssh, node-1.example.com, "echo escaped > \(escaped)"] }
+            expect: { exit: 0 }
+
+            """)
+        let result = try CLI.run(["test", scenario, "--keep"], environment: ["TMPDIR": scratch.path])
+        // Before, the second line ran this machine's /bin/sh outside any sandbox: it wrote `escaped`
+        // here and the scenario passed.
+        #expect(!FileManager.default.fileExists(atPath: escaped))
+        #expect(result.status == 1, "\(result)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("FAIL setup confined (\(scenario), ") == true, "\(result.stdout)")
+        #expect(lines.dropFirst().first == "  - \(scenario):5:5: setup: ssh node-1.example.com echo escaped > \(escaped) on node-1.example.com exited 2: /bin/sh: 1: cannot create \(escaped): Directory nonexistent")
+        let work = try #require(try FileManager.default.contentsOfDirectory(atPath: scratch.path).first { $0.hasPrefix("runbook-test-") })
+        let inside = scratch.path("\(work)/sim/hosts/node-1.example.com/root/etc/confined")
+        #expect((try? String(contentsOfFile: inside, encoding: .utf8)) == "inside\n")
+    }
+}
