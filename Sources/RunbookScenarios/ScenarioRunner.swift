@@ -143,11 +143,7 @@ public struct ScenarioRunner: Sendable {
             }
             return nil
         case .write(let path, let content):
-            let real = HostTree(simDirectory: cluster.directory, host: command.host).real(path)
-            do {
-                try FileManager.default.createDirectory(atPath: (real as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(content.utf8).write(to: URL(fileURLWithPath: real))
-            } catch {
+            do { try ConfinedTool(simDirectory: cluster.directory, host: command.host).write(path, content: content) } catch {
                 return "setup: write \(path) on \(command.host): \(error)"
             }
             return nil

@@ -58,4 +58,20 @@ public struct ConfinedTool: Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    /// Puts `content` in the host's file `path`, creating its directories, with every link on the
+    /// way resolved inside the host's tree (`ConfinedPath`, as `chroot` would): a link in the tree
+    /// whose target is absolute (`/tmp/up -> /etc`) names the host's `/etc`, not this machine's.
+    /// - Throws: `SimError.io` when the file cannot be written.
+    public func write(_ path: String, content: String) throws(SimError) {
+        let confined = ConfinedPath(root: HostTree(simDirectory: simDirectory, host: host).root)
+        do {
+            let directory = try confined.resolve((path as NSString).deletingLastPathComponent, followLast: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let file = try confined.resolve(path, followLast: true)
+            try Data(content.utf8).write(to: URL(fileURLWithPath: file))
+        } catch {
+            throw SimError.io("cannot write \(path) on \(host): \(error)")
+        }
+    }
 }

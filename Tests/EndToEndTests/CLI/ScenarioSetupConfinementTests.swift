@@ -38,4 +38,29 @@ struct ScenarioSetupConfinementTests {
         let inside = scratch.path("\(work)/sim/hosts/node-1.example.com/root/etc/confined")
         #expect((try? String(contentsOfFile: inside, encoding: .utf8)) == "inside\n")
     }
+
+    @Test("write: through a link in the host's tree whose target is absolute lands in the host's tree, not in this machine's")
+    func writeFollowsLinksInsideTheHost() throws {
+        let scratch = try Scratch()
+        let runbook = try scratch.write("noop.yaml", "runbook: noop\nsteps:\n  - id: nothing\n    run: \"true\"\n")
+        // The link's target is a directory of this machine that a write must never reach.
+        let outside = scratch.path("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        let scenario = try scratch.write("link.test.yaml", """
+            scenario: write through a link
+            runbook: \(runbook)
+            setup:
+              - { on: localhost, run: [sudo, /bin/ln, -s, \(outside), /tmp/up] }
+              - { on: localhost, write: /tmp/up/marker, content: "x" }
+            expect: { exit: 0 }
+
+            """)
+        let result = try CLI.run(["test", scenario, "--keep"], environment: ["TMPDIR": scratch.path])
+        #expect(result.status == 0, "\(result)")
+        // Before, the write followed the link out of the tree and wrote here.
+        #expect(!FileManager.default.fileExists(atPath: outside + "/marker"))
+        let work = try #require(try FileManager.default.contentsOfDirectory(atPath: scratch.path).first { $0.hasPrefix("runbook-test-") })
+        let inside = scratch.path("\(work)/sim/hosts/localhost/root\(outside)/marker")
+        #expect((try? String(contentsOfFile: inside, encoding: .utf8)) == "x")
+    }
 }
