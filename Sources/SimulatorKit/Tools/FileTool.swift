@@ -36,6 +36,10 @@ enum FileTool: SimTool {
     static func mapArguments(_ c: ToolContext) -> [String] {
         var out: [String] = []
         var patternPending = patternFirst.contains(c.tool) && !c.args.contains { $0 == "-e" || $0 == "-f" || $0.hasPrefix("--expression") }
+        // `ln -s TARGET LINK` stores TARGET as written: on the host it names the host's file, and
+        // whoever follows the link resolves it in the host's tree (a step's sandbox, `ConfinedPath`).
+        // Mapped, the link held this machine's path of the tree (`readlink` showed it).
+        patternPending = patternPending || (c.tool == "ln" && isSymbolic(c.args) && operands(c.args).count >= 2)
         var afterDashDash = false
         for arg in c.args {
             if !afterDashDash, arg == "--" { afterDashDash = true; out.append(arg); continue }
@@ -47,6 +51,27 @@ enum FileTool: SimTool {
             }
             if patternPending { patternPending = false; out.append(arg); continue }
             out += arg.hasPrefix("/") && !arg.hasPrefix(c.simDirectory) && !devices.contains(arg) ? expand(c.tree.real(arg)) : [arg]
+        }
+        return out
+    }
+
+    /// Whether `ln`'s options ask for a symbolic link (`-s`, `--symbolic`, or `s` among short flags).
+    static func isSymbolic(_ args: [String]) -> Bool {
+        for arg in args {
+            if arg == "--" { break }
+            if arg == "--symbolic" { return true }
+            if arg.hasPrefix("-"), !arg.hasPrefix("--"), arg.dropFirst().contains("s") { return true }
+        }
+        return false
+    }
+
+    /// The arguments that are not options.
+    static func operands(_ args: [String]) -> [String] {
+        var out: [String] = [], afterDashDash = false
+        for arg in args {
+            if !afterDashDash, arg == "--" { afterDashDash = true; continue }
+            if !afterDashDash, arg.hasPrefix("-"), arg.count > 1 { continue }
+            out.append(arg)
         }
         return out
     }

@@ -105,4 +105,23 @@ struct SimTransportConfinementTests {
             #expect(e.message == "'/etc/a/x': Too many levels of symbolic links")
         }
     }
+
+    @Test("a step's ln -s stores its target as written (readlink shows the host's path), and the runbook's file actions follow it inside the tree")
+    func stepMadeLinkKeepsItsTarget() async throws {
+        let s = try Setup()
+        defer { s.remove() }
+        try s.tree.write("/etc/origin/node/real.conf", "host file\n")
+        let sink = CollectingSink()
+        let r = try await s.transport.run(CommandRequest(command: """
+            ln -s /etc/origin/node/real.conf /etc/origin/node/alias.conf && readlink /etc/origin/node/alias.conf \
+            && cat /etc/origin/node/alias.conf
+            """), sink: sink)
+        #expect(r.status == .exited(0))
+        // Before, the link held this machine's path of the tree inside the sandbox
+        // (/.runbook-sim/hosts/…/root/etc/…), and a file action found nothing behind it.
+        #expect(await sink.stdoutText == "/etc/origin/node/real.conf\nhost file\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: s.tree.real("/etc/origin/node/alias.conf"))
+                == "/etc/origin/node/real.conf")
+        #expect(try await s.transport.readFile("/etc/origin/node/alias.conf") == Array("host file\n".utf8))
+    }
 }
