@@ -7,7 +7,8 @@ import Glibc
 /// path arguments are mapped onto `<simdir>/hosts/<host>/root` (globs expanded there), then the real
 /// tool runs. `ssh HOST CMD` and `scp` cross hosts; `sudo` runs its command as is.
 ///
-/// Shell builtins (`cd`, `test`, `[`, `source`, redirections) still see the real file system.
+/// Shell builtins (`cd`, `test`, `[`, `source`, redirections) see the file system the shell runs in:
+/// in a step's sandbox (and a scenario's setup) that is the host's tree bound at `/`.
 enum FileTool: SimTool {
     static let names = [
         "mkdir", "mv", "cp", "rm", "cat", "ls", "tar", "tee", "touch", "sed", "grep", "head", "tail", "chmod", "chown",
