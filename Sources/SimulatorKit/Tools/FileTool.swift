@@ -36,11 +36,13 @@ enum FileTool: SimTool {
 
     static func mapArguments(_ c: ToolContext) -> [String] {
         var out: [String] = []
-        var patternPending = patternFirst.contains(c.tool) && !c.args.contains { $0 == "-e" || $0 == "-f" || $0.hasPrefix("--expression") }
-        // `ln -s TARGET LINK` stores TARGET as written: on the host it names the host's file, and
-        // whoever follows the link resolves it in the host's tree (a step's sandbox, `ConfinedPath`).
-        // Mapped, the link held this machine's path of the tree (`readlink` showed it).
-        patternPending = patternPending || (c.tool == "ln" && isSymbolic(c.args) && operands(c.args).count >= 2)
+        // The first operand passes as written: a `sed`/`grep` pattern, or the TARGET of `ln -s TARGET
+        // LINK`, which on the host names the host's file; whoever follows the link resolves it in the
+        // host's tree (a step's sandbox, `ConfinedPath`). Mapped, the link held this machine's path
+        // of the tree (`readlink` showed it).
+        let pattern = patternFirst.contains(c.tool) && !c.args.contains { $0 == "-e" || $0 == "-f" || $0.hasPrefix("--expression") }
+        let linkTarget = c.tool == "ln" && isSymbolic(c.args) && operands(c.args).count >= 2
+        var firstOperandAsWritten = pattern || linkTarget
         var afterDashDash = false
         for arg in c.args {
             if !afterDashDash, arg == "--" { afterDashDash = true; out.append(arg); continue }
@@ -50,7 +52,7 @@ enum FileTool: SimTool {
                 } else { out.append(arg) }
                 continue
             }
-            if patternPending { patternPending = false; out.append(arg); continue }
+            if firstOperandAsWritten { firstOperandAsWritten = false; out.append(arg); continue }
             out += arg.hasPrefix("/") && !arg.hasPrefix(c.simDirectory) && !devices.contains(arg) ? expand(c.tree.real(arg)) : [arg]
         }
         return out
