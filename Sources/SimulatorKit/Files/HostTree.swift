@@ -43,6 +43,13 @@ public struct HostTree: Sendable, Hashable {
         }
     }
 
+    /// The simulated controller's tree (`SimLayout.controllerHost`) gets `/tmp` and `/root` the
+    /// first time something runs there (a rehearsal's step, a scenario's setup).
+    public func makeControllerDirectories() throws(SimError) {
+        try makeDirectory("/tmp")
+        try makeDirectory("/root")
+    }
+
     /// Names in a directory, sorted; empty when it does not exist.
     public func list(_ path: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: real(path))) ?? []).sorted()

@@ -26,11 +26,7 @@ public struct ConfinedTool: Sendable {
         }
         let directory = SandboxCommand.absolute(simDirectory)
         let tree = HostTree(simDirectory: directory, host: host)
-        if host == SimLayout.controllerHost {
-            // As for a rehearsal's first step there (`SimTransport.controllerHost`).
-            try tree.makeDirectory("/tmp")
-            try tree.makeDirectory("/root")
-        }
+        if host == SimLayout.controllerHost { try tree.makeControllerDirectories() }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: tree.root, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw SimError.io("\(host) is not a host of the simulated cluster in \(simDirectory)")
@@ -40,8 +36,7 @@ public struct ConfinedTool: Sendable {
         // The tool by its path inside the sandbox: only the simulator's own tools run here.
         let command = ([SandboxCommand.mountPoint + "/bin/" + tool] + words.dropFirst()).map(ShellQuote.quoted).joined(separator: " ")
         var environment = ProcessInfo.processInfo.environment
-        environment["PATH"] = SandboxCommand.mountPoint + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
-        environment.merge(SimLayout(directory: SandboxCommand.mountPoint).toolEnvironment(host: host)) { _, tool in tool }
+        environment.merge(SandboxCommand.toolVariables(host: host, path: environment["PATH"] ?? "/usr/bin:/bin")) { _, tool in tool }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", sandbox.wrap(command)]

@@ -25,6 +25,12 @@ struct SandboxCommand: Sendable {
     /// `etcdctl`, run by `EtcdSupervisor` outside every step's sandbox (see `RealEtcd`).
     var sharesNetwork = false
 
+    /// What a command in the sandbox runs with besides its own environment: the simulator's tools
+    /// first on `PATH` (before `path`), and the simulator directory and host as the tools see them.
+    static func toolVariables(host: String, path: String) -> [String: String] {
+        SimLayout(directory: mountPoint).toolEnvironment(host: host).merging(["PATH": mountPoint + "/bin:" + path]) { $1 }
+    }
+
     /// The shell text that runs `command` (shell text) with `/bin/sh -c` inside the sandbox.
     func wrap(_ command: String) -> String {
         (["exec", "bwrap"] + arguments + ["/bin/sh", "-c", command]).map(ShellQuote.quoted).joined(separator: " ")

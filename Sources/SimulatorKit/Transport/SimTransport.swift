@@ -48,10 +48,7 @@ public struct SimTransport: Transport {
     /// `/root` the first time a step runs there.
     func controllerHost() throws(TransportError) -> String {
         let tree = layout.tree(of: SimLayout.controllerHost)
-        do {
-            try tree.makeDirectory("/tmp")
-            try tree.makeDirectory("/root")
-        } catch {
+        do { try tree.makeControllerDirectories() } catch {
             throw TransportError(.launchFailed, host: host.name, "cannot create the simulated controller: \(error)")
         }
         return SimLayout.controllerHost
@@ -92,8 +89,7 @@ public struct SimTransport: Transport {
         }
         var simulated = request
         let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        simulated.environment["PATH"] = SandboxCommand.mountPoint + "/bin:" + path
-        simulated.environment.merge(SimLayout(directory: SandboxCommand.mountPoint).toolEnvironment(host: name)) { _, tool in tool }
+        simulated.environment.merge(SandboxCommand.toolVariables(host: name, path: path)) { _, tool in tool }
         simulated.command = await SandboxCommand.forHost(name, simDirectory: SandboxCommand.absolute(simDirectory))
             .wrap(request.command)
         return try await base.run(simulated, sink: sink)

@@ -6,16 +6,15 @@ import TestSupport
 /// runs a command (`ssh HOST CMD`) reaches only the simulated host's tree, never this machine.
 @Suite("Scenario setup: confined to the host")
 struct ScenarioSetupConfinementTests {
+    /// A runbook that changes nothing: the scenarios here are about their setup.
+    static func noop(in scratch: Scratch) throws -> String {
+        try scratch.write("noop.yaml", "runbook: noop\nsteps:\n  - id: nothing\n    run: \"true\"\n")
+    }
+
     @Test("ssh HOST 'echo … > FILE' in a setup writes in the simulated host's tree; a path of this machine is not reached")
     func setupStaysInTheHost() throws {
         let scratch = try Scratch()
-        let runbook = try scratch.write("noop.yaml", """
-            runbook: noop
-            steps:
-              - id: nothing
-                run: "true"
-
-            """)
+        let runbook = try Self.noop(in: scratch)
         let escaped = scratch.path("escaped")
         let scenario = try scratch.write("confined.test.yaml", """
             scenario: setup confined
@@ -42,7 +41,7 @@ struct ScenarioSetupConfinementTests {
     @Test("write: through a link in the host's tree whose target is absolute lands in the host's tree, not in this machine's")
     func writeFollowsLinksInsideTheHost() throws {
         let scratch = try Scratch()
-        let runbook = try scratch.write("noop.yaml", "runbook: noop\nsteps:\n  - id: nothing\n    run: \"true\"\n")
+        let runbook = try Self.noop(in: scratch)
         // The link's target is a directory of this machine that a write must never reach.
         let outside = scratch.path("outside")
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
@@ -62,5 +61,24 @@ struct ScenarioSetupConfinementTests {
         let work = try #require(try FileManager.default.contentsOfDirectory(atPath: scratch.path).first { $0.hasPrefix("runbook-test-") })
         let inside = scratch.path("\(work)/sim/hosts/localhost/root\(outside)/marker")
         #expect((try? String(contentsOfFile: inside, encoding: .utf8)) == "x")
+    }
+
+    @Test("a setup on a host the simulated cluster does not have fails the scenario naming the line and the host")
+    func setupOnAnUnknownHost() throws {
+        let scratch = try Scratch()
+        let runbook = try Self.noop(in: scratch)
+        let scenario = try scratch.write("unknown.test.yaml", """
+            scenario: unknown host
+            runbook: \(runbook)
+            setup:
+              - { on: nosuch.example.com, run: [hostname] }
+            expect: { exit: 0 }
+
+            """)
+        let result = try CLI.run(["test", scenario], environment: ["TMPDIR": scratch.path])
+        #expect(result.status == 1, "\(result)")
+        let work = try #require(try FileManager.default.contentsOfDirectory(atPath: scratch.path).first { $0.hasPrefix("runbook-test-") })
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.dropFirst().first == "  - \(scenario):4:5: setup: hostname on nosuch.example.com: nosuch.example.com is not a host of the simulated cluster in \(scratch.path(work))/sim")
     }
 }
