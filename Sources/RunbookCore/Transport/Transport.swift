@@ -34,6 +34,17 @@ public protocol Transport: Sendable {
     /// The size of a regular file, without reading it (what `fetch` checks against its limit).
     /// - Throws: `TransportError(.fileError)` when it is missing or not a regular file.
     func fileSize(_ path: String) async throws -> Int
+
+    /// True when `run` starts the command's process gated: it calls the sink's
+    /// `processStarted` before the command runs anything, and runs nothing when that returns
+    /// false. The engine then lets the step's start become durable while the process is being
+    /// spawned (issue 15); for any other transport it waits before calling `run`.
+    var gatesCommands: Bool { get }
+}
+
+extension Transport {
+    /// Not gated unless the transport says so: the engine waits before `run`.
+    public var gatesCommands: Bool { false }
 }
 
 extension Transport {
@@ -138,12 +149,15 @@ public protocol OutputSink: Sendable {
 
     /// The command's local process exists and waits: it runs nothing until this returns, so
     /// what is recorded here (the journal's `attemptProcess`) is written before it starts.
-    func processStarted(_ identity: ProcessIdentity) async
+    /// `identity` is nil when the process could not be identified (its `/proc` entry unreadable).
+    /// - Returns: false to refuse: the process then exits without running the command (the
+    ///   journal could not record it, or could not make the step's start durable).
+    func processStarted(_ identity: ProcessIdentity?) async -> Bool
 }
 
 extension OutputSink {
     /// Most sinks only want output.
-    public func processStarted(_ identity: ProcessIdentity) async {}
+    public func processStarted(_ identity: ProcessIdentity?) async -> Bool { true }
 }
 
 /// A failure to reach a host or use it, as opposed to a command that ran and failed.

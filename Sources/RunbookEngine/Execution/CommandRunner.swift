@@ -42,6 +42,10 @@ struct CommandRunner: Sendable {
         let startEvent = RunEvent(.attemptStarted, step: key, host: host, attempt: number, command: command.redacted,
                                   message: label)
         guard await coordinator.emit(startEvent) else { return Attempt(output: .init(), halted: true) }
+        // A transport that cannot hold the command at a gate runs it at once: wait here.
+        if !transport.gatesCommands, !(await coordinator.readyForCommand(key)) {
+            return Attempt(output: .init(), halted: true)
+        }
         let sink: any AttemptOutput
         do {
             sink = try await env.outputs.makeSink(step: key, attempt: number, label: label)
@@ -52,8 +56,12 @@ struct CommandRunner: Sendable {
         }
         let tee = ProgressTee(sink: sink, reporter: env.reporter, step: key) { [key, host] identity in
             // Written (not fsynced: a power cut ends the process too) before the command runs.
-            await coordinator.emit(RunEvent(.attemptProcess, step: key, host: host, attempt: number, message: label,
-                                            process: identity))
+            if let identity {
+                guard await coordinator.emit(RunEvent(.attemptProcess, step: key, host: host, attempt: number,
+                                                      message: label, process: identity))
+                else { return false }
+            }
+            return await coordinator.readyForCommand(key)
         }
         let request = CommandRequest(command: command.text, timeout: timeout, gracePeriod: env.options.gracePeriod)
         var status: ExitStatus?
@@ -89,10 +97,10 @@ struct ProgressTee: OutputSink {
     var sink: any AttemptOutput
     var reporter: any ProgressReporter
     var step: String
-    /// Journals the attempt's process before it runs the command.
-    var started: @Sendable (ProcessIdentity) async -> Void
+    /// Journals the attempt's process before it runs the command; false when it must not run.
+    var started: @Sendable (ProcessIdentity?) async -> Bool
 
-    func processStarted(_ identity: ProcessIdentity) async {
+    func processStarted(_ identity: ProcessIdentity?) async -> Bool {
         await started(identity)
     }
 

@@ -89,8 +89,10 @@ public final class Engine: Sendable {
     }
 
     private func conclude(_ coordinator: RunCoordinator, status: RunState.Status, left: [String] = []) async -> RunOutcome {
-        await coordinator.emit(RunEvent(.runFinished, message: status.rawValue))
-        return await outcome(coordinator, status: status, left: left)
+        // Unrecorded (the journal failed, perhaps only at the fsync of the last step's end
+        // event, which the step did not wait for): the run cannot vouch for what it did.
+        let recorded = await coordinator.emit(RunEvent(.runFinished, message: status.rawValue))
+        return await outcome(coordinator, status: recorded ? status : .failed, left: left)
     }
 
     private func outcome(_ coordinator: RunCoordinator, status: RunState.Status, left: [String]) async -> RunOutcome {

@@ -26,6 +26,7 @@ struct GraphRunner: Sendable {
         await withTaskGroup(of: (String, StepResult).self) { group in
             var running = 0
             while true {
+                let before = launched.count
                 if !(await env.coordinator.stopLaunching) {
                     for (index, step) in steps.enumerated() where !launched.contains(index) {
                         guard dependencies[index].allSatisfy(finished.contains) else { continue }
@@ -35,6 +36,9 @@ struct GraphRunner: Sendable {
                         group.addTask { (step.id, await runner.run()) }
                     }
                 }
+                // Nothing launched that will journal a start: the ended steps' lines get
+                // durable now, not when the running ones end.
+                if launched.count == before, running > 0 { await env.coordinator.settle() }
                 guard running > 0, let (id, result) = await group.next() else { break }
                 running -= 1
                 // A halted step never counts as finished: nothing that needs it may start.

@@ -35,7 +35,11 @@ struct InstanceRunner: Sendable {
             if let skipped = await skipIfWhenIsFalse() { return skipped }
             return await SubRunbookAction(runner: self).run(use)
         }
-        await env.permits.acquire()
+        if !(await env.permits.tryAcquire()) {
+            // A wait as long as another instance's command: what is journaled gets durable first.
+            await coordinator.settle()
+            await env.permits.acquire()
+        }
         let result = await runHoldingPermit()
         await env.permits.release()
         return result
@@ -102,8 +106,12 @@ struct InstanceRunner: Sendable {
     }
 
     /// Records `stepStarted`; false when the journal refused it (then nothing may run).
-    func started(command: String? = nil) async -> Bool {
-        await coordinator.emit(RunEvent(.stepStarted, step: key, host: hostName, command: command, message: step.title))
+    /// `waiting: false` for a step whose next act is a command: the line's fsync then runs while
+    /// the command's process is spawned, and `CommandRunner` opens its gate only once the line
+    /// is durable (`RunCoordinator.readyForCommand`).
+    func started(command: String? = nil, waiting: Bool = true) async -> Bool {
+        await coordinator.emit(RunEvent(.stepStarted, step: key, host: hostName, command: command, message: step.title),
+                               waiting: waiting)
     }
 
     private func failBeforeStart(_ reason: String) async -> InstanceResult {
@@ -115,14 +123,15 @@ struct InstanceRunner: Sendable {
     func conclude(_ outcome: ActionOutcome, context: EvaluationContext) async -> InstanceResult {
         switch outcome {
         case .succeeded(let outputs):
+            // Not waited for: the next command waits for it (see `RunCoordinator.emit`).
             let event = RunEvent(.stepSucceeded, step: key, host: hostName, outputs: outputs.isEmpty ? nil : outputs)
-            guard await coordinator.emit(event) else { return .halted }
+            guard await coordinator.emit(event, waiting: false) else { return .halted }
             await coordinator.completed(CompletedInstance(key: key, step: step, context: context,
                                                           host: planned.host ?? .local))
             return .succeeded(outputs)
         case .failed(let reason, let status):
             guard await coordinator.emit(RunEvent(.stepFailed, step: key, host: hostName, status: status,
-                                                  message: reason))
+                                                  message: reason), waiting: false)
             else { return .halted }
             return .failed(reason)
         case .halted:

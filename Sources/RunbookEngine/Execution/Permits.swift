@@ -13,6 +13,13 @@ actor Permits {
         await withCheckedContinuation { waiters.append($0) }
     }
 
+    /// Takes a permit when one is free; false (taking nothing) when `acquire` would wait.
+    func tryAcquire() -> Bool {
+        guard available > 0 else { return false }
+        available -= 1
+        return true
+    }
+
     func release() {
         if waiters.isEmpty { available += 1 } else { waiters.removeFirst().resume() }
     }

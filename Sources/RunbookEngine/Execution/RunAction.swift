@@ -17,7 +17,7 @@ struct RunAction: Sendable {
     func run(_ template: Template) async -> ActionOutcome {
         let command: TemplateRenderer.Rendered
         do { command = try env.render(template, context, .shell) } catch { return await failAtStart(error.description) }
-        guard await runner.started(command: command.redacted) else { return .halted }
+        guard await runner.started(command: command.redacted, waiting: false) else { return .halted }
         var number = 0
         let result = await retrying {
             number += 1
@@ -49,7 +49,7 @@ struct RunAction: Sendable {
         do { command = try env.render(condition.command, context, .shell) } catch {
             return await failAtStart(error.description)
         }
-        guard await runner.started(command: command.redacted) else { return .halted }
+        guard await runner.started(command: command.redacted, waiting: false) else { return .halted }
         var number = 0
         let result = await retrying {
             number += 1
@@ -67,7 +67,7 @@ struct RunAction: Sendable {
         do { command = try env.render(condition.command, context, .shell).redacted } catch {
             return await failAtStart(error.description)
         }
-        guard await runner.started(command: command) else { return .halted }
+        guard await runner.started(command: command, waiting: false) else { return .halted }
         var number = 0
         let result = await poll(waited, label: "wait", firstNumber: &number)
         if result.attempt.halted { return .halted }

@@ -15,6 +15,15 @@ actor RunCoordinator {
     private(set) var journalFailure: String?
     private(set) var ledger: [CompletedInstance] = []
     private(set) var continuedFailures: [String] = []
+    /// Per instance key: the sequence number of its `stepStarted` line, which its commands wait
+    /// to be durable (`readyForCommand`).
+    private var startedLines: [String: Int] = [:]
+    /// The last line written whose durability the writer did not wait for (`emit(_:waiting: false)`).
+    private var unwaitedThrough = 0
+    /// The last of those lines an fsync has been asked for (`requestDurability`).
+    private var requestedThrough = 0
+    /// Every line up to this one is known durable: later checks need not ask the recorder.
+    private var durableThrough = 0
     /// Per scope prefix, per step id: what expressions see as `steps.<id>`.
     private var stepContexts: [String: [String: EvaluationContext.StepContext]] = [:]
     /// The state a resumed run started from: its completed instances are not run again.
@@ -33,8 +42,16 @@ actor RunCoordinator {
 
     /// Records an event, then shows it. Returns false (and stops the run) when the journal
     /// refused it: the engine never goes on without a record of what it does.
+    ///
+    /// `waiting: false` (issue 15) returns once the line is written: its fsync starts now and
+    /// runs while the engine goes on, and no command runs before it is durable, because every
+    /// command first waits for its own step's `stepStarted` line (`readyForCommand`), which comes
+    /// later in the journal. Used for a command step's `stepStarted` (the fsync overlaps the
+    /// spawn of the gated process) and for an instance's end event (it shares that fsync with
+    /// the next step's start). What a step does is durable before the next command starts, as
+    /// before; what changes is that the engine prepares that command meanwhile.
     @discardableResult
-    func emit(_ event: RunEvent) async -> Bool {
+    func emit(_ event: RunEvent, waiting: Bool = true) async -> Bool {
         await recording.acquire()
         guard journalFailure == nil else {
             await recording.release()
@@ -50,20 +67,69 @@ actor RunCoordinator {
             return false
         }
         apply(event)
-        await recording.release()
-        // Outside the serialised part: instances running in parallel share one fsync (group
-        // commit), and the caller still goes on only once its event is durable.
-        if let pending {
-            do {
-                try await recorder.makeDurable(through: pending)
-            } catch {
-                if journalFailure == nil { journalFailure = "the journal could not record \(event.kind.rawValue): \(error)" }
-                stopLaunching = true
-                return false
+        if let key = event.step {
+            if event.kind == .stepStarted, let pending {
+                startedLines[key] = pending
+            } else if event.kind.endsInstance {
+                startedLines[key] = nil
             }
+        }
+        await recording.release()
+        if let pending, !waiting {
+            unwaitedThrough = max(unwaitedThrough, pending)
+            // A start's fsync begins now, to run while the process is spawned. An end line's
+            // waits for the next start, which covers both in one fsync, unless the engine is
+            // about to wait first (`settle`).
+            if event.kind == .stepStarted { requestDurability(what: event.kind.rawValue) }
+        } else if let pending {
+            // Outside the serialised part: instances running in parallel share one fsync (group
+            // commit), and the caller still goes on only once its event is durable.
+            guard await makeDurable(through: pending, what: event.kind.rawValue) else { return false }
         }
         await reporter.report(event)
         return true
+    }
+
+    /// Waits until the lines up to `sequence` are durable; a failure (of the line saying
+    /// `what`) stops the run.
+    @discardableResult
+    private func makeDurable(through sequence: Int, what: String) async -> Bool {
+        if sequence <= durableThrough { return true }
+        do {
+            try await recorder.makeDurable(through: sequence)
+        } catch {
+            if journalFailure == nil { journalFailure = "the journal could not record \(what): \(error)" }
+            stopLaunching = true
+            return false
+        }
+        durableThrough = max(durableThrough, sequence)
+        return true
+    }
+
+    /// Starts making every line written without waiting durable, without waiting for it.
+    private func requestDurability(what: String) {
+        guard unwaitedThrough > max(durableThrough, requestedThrough) else { return }
+        requestedThrough = unwaitedThrough
+        let through = unwaitedThrough
+        Task { await self.makeDurable(through: through, what: what) }
+    }
+
+    /// Called where the engine is about to wait for something other than its next line (a
+    /// running command, a permit): the end lines not yet durable start their fsync now, so
+    /// none stays in the page cache for the length of a command.
+    func settle() {
+        requestDurability(what: "the end of a step")
+    }
+
+    /// Returns once the instance's command may run: its `stepStarted` line, and every line
+    /// before it, is durable (an instance that has none yet, e.g. a resume's verify probe,
+    /// waits for every line written without waiting). False when the journal failed: then
+    /// the command must not run.
+    func readyForCommand(_ key: String) async -> Bool {
+        guard journalFailure == nil else { return false }
+        let through = startedLines[key] ?? unwaitedThrough
+        guard await makeDurable(through: through, what: "stepStarted") else { return false }
+        return journalFailure == nil
     }
 
     /// The one fold of events into `RunState`, the same `RunState.apply` journal replay uses: the
@@ -107,4 +173,9 @@ actor RunCoordinator {
     func stepContexts(scope: String) -> [String: EvaluationContext.StepContext] { stepContexts[scope] ?? [:] }
 
     func markFinal(_ status: RunState.Status) { state.status = status }
+}
+
+extension RunEvent.Kind {
+    /// The events that end a step instance.
+    var endsInstance: Bool { self == .stepSucceeded || self == .stepFailed || self == .stepSkipped }
 }

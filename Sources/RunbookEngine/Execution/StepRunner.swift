@@ -34,6 +34,7 @@ struct StepRunner: Sendable {
             var running = 0
             var collected: [Int: InstanceResult] = [:]
             while true {
+                let before = next
                 while running < limit, next < instances.count, failures <= maxFailures,
                     !(await env.coordinator.stopLaunching)
                 {
@@ -43,6 +44,9 @@ struct StepRunner: Sendable {
                     next += 1
                     running += 1
                 }
+                // Nothing launched that will journal a start: the ended instances' lines get
+                // durable now, not when the running ones end.
+                if next == before, running > 0 { await env.coordinator.settle() }
                 guard running > 0, let (index, result) = await group.next() else { break }
                 running -= 1
                 collected[index] = result

@@ -95,10 +95,11 @@ private actor StartNotingSink: OutputSink {
         if stream == .stderr { stderr += bytes }
     }
 
-    func processStarted(_ identity: ProcessIdentity) async {
+    func processStarted(_ identity: ProcessIdentity?) async -> Bool {
         started = true
         waiters.forEach { $0.resume() }
         waiters = []
+        return true
     }
 
     func waitForStart() async {

@@ -13,6 +13,9 @@ public struct LocalTransport: Transport {
         self.host = host
     }
 
+    /// Commands start gated (`ChildProcess`): the sink's `processStarted` opens the gate.
+    public var gatesCommands: Bool { true }
+
     /// Runs the command with `/bin/sh -c`; see `Transport.run`.
     /// - Throws: `TransportError(.launchFailed)` when `/bin/sh` cannot be started.
     public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {

@@ -175,14 +175,15 @@ package struct ChildProcess: Sendable {
         ) { execution in
             let pid = execution.processIdentifier.value
             await leader.set(ProcessGroup(id: pid))
-            if let identity = ProcessIdentity.of(pid, remoteGroupFile: remoteGroupFile) {
-                await sink.processStarted(identity)
-            }
+            let identity = ProcessIdentity.of(pid, remoteGroupFile: remoteGroupFile)
+            // Refused (the journal failed): stdin closes without the gate line, and the gate
+            // exits 125 without running anything.
+            let open = await sink.processStarted(identity)
             let writer = execution.standardInputWriter
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // The command may exit without reading its input: that is its business.
-                    _ = try? await writer.write(Self.gateLine + (bytes ?? []))
+                    if open { _ = try? await writer.write(Self.gateLine + (bytes ?? [])) }
                     try? await writer.finish()
                 }
                 group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }

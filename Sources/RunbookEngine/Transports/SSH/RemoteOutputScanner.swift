@@ -28,7 +28,7 @@ actor RemoteOutputScanner: OutputSink {
         self.downstream = downstream
     }
 
-    func processStarted(_ identity: ProcessIdentity) async {
+    func processStarted(_ identity: ProcessIdentity?) async -> Bool {
         await downstream.processStarted(identity)
     }
 

@@ -28,6 +28,10 @@ public struct SSHTransport: Transport {
 
     var target: SSHTarget { SSHTarget(host) }
 
+    /// Commands start gated: the remote wrapper waits for the gate line, which `ChildProcess`
+    /// sends only once the sink's `processStarted` agreed.
+    public var gatesCommands: Bool { true }
+
     /// Runs the command on the host with `/bin/sh -c`; see `Transport.run`.
     /// - Throws: `TransportError` `.unreachable`, `.authentication`, `.hostKeyMismatch` when the
     ///   command could not start, `.connectionLost` when the connection dropped while it ran
