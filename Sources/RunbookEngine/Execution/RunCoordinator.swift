@@ -48,10 +48,12 @@ actor RunCoordinator {
     /// command first waits for its own step's `stepStarted` line (`readyForCommand`), which comes
     /// later in the journal. Used for a command step's `stepStarted` (the fsync overlaps the
     /// spawn of the gated process) and for an instance's end event (it shares that fsync with
-    /// the next step's start). What a step does is durable before the next command starts, as
-    /// before; what changes is that the engine prepares that command meanwhile.
+    /// the next step's start), unless the recorder refuses (`EventRecorder.defersEndLines`: etcd).
+    /// What a step did is durable before the next command starts, as before; what changes is
+    /// that the engine prepares that command meanwhile.
     @discardableResult
     func emit(_ event: RunEvent, waiting: Bool = true) async -> Bool {
+        let waiting = waiting || (event.kind.endsInstance && !recorder.defersEndLines)
         await recording.acquire()
         guard journalFailure == nil else {
             await recording.release()

@@ -107,6 +107,13 @@ public protocol EventRecorder: Sendable {
     /// Group commit, second half: returns once every line up to `sequence` is durable.
     /// - Throws: when the lines could not be made durable; the engine then stops.
     func makeDurable(through sequence: Int) async throws
+
+    /// Whether the engine may go on after a step's end line is written, before it is durable
+    /// (its fsync is then shared with the next step's start line). A store where a line whose
+    /// write failed can still appear later says no (etcd: a proposal that timed out may commit
+    /// once quorum is back): there the next start line must wait, or a resume after the failure
+    /// would find a step in flight whose command never ran.
+    var defersEndLines: Bool { get }
 }
 
 extension EventRecorder {
@@ -118,4 +125,7 @@ extension EventRecorder {
 
     /// Nothing to wait for: `write` already recorded the event durably.
     public func makeDurable(through sequence: Int) async throws {}
+
+    /// Every line waited for, unless the recorder says otherwise.
+    public var defersEndLines: Bool { false }
 }

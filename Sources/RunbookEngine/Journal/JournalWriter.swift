@@ -31,6 +31,11 @@ public actor JournalWriter: EventRecorder {
         case boundaries
     }
 
+    /// The engine may share an end line's fsync with the next start line. If that fsync fails
+    /// (a failing disk), the start line is in the file although its command never ran: a resume
+    /// then asks about that step, the cautious answer (docs/journal.md, "Durability").
+    public nonisolated var defersEndLines: Bool { true }
+
     /// The journal file.
     public nonisolated let path: String
     /// The run id stamped on every line.

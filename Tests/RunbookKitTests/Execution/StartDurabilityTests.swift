@@ -83,6 +83,21 @@ struct StartDurabilityTests {
         await writer.close()
     }
 
+    @Test("a store that cannot share an end line's fsync (etcd): the next start is written only once it is durable")
+    func storeWithoutSharingWaitsForTheEndLine() async throws {
+        let h = try EngineHarness()
+        let recorder = EndHoldingRecorder()
+        let runbook = Runbook.test([.run("a", "true"), .run("b", "touch \(h.path("ran"))", needs: ["a"])])
+        let run = Task { await Self.engine(h, runbook, recorder: recorder).run() }
+
+        #expect(await h.waitUntil(seconds: 20) { recorder.holding })
+        #expect(!recorder.kinds.contains("stepStarted b"))
+        recorder.release()
+        #expect(await run.value.exitCode == 0)
+        #expect(recorder.kinds.filter { $0.hasPrefix("step") }
+                    == ["stepStarted a", "stepSucceeded a", "stepStarted b", "stepSucceeded b"])
+    }
+
     @Test("a transport without a gate: the command is not started before the start line is durable")
     func ungatedTransportWaitsBeforeRun() async throws {
         let h = try EngineHarness()
@@ -210,4 +225,53 @@ private final class SyncedTexts: @unchecked Sendable {
     private var texts: [String] = []
     func add(_ text: String) { lock.locked { texts.append(text) } }
     func any(_ match: (String) -> Bool) -> Bool { lock.locked { texts.contains(where: match) } }
+}
+
+/// A group-commit recorder that does not let the engine share end lines' durability, and holds
+/// the durability of the first `stepSucceeded` until released.
+private final class EndHoldingRecorder: EventRecorder, @unchecked Sendable {
+    // The lock guards every field.
+    private let lock = NSLockLike()
+    private var events: [RunEvent] = []
+    private var held: CheckedContinuation<Void, Never>?
+    private var heldOnce = false
+    private var released = false
+
+    var kinds: [String] { lock.locked { events.map { "\($0.kind.rawValue) \($0.step ?? "-")" } } }
+    var holding: Bool { lock.locked { held != nil } }
+
+    func record(_ event: RunEvent) async throws { lock.locked { events.append(event) } }
+
+    func write(_ event: RunEvent) async throws -> Int? {
+        lock.locked {
+            events.append(event)
+            return events.count
+        }
+    }
+
+    func makeDurable(through sequence: Int) async throws {
+        let hold = lock.locked {
+            guard !heldOnce, !released, events[sequence - 1].kind == .stepSucceeded else { return false }
+            heldOnce = true
+            return true
+        }
+        guard hold else { return }
+        await withCheckedContinuation { continuation in
+            let resumeNow = lock.locked {
+                if released { return true }
+                held = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let continuation = lock.locked {
+            released = true
+            defer { held = nil }
+            return held
+        }
+        continuation?.resume()
+    }
 }
