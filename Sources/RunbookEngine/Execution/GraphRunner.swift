@@ -18,34 +18,53 @@ struct GraphRunner: Sendable {
         }
         let byID = Dictionary(scope.runbook.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let steps = graph.order.compactMap { byID[$0] }
-        let dependencies = steps.map { graph.dependencies(of: $0.id) }
-        var finished: Set<String> = []
-        var launched: Set<Int> = []
+        let position = Dictionary(steps.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Per step: how many of its dependencies have not finished, and which steps wait for it.
+        // A step is ready when its count reaches 0; each round launches the ready ones in plan
+        // order. (Scanning every step for every finished one was quadratic: 3% of a 300-step run.)
+        var waitingFor = [Int](repeating: 0, count: steps.count)
+        var dependents = [[Int]](repeating: [], count: steps.count)
+        for (index, step) in steps.enumerated() {
+            for dependency in graph.dependencies(of: step.id) {
+                // A dependency that is not a step (the checker refuses it) never finishes.
+                waitingFor[index] += 1
+                if let before = position[dependency] { dependents[before].append(index) }
+            }
+        }
+        var ready = waitingFor.indices.filter { waitingFor[$0] == 0 }
+        var launched = 0
         var allFinished = true
 
-        await withTaskGroup(of: (String, StepResult).self) { group in
+        await withTaskGroup(of: (Int, StepResult).self) { group in
             var running = 0
             while true {
-                let before = launched.count
-                if !(await env.coordinator.stopLaunching) {
-                    for (index, step) in steps.enumerated() where !launched.contains(index) {
-                        guard dependencies[index].allSatisfy(finished.contains) else { continue }
-                        launched.insert(index)
+                let before = launched
+                if !ready.isEmpty, !(await env.coordinator.stopLaunching) {
+                    for index in ready.sorted() {
+                        launched += 1
                         running += 1
-                        let runner = StepRunner(env: env, scope: scope, step: step)
-                        group.addTask { (step.id, await runner.run()) }
+                        let runner = StepRunner(env: env, scope: scope, step: steps[index])
+                        group.addTask { (index, await runner.run()) }
                     }
+                    ready.removeAll()
                 }
                 // Nothing launched that will journal a start: the ended steps' lines get
                 // durable now, not when the running ones end.
-                if launched.count == before, running > 0 { await env.coordinator.settle() }
-                guard running > 0, let (id, result) = await group.next() else { break }
+                if launched == before, running > 0 { await env.coordinator.settle() }
+                guard running > 0, let (index, result) = await group.next() else { break }
                 running -= 1
                 // A halted step never counts as finished: nothing that needs it may start.
-                if result == .halted { allFinished = false } else { finished.insert(id) }
+                if result == .halted {
+                    allFinished = false
+                    continue
+                }
+                for dependent in dependents[index] {
+                    waitingFor[dependent] -= 1
+                    if waitingFor[dependent] == 0 { ready.append(dependent) }
+                }
             }
         }
-        return allFinished && launched.count == steps.count
+        return allFinished && launched == steps.count
     }
 }
 
