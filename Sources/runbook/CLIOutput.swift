@@ -25,7 +25,7 @@ enum CLIOutput {
 
     /// Writes a line to stderr as it is.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        StandardStream.error.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 }
 

@@ -51,7 +51,7 @@ struct RunOptions: ParsableArguments {
                     auditLog: auditLog, breakLock: breakLock,
                     engine: EngineOptions(parallel: parallel, assumeYes: yes), transports: transports,
                     approver: TTYApprover(), reporter: reporter(), killOrphans: killOrphans,
-                    notice: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+                    notice: { StandardStream.error.write("\($0)\n") })
         if !(backend is LocalStateBackend) { settings.store = backend }
         return settings
     }
@@ -96,23 +96,43 @@ enum SessionRunner {
     }
 }
 
-/// Connects SIGINT/SIGTERM to the engine once it exists.
+/// Connects SIGINT/SIGTERM/SIGHUP, and a closed standard output, to the engine once it exists.
 final class EngineSignals: @unchecked Sendable {
     private let lock = NSLock()
     private var engine: Engine?
     private var watcher: SignalWatcher?
+    private var outputClosed = false
+
+    init() {
+        // Whoever read the progress went away (`| head`, a dead log shipper): nobody sees the
+        // run any more, so it stops as for a lost terminal (SIGHUP), resumably.
+        StandardStream.output.onClosed { [weak self] in self?.stopForClosedOutput() }
+    }
 
     func attach(_ engine: Engine) {
-        lock.withLock { self.engine = engine }
+        let closedBefore = lock.withLock {
+            self.engine = engine
+            return outputClosed
+        }
         let watcher = SignalWatcher(onInterrupt: { [weak self] _ in self?.interrupt() })
         watcher.start()
         lock.withLock { self.watcher = watcher }
+        if closedBefore { engine.interrupt() }
     }
 
     private func interrupt() {
         // Said at once, so the operator knows the signal was heard and what a second one does.
-        FileHandle.standardError.write(Data("\nstopping: no new steps; running commands get SIGTERM, then SIGKILL after the grace period (Ctrl-C again to kill them now)\n".utf8))
+        StandardStream.error.write("\nstopping: no new steps; running commands get SIGTERM, then SIGKILL after the grace period (Ctrl-C again to kill them now)\n")
         lock.withLock { engine }?.interrupt()
+    }
+
+    private func stopForClosedOutput() {
+        StandardStream.error.write("\nstopping: standard output was closed (nothing reads the progress any more); no new steps; running commands get SIGTERM, then SIGKILL after the grace period\n")
+        let engine = lock.withLock {
+            outputClosed = true
+            return self.engine
+        }
+        engine?.interrupt()
     }
 
     func stop() { lock.withLock { watcher }?.stop() }

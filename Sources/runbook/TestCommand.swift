@@ -64,7 +64,7 @@ struct TestCommand: ParsableCommand {
             if !outcome.passed {
                 text += "  run \(outcome.runID ?? "none"); inspect: runbook audit \(outcome.runID ?? "RUN") --state-dir \(outcome.workDirectory)/state (simulator: \(outcome.workDirectory)/sim)\n"
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStream.output.write(text)
         }
         let failed = outcomes.filter { !$0.passed }.count
         print("\(outcomes.count - failed) passed, \(failed) failed")

@@ -21,7 +21,7 @@ public actor JSONProgress: ProgressReporter {
     ///   - clock: milliseconds since the Unix epoch, for `ts`; tests pass a fixed clock.
     ///   - holdAt: steps (ids or instance keys) to hold after their `stepStarted` line.
     ///   - release: returns when a held step may go on (default: a line, or EOF, on stdin).
-    public init(write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+    public init(write: @escaping @Sendable (String) -> Void = { StandardStream.output.write($0) },
                 clock: @escaping @Sendable () -> Int64 = JournalClock.now,
                 holdAt: Set<String> = [],
                 release: @escaping @Sendable () async -> Void = StandardInputLine.wait) {

@@ -29,7 +29,7 @@ public actor LiveProgress: ProgressReporter {
     ///   - columns: terminal width; rows are cut to fit so the block never wraps.
     ///   - write: receives terminal text (default: stdout).
     public init(style: ProgressStyle, columns: Int = 100,
-                write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+                write: @escaping @Sendable (String) -> Void = { StandardStream.output.write($0) }) {
         self.text = ProgressText(style: style, width: max(20, columns - 30))
         self.columns = max(40, columns)
         self.write = write

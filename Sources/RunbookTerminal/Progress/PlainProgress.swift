@@ -8,7 +8,7 @@ public actor PlainProgress: ProgressReporter {
     private var started: [String: ContinuousClock.Instant] = [:]
 
     /// - Parameter write: receives each line with its newline (default: stdout).
-    public init(style: ProgressStyle, write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+    public init(style: ProgressStyle, write: @escaping @Sendable (String) -> Void = { StandardStream.output.write($0) }) {
         self.text = ProgressText(style: style)
         self.write = write
     }
