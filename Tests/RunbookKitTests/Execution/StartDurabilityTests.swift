@@ -15,48 +15,20 @@ struct StartDurabilityTests {
     @Test("the process is spawned while the start line's fsync runs; the command waits for it")
     func spawnOverlapsTheStartFsync() async throws {
         let h = try EngineHarness()
-        let journal = h.path("journal.jsonl")
-        // Held: the fsync that covers the step's start line.
-        let sync = HeldSync(journal) { $0.contains(#""event":"stepStarted""#) }
-        let writer = try JournalWriter(path: journal, run: "R", operatorName: "op", sync: sync.call)
-        let engine = Self.engine(h, .test([.run("a", "touch \(h.path("ran"))")]), recorder: writer)
-        let run = Task { await engine.run() }
-
-        #expect(await h.waitUntil(seconds: 20) { sync.holding })
-        // The command's process exists (journaled) while the start line is not yet durable...
-        #expect(await h.waitUntil(seconds: 20) { Self.text(journal).contains(#""event":"attemptProcess""#) })
-        // ...and has run nothing.
-        #expect(!FileManager.default.fileExists(atPath: h.path("ran")))
-
-        sync.release()
-        let outcome = await run.value
-        #expect(outcome.exitCode == 0)
-        #expect(FileManager.default.fileExists(atPath: h.path("ran")))
-        await writer.close()
+        // Held: the fsync that covers the step's start line. The command's process exists
+        // (journaled) meanwhile, and has run nothing.
+        try await Self.heldRun(h, .test([.run("a", "touch \(h.path("ran"))")]), holdingWhen: "stepStarted",
+                               meanwhile: { $0.contains(#""event":"attemptProcess""#) })
     }
 
     @Test("the next step's command waits for the previous step's end line to be durable")
     func nextCommandWaitsForTheEndLine() async throws {
         let h = try EngineHarness()
-        let journal = h.path("journal.jsonl")
-        let sync = HeldSync(journal) { $0.contains(#""event":"stepSucceeded""#) }
-        let writer = try JournalWriter(path: journal, run: "R", operatorName: "op", sync: sync.call)
-        let runbook = Runbook.test([.run("a", "true"), .run("b", "touch \(h.path("ran"))", needs: ["a"])])
-        let engine = Self.engine(h, runbook, recorder: writer)
-        let run = Task { await engine.run() }
-
-        #expect(await h.waitUntil(seconds: 20) { sync.holding })
         // Step b's process waits at its gate while a's end line is not durable.
-        #expect(await h.waitUntil(seconds: 20) {
-            Self.text(journal).split(separator: "\n").contains { $0.contains(#""event":"attemptProcess""#) && $0.contains(#""step":"b""#) }
+        let runbook = Runbook.test([.run("a", "true"), .run("b", "touch \(h.path("ran"))", needs: ["a"])])
+        try await Self.heldRun(h, runbook, holdingWhen: "stepSucceeded", meanwhile: { text in
+            text.split(separator: "\n").contains { $0.contains(#""event":"attemptProcess""#) && $0.contains(#""step":"b""#) }
         })
-        #expect(!FileManager.default.fileExists(atPath: h.path("ran")))
-
-        sync.release()
-        let outcome = await run.value
-        #expect(outcome.exitCode == 0)
-        #expect(FileManager.default.fileExists(atPath: h.path("ran")))
-        await writer.close()
     }
 
     @Test("an end line is made durable while another step's command still runs, not when it ends")
@@ -101,32 +73,15 @@ struct StartDurabilityTests {
     @Test("a transport without a gate: the command is not started before the start line is durable")
     func ungatedTransportWaitsBeforeRun() async throws {
         let h = try EngineHarness()
-        let journal = h.path("journal.jsonl")
-        let sync = HeldSync(journal) { $0.contains(#""event":"stepStarted""#) }
-        let writer = try JournalWriter(path: journal, run: "R", operatorName: "op", sync: sync.call)
         let transports = TransportFactory(simulated: { ProcessTransport(host: $0) }, everyHostSimulated: true)
-        let engine = Self.engine(h, .test([.run("a", "touch \(h.path("ran"))")]), recorder: writer,
-                                 transports: transports)
-        let run = Task { await engine.run() }
-
-        #expect(await h.waitUntil(seconds: 20) { sync.holding })
-        #expect(await h.waitUntil(seconds: 20) { Self.text(journal).contains(#""event":"attemptStarted""#) })
-        #expect(!FileManager.default.fileExists(atPath: h.path("ran")))
-
-        sync.release()
-        #expect(await run.value.exitCode == 0)
-        #expect(FileManager.default.fileExists(atPath: h.path("ran")))
-        await writer.close()
+        try await Self.heldRun(h, .test([.run("a", "touch \(h.path("ran"))")]), holdingWhen: "stepStarted",
+                               transports: transports, meanwhile: { $0.contains(#""event":"attemptStarted""#) })
     }
 
     @Test("a failed fsync of a step's end line: the next command never runs and the run fails")
     func failedEndFsyncStopsTheNextCommand() async throws {
         let h = try EngineHarness()
-        let journal = h.path("journal.jsonl")
-        let writer = try JournalWriter(path: journal, run: "R", operatorName: "op", sync: { fd in
-            if Self.text(journal).contains(#""event":"stepSucceeded""#) { errno = EIO; return -1 }
-            return fsync(fd)
-        })
+        let writer = try Self.failingAfterAnEndLine(h)
         let runbook = Runbook.test([.run("a", "true"), .run("b", "touch \(h.path("ran"))", needs: ["a"])])
         let outcome = await Self.engine(h, runbook, recorder: writer).run()
         #expect(outcome.status == .failed)
@@ -139,11 +94,7 @@ struct StartDurabilityTests {
     @Test("a failed fsync of the last step's end line fails the run")
     func failedLastEndFsyncFailsTheRun() async throws {
         let h = try EngineHarness()
-        let journal = h.path("journal.jsonl")
-        let writer = try JournalWriter(path: journal, run: "R", operatorName: "op", sync: { fd in
-            if Self.text(journal).contains(#""event":"stepSucceeded""#) { errno = EIO; return -1 }
-            return fsync(fd)
-        })
+        let writer = try Self.failingAfterAnEndLine(h)
         let outcome = await Self.engine(h, .test([.run("a", "true")]), recorder: writer).run()
         #expect(outcome.status == .failed)
         #expect(outcome.reason?.contains("fsync") == true)
@@ -160,6 +111,37 @@ struct StartDurabilityTests {
         #expect(result.status == .exited(125))
         #expect(await sink.asked == 1)
         #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    /// Runs `runbook` (whose last step touches `ran`) with the first fsync after an `EVENT` line
+    /// held: once the journal's text satisfies `meanwhile`, `ran` must not exist yet; after the
+    /// release the run succeeds and `ran` exists.
+    static func heldRun(_ h: EngineHarness, _ runbook: Runbook, holdingWhen event: String,
+                        transports: any TransportProvider = TransportFactory(),
+                        meanwhile: @escaping @Sendable (String) -> Bool) async throws {
+        let journal = h.path("journal.jsonl")
+        let sync = HeldSync(journal) { $0.contains(#""event":""# + event + #"""#) }
+        let writer = try JournalWriter(path: journal, run: "R", operatorName: "op", sync: sync.call)
+        let engine = Self.engine(h, runbook, recorder: writer, transports: transports)
+        let run = Task { await engine.run() }
+
+        #expect(await h.waitUntil(seconds: 20) { sync.holding })
+        #expect(await h.waitUntil(seconds: 20) { meanwhile(Self.text(journal)) })
+        #expect(!FileManager.default.fileExists(atPath: h.path("ran")))
+
+        sync.release()
+        #expect(await run.value.exitCode == 0)
+        #expect(FileManager.default.fileExists(atPath: h.path("ran")))
+        await writer.close()
+    }
+
+    /// A journal whose fsyncs fail (EIO) once it holds a `stepSucceeded` line.
+    static func failingAfterAnEndLine(_ h: EngineHarness) throws -> JournalWriter {
+        let journal = h.path("journal.jsonl")
+        return try JournalWriter(path: journal, run: "R", operatorName: "op", sync: { fd in
+            if Self.text(journal).contains(#""event":"stepSucceeded""#) { errno = EIO; return -1 }
+            return fsync(fd)
+        })
     }
 
     static func engine(_ h: EngineHarness, _ runbook: Runbook, recorder: any EventRecorder,
