@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RunbookCore
 @testable import RunbookEngine
@@ -36,6 +37,30 @@ import TestSupport
         #expect(result.status == .exited(2))
         #expect(await sink.stdoutText == "")
         #expect(await sink.stderrText == "/bin/sh: 1: Syntax error: \"then\" unexpected\n")
+    }
+
+    /// swift-subprocess, given a bare name, spawned a child per `PATH` entry until one `execve`
+    /// worked (seven failed spawns before /usr/bin/ssh here, for every ssh command): the name is
+    /// now resolved first, as `execvp` would.
+    @Test func aBareNameIsResolvedAsExecvpWould() throws {
+        let scratch = try Scratch(prefix: "runbook-path")
+        defer { scratch.remove() }
+        let manager = FileManager.default
+        for directory in ["a", "b", "c"] {
+            try manager.createDirectory(atPath: "\(scratch.path)/\(directory)", withIntermediateDirectories: true)
+        }
+        // a: a directory of that name; b: a file that is not executable; c: the program.
+        try manager.createDirectory(atPath: "\(scratch.path)/a/prog", withIntermediateDirectories: true)
+        #expect(manager.createFile(atPath: "\(scratch.path)/b/prog", contents: Data("#!/bin/sh\n".utf8),
+                                   attributes: [.posixPermissions: 0o644]))
+        #expect(manager.createFile(atPath: "\(scratch.path)/c/prog", contents: Data("#!/bin/sh\n".utf8),
+                                   attributes: [.posixPermissions: 0o755]))
+        let path = ["/nonexistent", "a", "b", "c"].map { $0.hasPrefix("/") ? $0 : "\(scratch.path)/\($0)" }
+        #expect(ChildProcess.lookUp("prog", in: path.joined(separator: ":")) == "\(scratch.path)/c/prog")
+        #expect(ChildProcess.lookUp("prog", in: path.dropLast().joined(separator: ":")) == nil)
+        let child = ChildProcess(executable: "sh", arguments: [], environment: ["PATH": "/nonexistent:/bin"],
+                                 stdin: nil, timeout: nil, gracePeriod: .seconds(1))
+        #expect(child.resolvedExecutable == "/bin/sh")
     }
 
     @Test func otherProgramsAreStillExeced() {

@@ -54,12 +54,12 @@ package struct ChildProcess: Sendable {
         // An interrupted run starts nothing new.
         if Task.isCancelled { return Outcome(status: .interrupted, duration: TimeSpan(milliseconds: 0)) }
         // The gate's shell would only say "not found" (exit 127) for a missing program.
-        guard isRunnable else {
+        guard let program = resolvedExecutable else {
             throw TransportError(.launchFailed, host: host, "could not run \(executable): not found or not executable")
         }
         let latch = StopLatch()
         let leader = GroupLeader()
-        let launched = Task { try await launch(sink: sink, leader: leader) }
+        let launched = Task { try await launch(program, sink: sink, leader: leader) }
         // Unstructured on purpose: an interrupted run cancels the caller's task, and the stop
         // sequence (remote kill, SIGTERM, grace, SIGKILL) must still run to the end.
         let controller = Task {
@@ -112,7 +112,8 @@ package struct ChildProcess: Sendable {
         return variables
     }()
 
-    private var configuration: Configuration {
+    /// The configuration that runs `program` (the executable's resolved path).
+    private func configuration(_ program: String) -> Configuration {
         var options = PlatformOptions()
         // A new session makes the child lead its own process group (so signals reach the whole
         // tree) and detaches it from our terminal (so Ctrl-C reaches runbook, which then stops
@@ -131,9 +132,8 @@ package struct ChildProcess: Sendable {
         // first, the pipe closes and the child exits without running anything.
         let environment = Environment.custom(variables)
         if gatesItself {
-            let program: Executable = executable.contains("/") ? .path(.init(executable)) : .name(executable)
-            return Configuration(executable: program, arguments: Arguments(arguments), environment: environment,
-                                 platformOptions: options)
+            return Configuration(executable: .path(.init(program)), arguments: Arguments(arguments),
+                                 environment: environment, platformOptions: options)
         }
         return Configuration(executable: .path("/bin/sh"), arguments: Arguments(gatedArguments),
                              environment: environment, platformOptions: options)
@@ -150,11 +150,33 @@ package struct ChildProcess: Sendable {
         return ["-c", Self.gate, executable] + arguments
     }
 
-    /// Whether `executable` names an executable file, directly or through `PATH`.
-    private var isRunnable: Bool {
-        if executable.contains("/") { return access(executable, X_OK) == 0 }
+    /// `executable` itself when it is a path, else the first executable file named so in `PATH`
+    /// (the child's, else runbook's), as `execvp` picks it; nil when there is none.
+    ///
+    /// Resolved here because swift-subprocess, given a bare name, spawns a child for every `PATH`
+    /// entry until an `execve` succeeds: seven failed spawns before `/usr/bin/ssh` on the
+    /// project machine, for every ssh command (issue 15).
+    var resolvedExecutable: String? {
+        if executable.contains("/") { return Self.isExecutableFile(executable) ? executable : nil }
         let path = environment["PATH"] ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains { access("\($0)/\(executable)", X_OK) == 0 }
+        return Self.lookUp(executable, in: path)
+    }
+
+    /// The first `DIRECTORY/name` in the colon-separated `path` that is an executable regular
+    /// file (an empty entry is the current directory, as for `execvp`).
+    static func lookUp(_ name: String, in path: String) -> String? {
+        for directory in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            if isExecutableFile(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// A regular file (after links) this process may execute.
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        return access(path, X_OK) == 0
     }
 
     /// `sh -c GATE EXECUTABLE ARGS…`: `$0` is the executable (a path or a name found in `PATH`).
@@ -168,10 +190,10 @@ package struct ChildProcess: Sendable {
     /// The line that opens the gate.
     static let gateLine = Array("go\n".utf8)
 
-    private func launch(sink: any OutputSink, leader: GroupLeader) async throws -> ExitStatus {
+    private func launch(_ program: String, sink: any OutputSink, leader: GroupLeader) async throws -> ExitStatus {
         let bytes = stdin
         let result = try await Subprocess.run(
-            configuration, input: .inputWriter, output: .sequence, error: .sequence
+            configuration(program), input: .inputWriter, output: .sequence, error: .sequence
         ) { execution in
             let pid = execution.processIdentifier.value
             await leader.set(ProcessGroup(id: pid))
