@@ -71,7 +71,7 @@ struct ResumeCommand: AsyncParsableCommand {
             }
             let secrets = try Self.secrets(stopped.invocation.secretNames)
             let sim = stopped.invocation.simDirectory.map { SimSetup(directory: $0) }
-            if sim != nil, let reason = await SimTransport.sandboxUnavailableReason() {
+            if sim != nil, let reason = SimTransport.sandboxUnavailableReason() {
                 throw .invalid([.error("cannot rehearse: \(reason)", at: nil)])
             }
             let settings = options.settings(transports: sim?.transports ?? TransportFactory(), backend: backend)

@@ -39,7 +39,7 @@ struct SimSetup {
 
     /// Refuses (exit 2) a rehearsal where simulated steps cannot run in their sandbox.
     static func requireSandbox() async throws {
-        if let reason = await SimTransport.sandboxUnavailableReason() {
+        if let reason = SimTransport.sandboxUnavailableReason() {
             throw CLIFailure(.error("cannot rehearse: \(reason)", at: nil), code: 2).report()
         }
     }

@@ -130,7 +130,7 @@ actor RunCoordinator {
     func readyForCommand(_ key: String) async -> Bool {
         guard journalFailure == nil else { return false }
         let through = startedLines[key] ?? unwaitedThrough
-        guard await makeDurable(through: through, what: "stepStarted") else { return false }
+        guard await makeDurable(through: through, what: "the lines before \(key)'s command") else { return false }
         return journalFailure == nil
     }
 

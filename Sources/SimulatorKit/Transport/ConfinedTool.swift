@@ -20,7 +20,7 @@ public struct ConfinedTool: Sendable {
     /// stdout and stderr to the file `output`, stdin from /dev/null; returns its exit status.
     /// - Throws: `SimError.io` when the sandbox cannot run here or the process cannot be started.
     public func run(_ words: [String], output: String) throws(SimError) -> Int32 {
-        if let reason = SandboxCommand.unavailableReasonNow() { throw SimError.io(reason) }
+        if let reason = SandboxCommand.unavailableReason() { throw SimError.io(reason) }
         guard let tool = words.first, !tool.isEmpty, !tool.contains("/") else {
             throw SimError.io("'\(words.first ?? "")' is not a tool of the simulator")
         }
@@ -32,7 +32,7 @@ public struct ConfinedTool: Sendable {
             throw SimError.io("\(host) is not a host of the simulated cluster in \(simDirectory)")
         }
         let sandbox = SandboxCommand(hostRoot: tree.root, simDirectory: directory,
-                                     toolDirectories: SandboxCommand.toolDirectoriesNow(simDirectory: directory))
+                                     toolDirectories: SandboxCommand.toolDirectories(simDirectory: directory))
         // The tool by its path inside the sandbox: only the simulator's own tools run here.
         let command = ([SandboxCommand.mountPoint + "/bin/" + tool] + words.dropFirst()).map(ShellQuote.quoted).joined(separator: " ")
         var environment = ProcessInfo.processInfo.environment

@@ -71,9 +71,9 @@ struct SandboxCommand: Sendable {
     }
 
     /// The sandbox for `host` of the simulator in `simDirectory`.
-    static func forHost(_ host: String, simDirectory: String) async -> SandboxCommand {
+    static func forHost(_ host: String, simDirectory: String) -> SandboxCommand {
         SandboxCommand(hostRoot: simDirectory + "/hosts/" + host + "/root", simDirectory: simDirectory,
-                       toolDirectories: await toolDirectories(simDirectory: simDirectory))
+                       toolDirectories: toolDirectories(simDirectory: simDirectory))
     }
 
     /// `path` made absolute against the working directory (bwrap binds absolute paths only).
@@ -83,12 +83,7 @@ struct SandboxCommand: Sendable {
 
     /// The directory of the `runbook-sim` binary the tools link to, and of every library it
     /// loads from outside `/usr` (a toolchain's Swift runtime, as `ldd` lists it).
-    static func toolDirectories(simDirectory: String) async -> [String] {
-        toolDirectoriesNow(simDirectory: simDirectory)
-    }
-
-    /// `toolDirectories`, for synchronous callers (scenario setup commands).
-    static func toolDirectoriesNow(simDirectory: String) -> [String] {
+    static func toolDirectories(simDirectory: String) -> [String] {
         guard let recorded = try? String(contentsOfFile: simDirectory + "/tool-path", encoding: .utf8) else { return [] }
         // `bin/` links to the recorded path, which may itself go through a symlink (`.build/debug`).
         let linked = recorded.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -111,12 +106,7 @@ struct SandboxCommand: Sendable {
     }
 
     /// Why simulated steps cannot be confined here, or nil when bubblewrap works. Checked once.
-    static func unavailableReason() async -> String? {
-        unavailableReasonNow()
-    }
-
-    /// `unavailableReason`, for synchronous callers (scenario setup commands).
-    static func unavailableReasonNow() -> String? {
+    static func unavailableReason() -> String? {
         if let known = availability.withLock({ $0 }) { return known.reason }
         let reason: String?
         if let probe = Self.capture(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
@@ -176,7 +166,7 @@ final class LockedValue<Value>: @unchecked Sendable {
 extension SimTransport {
     /// Why a rehearsal cannot run here (bubblewrap missing or unable to sandbox), or nil: `run`
     /// and `resume` with `--sim` refuse up front rather than fail at the first simulated step.
-    public static func sandboxUnavailableReason() async -> String? {
-        await SandboxCommand.unavailableReason()
+    public static func sandboxUnavailableReason() -> String? {
+        SandboxCommand.unavailableReason()
     }
 }

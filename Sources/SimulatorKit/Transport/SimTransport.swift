@@ -84,13 +84,13 @@ public struct SimTransport: Transport {
     /// where the sandbox cannot run (a rehearsal never runs unconfined).
     public func run(_ request: CommandRequest, sink: any OutputSink) async throws -> CommandResult {
         let name = try reachableSimHost()
-        if let reason = await SandboxCommand.unavailableReason() {
+        if let reason = SandboxCommand.unavailableReason() {
             throw TransportError(.launchFailed, host: host.name, reason)
         }
         var simulated = request
         let path = request.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         simulated.environment.merge(SandboxCommand.toolVariables(host: name, path: path)) { _, tool in tool }
-        simulated.command = await SandboxCommand.forHost(name, simDirectory: SandboxCommand.absolute(simDirectory))
+        simulated.command = SandboxCommand.forHost(name, simDirectory: SandboxCommand.absolute(simDirectory))
             .wrap(request.command)
         return try await base.run(simulated, sink: sink)
     }
