@@ -14,7 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     // The arrows of the pipeline, held by the compiler (docs/design.md has the picture):
@@ -32,12 +31,15 @@ let package = Package(
         // Model, loading, expressions, inventory, planning, the one step resolver, the
         // transport protocol: everything `validate` and `plan` need, and nothing that runs.
         .target(name: "RunbookCore", dependencies: ["RunbookYAML"], swiftSettings: strict),
+        // posix_spawn with a new session, pipes, pidfd and epoll for the engine's process layer
+        // (Transports/Process): calls Swift's Glibc module does not import.
+        .target(name: "CProcess"),
         // Execution, transports (local, ssh), journal, session: what `run` and `resume` add.
         .target(
             name: "RunbookEngine",
             dependencies: [
                 "RunbookCore",
-                .product(name: "Subprocess", package: "swift-subprocess"),
+                "CProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import Subprocess
+import CProcess
+import Synchronization
 import RunbookYAML
 import RunbookCore
 import enum RunbookCore.OutputStream
@@ -102,41 +103,37 @@ package struct ChildProcess: Sendable {
     /// its own), less the secret params. Secret params reach steps only through their rendered
     /// commands (masked everywhere): never as inherited RUNBOOK_SECRET_* variables, which `env`
     /// would print and other users could read in /proc/PID/environ. Reading the environment
-    /// and building it again for every spawn (`Environment.inherit`) was ~8% of runbook's own
-    /// CPU in a 1,000-host fan-out (issue 15).
-    static let inherited: [Environment.Key: String] = {
-        var variables: [Environment.Key: String] = [:]
-        for (key, value) in ProcessInfo.processInfo.environment where !key.hasPrefix(secretPrefix) {
-            variables[Environment.Key(stringLiteral: key)] = value
-        }
-        return variables
-    }()
+    /// and building it again for every spawn was ~8% of runbook's own CPU in a 1,000-host
+    /// fan-out (issue 15).
+    static let inherited: [String: String] = ProcessInfo.processInfo.environment.filter {
+        !$0.key.hasPrefix(secretPrefix)
+    }
 
-    /// The configuration that runs `program` (the executable's resolved path).
-    private func configuration(_ program: String) -> Configuration {
-        var options = PlatformOptions()
-        // A new session makes the child lead its own process group (so signals reach the whole
-        // tree) and detaches it from our terminal (so Ctrl-C reaches runbook, which then stops
-        // steps gracefully, and a command that opens /dev/tty fails instead of hanging).
-        options.createSession = true
-        options.teardownSequence = [
-            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: gracePeriod.duration),
-        ]
-        var variables = Self.inherited
-        for (key, value) in environment where !key.hasPrefix(Self.secretPrefix) {
-            variables[Environment.Key(stringLiteral: key)] = value
+    /// `inherited` as `NAME=value` entries, for the spawns that add nothing to it.
+    private static let inheritedEntries = inherited.map { "\($0.key)=\($0.value)" }
+
+    /// The child's environment as `NAME=value` entries: the inherited one with this request's
+    /// variables added or replacing (never a secret-prefixed one).
+    /// - Throws: `SpawnedProcess.Failure` for a name that is empty or holds `=`.
+    func environmentEntries() throws(SpawnedProcess.Failure) -> [String] {
+        let added = environment.filter { !$0.key.hasPrefix(Self.secretPrefix) }
+        if added.isEmpty { return Self.inheritedEntries }
+        if let bad = added.keys.sorted().first(where: { $0.isEmpty || $0.contains("=") }) {
+            throw SpawnedProcess.Failure(description: "invalid environment variable name \(bad.debugDescription)")
         }
-        // The child first waits for one line on stdin and only then execs the command:
-        // `launch` sends it once the process's identity is recorded, so a kill -9 of runbook
-        // can never leave a command running that the journal does not name. If runbook dies
-        // first, the pipe closes and the child exits without running anything.
-        let environment = Environment.custom(variables)
-        if gatesItself {
-            return Configuration(executable: .path(.init(program)), arguments: Arguments(arguments),
-                                 environment: environment, platformOptions: options)
-        }
-        return Configuration(executable: .path("/bin/sh"), arguments: Arguments(gatedArguments),
-                             environment: environment, platformOptions: options)
+        return Self.inherited.merging(added) { _, new in new }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// The program and its `argv` that run `program` (the executable's resolved path): the
+    /// program itself when it gates its own input, else the gate shell in front of it.
+    ///
+    /// The child first waits for one line on stdin and only then execs the command: `launch`
+    /// sends it once the process's identity is recorded, so a kill -9 of runbook can never
+    /// leave a command running that the journal does not name. If runbook dies first, the
+    /// pipe closes and the child exits without running anything.
+    private func commandLine(_ program: String) -> (path: String, argv: [String]) {
+        if gatesItself { return (program, [program] + arguments) }
+        return ("/bin/sh", ["/bin/sh"] + gatedArguments)
     }
 
     /// The gate shell's arguments. A shell command (`/bin/sh -c COMMAND`, every local step) runs
@@ -191,43 +188,129 @@ package struct ChildProcess: Sendable {
     static let gateLine = Array("go\n".utf8)
 
     private func launch(_ program: String, sink: any OutputSink, leader: GroupLeader) async throws -> ExitStatus {
-        let bytes = stdin
-        let result = try await Subprocess.run(
-            configuration(program), input: .inputWriter, output: .sequence, error: .sequence
-        ) { execution in
-            let pid = execution.processIdentifier.value
-            await leader.set(ProcessGroup(id: pid))
-            let identity = ProcessIdentity.of(pid, remoteGroupFile: remoteGroupFile)
-            // Refused (the journal failed): stdin closes without the gate line, and the gate
-            // exits 125 without running anything.
-            let open = await sink.processStarted(identity)
-            let writer = execution.standardInputWriter
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    // The command may exit without reading its input: that is its business.
-                    if open { _ = try? await writer.write(Self.gateLine + (bytes ?? [])) }
-                    try? await writer.finish()
-                }
-                group.addTask { try await Self.forward(execution.standardOutput, to: sink, as: .stdout) }
-                group.addTask { try await Self.forward(execution.standardError, to: sink, as: .stderr) }
-                try await group.waitForAll()
+        // A stop asked for before the spawn: nothing is started.
+        try Task.checkCancellation()
+        let reactor = try IOReactor.shared.get()
+        let (path, argv) = commandLine(program)
+        let environment = try environmentEntries()
+        // Spawned on the reactor's long-lived thread (see `IOReactor`).
+        let child = try await reactor.onReactorThread {
+            Result { () throws(SpawnedProcess.Failure) in
+                try SpawnedProcess(path, arguments: argv, environment: environment)
             }
-        }.terminationStatus
-        switch result {
-        case .exited(let code): return .exited(code)
-        case .signaled(let signal): return .signaled(signal)
+        }.get()
+        let group = ProcessGroup(id: child.pid)
+        await leader.set(group)
+        let identity = ProcessIdentity.of(child.pid, remoteGroupFile: remoteGroupFile)
+        // Refused (the journal failed): stdin closes without the gate line, and the gate
+        // exits 125 without running anything.
+        let open = await sink.processStarted(identity)
+        let reaped = ReapFlag()
+        let grace = gracePeriod.duration
+        let input = open ? Self.gateLine + (stdin ?? []) : []
+        let pipes = OpenPipes([child.stdin, child.stdout, child.stderr])
+        let (stdinFD, stdoutFD, stderrFD) = (child.stdin, child.stdout, child.stderr)
+        return await withTaskCancellationHandler {
+            // The command may exit without reading its input: that is its business.
+            async let fed: Void = Self.feed(input, to: stdinFD, pipes: pipes, reactor: reactor)
+            async let out: Void = Self.forward(stdoutFD, to: sink, as: .stdout, pipes: pipes, reactor: reactor)
+            async let err: Void = Self.forward(stderrFD, to: sink, as: .stderr, pipes: pipes, reactor: reactor)
+            let status = await child.exitStatus(reactor: reactor)
+            reaped.set()
+            // Stopped: a member of the group that outlived its leader may hold the pipes open;
+            // `run` ends it after a grace period (`ProcessGroup.drain`), so stop waiting here.
+            if Task.isCancelled { pipes.release(reactor) }
+            _ = await (fed, out, err)
+            return status
+        } onCancel: {
+            Task {
+                await Self.tearDown(group, reaped: reaped, grace: grace)
+                if reaped.isSet { pipes.release(reactor) }
+            }
         }
     }
 
+    /// SIGTERM to the process group; SIGKILL to it if its leader has not exited after `grace`.
+    /// (`run` then gives any member still running another grace period: `ProcessGroup.drain`.)
+    private static func tearDown(_ group: ProcessGroup, reaped: ReapFlag, grace: Duration) async {
+        guard !reaped.isSet else { return }
+        group.send(SIGTERM)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: grace)
+        while !reaped.isSet, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if !reaped.isSet { group.send(SIGKILL) }
+    }
+
+    /// Writes `bytes` to the child's stdin as it takes them, then closes it. A child that exits
+    /// without reading (EPIPE) ends the writing quietly.
+    private static func feed(_ bytes: [UInt8], to fd: Int32, pipes: OpenPipes, reactor: IOReactor) async {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                raw.baseAddress.map { write(fd, $0 + offset, raw.count - offset) } ?? 0
+            }
+            if written > 0 {
+                offset += written
+                continue
+            }
+            let code = errno
+            if written < 0, code == EINTR { continue }
+            guard written < 0, code == EAGAIN, await reactor.wait(for: fd, writable: true) else { break }
+        }
+        pipes.close(fd, reactor: reactor)
+    }
+
     /// Hands each chunk to the sink as it arrives; awaiting the sink is the back-pressure that
-    /// keeps memory bounded whatever the command prints.
-    private static func forward(_ stream: SubprocessOutputSequence, to sink: any OutputSink,
-                                as kind: OutputStream) async throws {
-        for try await buffer in stream {
-            let bytes = buffer.withUnsafeBytes { Array($0) }
-            if !bytes.isEmpty { await sink.write(bytes, to: kind) }
+    /// keeps memory bounded whatever the command prints. Reads until end of file.
+    private static func forward(_ fd: Int32, to sink: any OutputSink, as kind: OutputStream,
+                                pipes: OpenPipes, reactor: IOReactor) async {
+        // Not zeroed: only the bytes `read` wrote are ever handed on.
+        var buffer = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { _, count in count = 64 * 1024 }
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                await sink.write(Array(buffer[0..<count]), to: kind)
+                continue
+            }
+            let code = errno
+            if count < 0, code == EINTR { continue }
+            if count < 0, code == EAGAIN, await reactor.wait(for: fd) { continue }
+            break
+        }
+        pipes.close(fd, reactor: reactor)
+    }
+}
+
+/// runbook's ends of a child's pipes that are still open: `release` gives up on them (a stop
+/// whose leader is gone), `close` closes one. Both under one lock, so `release` never touches
+/// a descriptor number that was closed and may already belong to another child.
+private final class OpenPipes: Sendable {
+    private let open: Mutex<Set<Int32>>
+
+    init(_ fds: [Int32]) { open = Mutex(Set(fds)) }
+
+    func release(_ reactor: IOReactor) {
+        open.withLock { open in
+            for fd in open { reactor.cancel(fd) }
         }
     }
+
+    func close(_ fd: Int32, reactor: IOReactor) {
+        open.withLock { open in
+            open.remove(fd)
+            reactor.forget(fd)
+            _ = Glibc.close(fd)
+        }
+    }
+}
+
+/// Set once the child has been reaped: a stop no longer signals its group's leader.
+private final class ReapFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
 
 /// The process group of the running child, known once it has started.
