@@ -41,12 +41,26 @@ time_xargs() {
     echo "scale=3; ($t1 - $t0) / 1000000000" | bc
 }
 
+# The floor under runbook's durability rule: the same children, gated, each start line fsynced
+# before its gate opens, on one C thread (bench/fanout-floor.c).
+cc -O2 -o "$WORK/fanout-floor" bench/fanout-floor.c
+time_floor() {
+    local t0 t1
+    t0=$(now)
+    (cd "$WORK" && ./fanout-floor "$H" "$P")
+    t1=$(now)
+    echo "scale=3; ($t1 - $t0) / 1000000000" | bc
+}
+
 RB=$(for _ in $(seq 1 "$RUNS"); do time_runbook; done | median)
 XA=$(for _ in $(seq 1 "$RUNS"); do time_xargs; done | median)
+FL=$(for _ in $(seq 1 "$RUNS"); do time_floor; done | median)
 started=$(grep -c '"event":"stepStarted"' "$WORK/run.jsonl" || true)
 
 echo "## fan-out $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 echo "hosts $H, max_parallel $P, median of $RUNS (last run journaled $started stepStarted)"
 echo "runbook run:             $RB s"
 echo "xargs -P $P sh -c true:   $XA s"
+echo "floor (C, journaled):    $FL s   (bench/fanout-floor.c)"
 echo "ratio runbook/xargs:     $(echo "scale=2; $RB / $XA" | bc)x   (aim <= 1.2x)"
+echo "ratio floor/xargs:       $(echo "scale=2; $FL / $XA" | bc)x"

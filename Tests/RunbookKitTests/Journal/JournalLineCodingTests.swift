@@ -14,6 +14,19 @@ struct JournalLineCodingTests {
         return decoded.event
     }
 
+    @Test("strings are written byte for byte: escapes only where JSON needs them, runs between copied whole")
+    func exactEscapes() {
+        func written(_ text: String) -> String {
+            var writer = JSONWriter()
+            writer.value(.string(text))
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        #expect(written("plain") == #""plain""#)
+        #expect(written("") == #""""#)
+        #expect(written("a\"b\\c\nd\re\tf\u{1}g\u{7F}é 한🚀") == #""a\"b\\c\nd\re\tf\u0001g\u007fé 한🚀""#)
+        #expect(written("\"\"") == #""\"\"""#)
+    }
+
     @Test("tricky strings, every exit status and nested outputs survive a round trip")
     func tricky() throws {
         let text = "quote \" backslash \\ newline \n tab \t bell \u{7} del \u{7F} é 한국어 🚀 '${{ x }}'"

@@ -116,3 +116,38 @@ import TestSupport
         #expect(seen.count == 1)
     }
 }
+
+/// `/proc/PID/stat` read as bytes: the command name (in parentheses) may hold spaces and
+/// parentheses of its own, and only the fields after the last `)` count.
+@Suite struct ProcessTableTests {
+    @Test func fieldsAfterAnAwkwardCommandNameAreRead() async throws {
+        let scratch = try Scratch(prefix: "runbook-stat")
+        defer { scratch.remove() }
+        let program = "\(scratch.path)/a) b (c"
+        try FileManager.default.createSymbolicLink(atPath: program, withDestinationPath: "/bin/sleep")
+        let sink = RecordingOutputSink()
+        let request = CommandRequest(command: "echo $$; '\(program)' 30 >/dev/null 2>&1 & echo $!")
+        _ = try await LocalTransport().run(request, sink: sink)
+        let pids = await sink.stdoutText.split(separator: "\n").compactMap { pid_t($0) }
+        try #require(pids.count == 2)
+        let (group, sleeper) = (pids[0], pids[1])
+        defer { kill(sleeper, SIGKILL) }
+        // Until the exec is done its name is still the shell's.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(30))
+        while clock.now < deadline,
+              (try? String(contentsOfFile: "/proc/\(sleeper)/comm", encoding: .utf8)) != "a) b (c\n" {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let status = try #require(ProcessTable.status(of: sleeper))
+        // Running or already asleep: either is a state letter, not a piece of the name.
+        #expect(status.state == "R" || status.state == "S")
+        #expect(status.group == group)
+        // The oracle: the line split as text after its last ")" (field 22 is the 20th there).
+        let line = try String(contentsOfFile: "/proc/\(sleeper)/stat", encoding: .utf8)
+        let tail = try #require(line.range(of: ")", options: .backwards)).upperBound
+        let fields = line[tail...].split(separator: " ")
+        #expect(ProcessTable.startTime(of: sleeper) == UInt64(fields[19]))
+        #expect(ProcessTable.status(of: Int32.max) == nil)
+    }
+}

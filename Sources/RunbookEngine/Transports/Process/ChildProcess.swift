@@ -20,7 +20,7 @@ package struct ChildProcess: Sendable {
     var arguments: [String]
     /// Variables added to (or replacing) the inherited environment.
     var environment: [String: String]
-    /// Bytes for standard input; nil means `/dev/null`.
+    /// Bytes for standard input (after the gate line); nil means none: end of file at once.
     var stdin: [UInt8]?
     var timeout: TimeSpan?
     var gracePeriod: TimeSpan
@@ -150,9 +150,9 @@ package struct ChildProcess: Sendable {
     /// `executable` itself when it is a path, else the first executable file named so in `PATH`
     /// (the child's, else runbook's), as `execvp` picks it; nil when there is none.
     ///
-    /// Resolved here because swift-subprocess, given a bare name, spawns a child for every `PATH`
-    /// entry until an `execve` succeeds: seven failed spawns before `/usr/bin/ssh` on the
-    /// project machine, for every ssh command (issue 15).
+    /// `posix_spawn` takes a path. (swift-subprocess, which spawned children until round 5 of
+    /// issue 15, searched by spawning a child for every `PATH` entry until an `execve` worked:
+    /// seven failed spawns before `/usr/bin/ssh` on the project machine, for every ssh command.)
     var resolvedExecutable: String? {
         if executable.contains("/") { return Self.isExecutableFile(executable) ? executable : nil }
         let path = environment["PATH"] ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
