@@ -72,22 +72,23 @@ int cprocess_pidfd_open(pid_t pid) {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static int cprocess_reap(idtype_t type, id_t id, int *signaled, int *status) {
+static int cprocess_reap(idtype_t type, id_t id, int options, int *signaled, int *status) {
     siginfo_t info = {0};
     int result;
-    do { result = waitid(type, id, &info, WEXITED); } while (result != 0 && errno == EINTR);
+    do { result = waitid(type, id, &info, WEXITED | options); } while (result != 0 && errno == EINTR);
     if (result != 0) return -1;
+    if (info.si_pid == 0) return 1;  // WNOHANG, and it has not exited
     *signaled = info.si_code == CLD_EXITED ? 0 : 1;
     *status = info.si_status;
     return 0;
 }
 
 int cprocess_reap_pidfd(int pidfd, int *signaled, int *status) {
-    return cprocess_reap(P_PIDFD, (id_t)pidfd, signaled, status);
+    return cprocess_reap(P_PIDFD, (id_t)pidfd, WNOHANG, signaled, status);
 }
 
 int cprocess_reap_pid(pid_t pid, int *signaled, int *status) {
-    return cprocess_reap(P_PID, (id_t)pid, signaled, status);
+    return cprocess_reap(P_PID, (id_t)pid, 0, signaled, status);
 }
 
 int cprocess_epoll_create(void) {

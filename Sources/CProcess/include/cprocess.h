@@ -18,8 +18,9 @@ int cprocess_pipe(int fds[2], int nonblockingRead, int nonblockingWrite);
 /// A pidfd for `pid` (Linux 5.3+). Returns the descriptor, or -1 with errno.
 int cprocess_pidfd_open(pid_t pid);
 
-/// Reaps the exited process behind `pidfd` (it must be readable). Sets `*signaled` (0: exited
-/// with `*status`, 1: killed by signal `*status`). Returns 0, or -1 with errno.
+/// Reaps the process behind `pidfd` if it has exited, without blocking. Sets `*signaled` (0:
+/// exited with `*status`, 1: killed by signal `*status`). Returns 0; 1 when it has not exited
+/// yet (a wake-up that was not its exit); -1 with errno.
 int cprocess_reap_pidfd(int pidfd, int *signaled, int *status);
 
 /// Blocks until `pid` exits and reaps it (kernels without pidfd). Same results.

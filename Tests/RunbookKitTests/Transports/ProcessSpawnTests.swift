@@ -151,3 +151,24 @@ import TestSupport
         #expect(ProcessTable.status(of: Int32.max) == nil)
     }
 }
+
+/// The exit of a child is learnt from its pidfd, and looking never blocks: a wake-up that was
+/// not the exit (a stale event of a closed descriptor whose number the pidfd reuses) used to
+/// block a cooperative thread in `waitid` until the child ended.
+@Suite struct ChildExitTests {
+    @Test func lookingAtARunningChildDoesNotBlockAndItsExitIsReaped() async throws {
+        let reactor = try IOReactor.shared.get()
+        let child = try SpawnedProcess("/bin/sh", arguments: ["/bin/sh", "-c", "read -r _; exit 7"],
+                                       environment: ["PATH=/usr/bin:/bin"])
+        defer { for fd in [child.stdout, child.stderr] { close(fd) } }
+        #expect(child.reapIfExited() == .running)
+        close(child.stdin)
+        #expect(await child.exitStatus(reactor: reactor) == .exited(7))
+
+        let killed = try SpawnedProcess("/bin/sh", arguments: ["/bin/sh", "-c", "read -r _"], environment: [])
+        defer { for fd in [killed.stdin, killed.stdout, killed.stderr] { close(fd) } }
+        #expect(killed.reapIfExited() == .running)
+        kill(killed.pid, SIGKILL)
+        #expect(await killed.exitStatus(reactor: reactor) == .signaled(SIGKILL))
+    }
+}

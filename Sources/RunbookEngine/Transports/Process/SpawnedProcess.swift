@@ -71,12 +71,17 @@ struct SpawnedProcess: Sendable {
     /// Waits for the child to exit and reaps it. The pidfd is watched by `reactor`; without a
     /// pidfd, a thread of its own blocks in `waitid` for this child.
     func exitStatus(reactor: IOReactor) async -> ExitStatus {
-        var signaled: Int32 = 0, status: Int32 = 0
         if let pidfd {
-            let reaped = await reactor.wait(for: pidfd) && cprocess_reap_pidfd(pidfd, &signaled, &status) == 0
+            var reap = Reap.failed
+            // A wake-up can come from a stale event of a closed descriptor whose number the pidfd
+            // reuses: the reap does not block, and a child still running is waited for again.
+            repeat {
+                guard await reactor.wait(for: pidfd) else { break }
+                reap = reapIfExited()
+            } while reap == .running
             reactor.forget(pidfd)
             Glibc.close(pidfd)
-            if reaped { return signaled == 0 ? .exited(status) : .signaled(status) }
+            if case .exited(let status) = reap { return status }
         }
         let pid = self.pid
         return await withCheckedContinuation { continuation in
@@ -89,6 +94,25 @@ struct SpawnedProcess: Sendable {
                 }
                 continuation.resume(returning: signaled == 0 ? .exited(status) : .signaled(status))
             }
+        }
+    }
+
+    /// What a look at the child's state found.
+    enum Reap: Equatable {
+        case exited(ExitStatus)
+        case running
+        /// No pidfd, or `waitid` failed.
+        case failed
+    }
+
+    /// Reaps the child if it has exited; never blocks.
+    func reapIfExited() -> Reap {
+        guard let pidfd else { return .failed }
+        var signaled: Int32 = 0, status: Int32 = 0
+        switch cprocess_reap_pidfd(pidfd, &signaled, &status) {
+        case 0: return .exited(signaled == 0 ? .exited(status) : .signaled(status))
+        case 1: return .running
+        default: return .failed
         }
     }
 
