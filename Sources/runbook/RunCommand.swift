@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             sim = simDirectory != nil ? try SimSetup.prepare(simDirectory.flatMap { $0.isEmpty ? nil : $0 }) : nil
         } catch let failure as CLIFailure { throw failure.report() }
-        if sim != nil { try await SimSetup.requireSandbox() }
+        if sim != nil { try SimSetup.requireSandbox() }
         let inventoryPath = inventory ?? sim?.inventoryPath
         let invocation: RunInvocation
         let checked: RunbookValidation.Checked

@@ -38,7 +38,7 @@ struct SimSetup {
     }
 
     /// Refuses (exit 2) a rehearsal where simulated steps cannot run in their sandbox.
-    static func requireSandbox() async throws {
+    static func requireSandbox() throws {
         if let reason = SimTransport.sandboxUnavailableReason() {
             throw CLIFailure(.error("cannot rehearse: \(reason)", at: nil), code: 2).report()
         }

@@ -13,6 +13,13 @@ extension RunbookDecoder {
 
     /// `text` (the node's own text, or a part of it) parsed as a template.
     mutating func template(_ text: String, node: Node) -> Template? {
+        // A C string ends at its first NUL: the shell would run only the text before it, not the
+        // command the plan shows (values are checked likewise when rendered: TemplateRenderer).
+        if text.utf8.contains(0) {
+            error("this text contains a NUL byte, which no command, file or terminal can take", at: node.location,
+                  hint: "remove the NUL byte (\\0)")
+            return nil
+        }
         guard Self.holdsExpression(text) else { return .literal(text, at: node.location) }
         let openings = node.end.map { source.openings(from: node.location, to: $0) } ?? []
         let (template, problems) = TemplateParser.parse(text, at: node.location, openings: openings)

@@ -29,6 +29,15 @@ import TestSupport
         #expect(rendered.count < 2000)
     }
 
+    /// A NUL byte cuts a C string: `run` would start only the text before it, not the command
+    /// `plan` showed. Refused where it is written, before any plan.
+    @Test func aNulByteInACommandIsRefusedWhereItIsWritten() {
+        let text = "runbook: t\nsteps:\n  - id: a\n    run: \"echo kept\\0; echo dropped\"\n"
+        expectOneShort(diagnostics(text), "this text contains a NUL byte, which no command, file or terminal can take",
+                       line: 4, column: 10)
+        #expect(diagnostics(text).first?.hint == "remove the NUL byte (\\0)")
+    }
+
     @Test func billionLaughsIsStoppedByCounting() {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for i in 1...9 {

@@ -114,11 +114,12 @@ package struct ChildProcess: Sendable {
 
     /// The child's environment as `NAME=value` entries: the inherited one with this request's
     /// variables added or replacing (never a secret-prefixed one).
-    /// - Throws: `SpawnedProcess.Failure` for a name that is empty or holds `=`.
+    /// - Throws: `SpawnedProcess.Failure` for a name that is not a shell variable name (the rule
+    ///   `SSHTransport` applies too: `RemoteShell.isVariableName`).
     func environmentEntries() throws(SpawnedProcess.Failure) -> [String] {
         let added = environment.filter { !$0.key.hasPrefix(Self.secretPrefix) }
         if added.isEmpty { return Self.inheritedEntries }
-        if let bad = added.keys.sorted().first(where: { $0.isEmpty || $0.contains("=") }) {
+        if let bad = added.keys.sorted().first(where: { !RemoteShell.isVariableName($0) }) {
             throw SpawnedProcess.Failure(description: "invalid environment variable name \(bad.debugDescription)")
         }
         return Self.inherited.merging(added) { _, new in new }.map { "\($0.key)=\($0.value)" }
@@ -209,12 +210,11 @@ package struct ChildProcess: Sendable {
         let grace = gracePeriod.duration
         let input = open ? Self.gateLine + (stdin ?? []) : []
         let pipes = OpenPipes([child.stdin, child.stdout, child.stderr])
-        let (stdinFD, stdoutFD, stderrFD) = (child.stdin, child.stdout, child.stderr)
         return await withTaskCancellationHandler {
             // The command may exit without reading its input: that is its business.
-            async let fed: Void = Self.feed(input, to: stdinFD, pipes: pipes, reactor: reactor)
-            async let out: Void = Self.forward(stdoutFD, to: sink, as: .stdout, pipes: pipes, reactor: reactor)
-            async let err: Void = Self.forward(stderrFD, to: sink, as: .stderr, pipes: pipes, reactor: reactor)
+            async let fed: Void = Self.feed(input, to: child.stdin, pipes: pipes, reactor: reactor)
+            async let out: Void = Self.forward(child.stdout, to: sink, as: .stdout, pipes: pipes, reactor: reactor)
+            async let err: Void = Self.forward(child.stderr, to: sink, as: .stderr, pipes: pipes, reactor: reactor)
             let status = await child.exitStatus(reactor: reactor)
             reaped.set()
             // Stopped: a member of the group that outlived its leader may hold the pipes open;
@@ -235,12 +235,7 @@ package struct ChildProcess: Sendable {
     private static func tearDown(_ group: ProcessGroup, reaped: ReapFlag, grace: Duration) async {
         guard !reaped.isSet else { return }
         group.send(SIGTERM)
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: grace)
-        while !reaped.isSet, clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if !reaped.isSet { group.send(SIGKILL) }
+        await group.killAfter(grace, unless: { reaped.isSet })
     }
 
     /// Writes `bytes` to the child's stdin as it takes them, then closes it. A child that exits

@@ -33,12 +33,17 @@ struct ProcessGroup: Sendable, Hashable {
     /// Runs after the direct child has been torn down: a grandchild that ignores SIGTERM, or
     /// one still shutting down, gets its grace period and is then killed, so no member survives.
     func drain(grace: Duration) async {
+        await killAfter(grace, unless: { !hasRunningMembers })
+    }
+
+    /// Waits up to `grace` for `ended` to hold, then sends SIGKILL to the group if it does not.
+    func killAfter(_ grace: Duration, unless ended: () -> Bool) async {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: grace)
-        while hasRunningMembers, clock.now < deadline {
+        while !ended(), clock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if hasRunningMembers { send(SIGKILL) }
+        if !ended() { send(SIGKILL) }
     }
 }
 

@@ -33,21 +33,21 @@ struct SpawnedProcess: Sendable {
     /// - Throws: `Failure` when a pipe or the process cannot be created, or when an argument
     ///   or variable holds a NUL byte (it would silently cut the text the plan showed).
     init(_ path: String, arguments: [String], environment: [String]) throws(Failure) {
-        if let bad = (arguments + environment).first(where: { $0.utf8.contains(0) }) {
+        if let bad = arguments.first(where: { $0.utf8.contains(0) }) ?? environment.first(where: { $0.utf8.contains(0) }) {
             throw Failure(description: "an argument or environment entry contains a NUL byte: \(bad.debugDescription)")
         }
-        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
-        guard cprocess_pipe(&input, 0, 1) == 0 else { throw .system("pipe", errno) }
-        guard cprocess_pipe(&output, 1, 0) == 0 else {
-            let code = errno
-            Self.close(input)
-            throw .system("pipe", code)
+        // stdin's write end and the read ends of stdout and stderr are runbook's, non-blocking.
+        var pipes: [[Int32]] = []
+        for (nonblockingRead, nonblockingWrite): (Int32, Int32) in [(0, 1), (1, 0), (1, 0)] {
+            var fds: [Int32] = [-1, -1]
+            guard cprocess_pipe(&fds, nonblockingRead, nonblockingWrite) == 0 else {
+                let code = errno
+                Self.close(pipes.flatMap { $0 })
+                throw .system("pipe", code)
+            }
+            pipes.append(fds)
         }
-        guard cprocess_pipe(&errors, 1, 0) == 0 else {
-            let code = errno
-            Self.close(input + output)
-            throw .system("pipe", code)
-        }
+        let (input, output, errors) = (pipes[0], pipes[1], pipes[2])
         var pid: pid_t = 0
         let result = Self.withCStrings(arguments) { argv in
             Self.withCStrings(environment) { envp in
