@@ -173,7 +173,7 @@ public struct ScenarioLoader: Sendable {
     }
 
     /// `{ on: HOST, grow_disk: DEVICE, to_mib: N }`.
-    private func diskGrowth(_ pairs: [Node.Pair], at location: SourceLocation,
+    private func diskGrowth(_ pairs: Node.Pairs, at location: SourceLocation,
                             _ errors: inout [Diagnostic]) -> Scenario.SetupCommand? {
         var host: String?, device: String?, mib: Int?
         for pair in pairs {
@@ -197,7 +197,7 @@ public struct ScenarioLoader: Sendable {
     }
 
     /// `{ on: HOST, write: /ABSOLUTE/PATH, content: TEXT }`.
-    private func fileWrite(_ pairs: [Node.Pair], at location: SourceLocation,
+    private func fileWrite(_ pairs: Node.Pairs, at location: SourceLocation,
                            _ errors: inout [Diagnostic]) -> Scenario.SetupCommand? {
         var host: String?, path: String?, content: String?
         for pair in pairs {
@@ -322,7 +322,7 @@ public struct ScenarioLoader: Sendable {
             errors.append(.error("'\(what)' must be a list, found \(node.kindName)", at: node.location))
             return []
         }
-        return items
+        return Array(items)
     }
 
     private func unknown(_ key: Node, among known: [String], in what: String) -> Diagnostic {

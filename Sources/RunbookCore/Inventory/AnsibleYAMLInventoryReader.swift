@@ -40,7 +40,7 @@ struct AnsibleYAMLInventoryReader {
 
     @discardableResult
     private func readGroup(_ nameNode: Node, _ node: Node, into builder: inout InventoryBuilder, _ ds: inout [Diagnostic]) -> String? {
-        guard let name = nameNode.text, nameNode.scalar != nil, !name.isEmpty else {
+        guard let name = nameNode.text, nameNode.isScalar, !name.isEmpty else {
             ds.append(.error("a group name must be a non-empty string, found \(nameNode.kindName)", at: nameNode.location))
             return nil
         }
@@ -59,9 +59,9 @@ struct AnsibleYAMLInventoryReader {
             }
             var entries: [Node.Pair] = []
             if let p = section.value.pairs {
-                entries = p
-            } else if section.value.scalar != nil, !section.value.isNull {
-                entries = [Node.Pair(key: section.value, value: Node(.scalar(.init("")), at: section.value.location))]
+                entries = Array(p)
+            } else if section.value.isScalar, !section.value.isNull {
+                entries = [Node.Pair(key: section.value, value: Node(scalar: "", at: section.value.location))]
             } else if !section.value.isNull {
                 ds.append(.error("'\(key)' of group '\(name)' must be a mapping, found \(section.value.kindName)", at: section.value.location))
                 continue
@@ -84,12 +84,12 @@ struct AnsibleYAMLInventoryReader {
     }
 
     private func readHost(_ entry: Node.Pair, group: String, into builder: inout InventoryBuilder, _ ds: inout [Diagnostic]) {
-        guard let pattern = entry.key.text, entry.key.scalar != nil, case .string = YAML11Value.value(of: entry.key) else {
+        guard let pattern = entry.key.text, entry.key.isScalar, case .string = YAML11Value.value(of: entry.key) else {
             ds.append(.error("a host name must be a string, found \(entry.key.kindName) '\(entry.key.text ?? "")'", at: entry.key.location,
                              hint: "put numbers in quotes"))
             return
         }
-        let vars = entry.value.pairs ?? []
+        let vars = entry.value.pairs.map(Array.init) ?? []
         if entry.value.pairs == nil, !entry.value.isNull {
             ds.append(.error("host '\(pattern)' must map to its variables, found \(entry.value.kindName)", at: entry.value.location))
             return

@@ -85,10 +85,10 @@ struct YAMLInventoryReader {
                 case "user": host.user = string(v, key, &ds)
                 case "identity_file": host.identityFile = string(v, key, &ds)
                 case "port":
-                    if let t = v.text, v.scalar?.style == .plain, let p = Int(t), (1...65535).contains(p) { host.port = p }
+                    if let t = v.text, v.scalarStyle == .plain, let p = Int(t), (1...65535).contains(p) { host.port = p }
                     else { ds.append(.error("'port' must be a port number (1-65535), found \(v.kindName)", at: v.location)) }
                 case "become":
-                    if v.scalar?.style == .plain, v.text == "true" || v.text == "false" { host.become = v.text == "true" }
+                    if v.scalarStyle == .plain, v.text == "true" || v.text == "false" { host.become = v.text == "true" }
                     else { ds.append(.error("'become' must be true or false", at: v.location, hint: "write true or false")) }
                 case "transport":
                     if let t = v.text, let kind = InventoryHost.TransportKind(rawValue: t) { host.transport = kind }
@@ -105,7 +105,7 @@ struct YAMLInventoryReader {
     }
 
     private func readGroup(_ node: Node, _ ds: inout [Diagnostic]) -> (hosts: [Node], children: [Node]) {
-        if let items = node.items { return (items, []) }
+        if let items = node.items { return (Array(items), []) }
         guard let pairs = node.pairs else {
             if !node.isNull { ds.append(.error("a group is a list of hosts or a mapping with 'hosts' and 'children', found \(node.kindName)", at: node.location)) }
             return ([], [])
@@ -122,7 +122,7 @@ struct YAMLInventoryReader {
     }
 
     private func list(_ node: Node, _ ds: inout [Diagnostic]) -> [Node] {
-        if let items = node.items { return items }
+        if let items = node.items { return Array(items) }
         if !node.isNull { ds.append(.error("expected a list of names, found \(node.kindName)", at: node.location)) }
         return []
     }

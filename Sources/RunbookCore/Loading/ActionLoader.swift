@@ -26,7 +26,7 @@ extension RunbookDecoder {
 
     /// A command: a non-empty string template.
     mutating func command(_ node: Node, of key: String) -> Template? {
-        guard node.scalar != nil, !node.isNull else {
+        guard node.isScalar, !node.isNull else {
             error("expected a command string for '\(key.clipped)', found \(Self.found(node))", at: node.location)
             return nil
         }
@@ -43,7 +43,7 @@ extension RunbookDecoder {
     }
 
     private mutating func confirmation(_ node: Node) -> Confirmation? {
-        if node.scalar != nil {
+        if node.isScalar {
             return template(node).map { Confirmation(prompt: $0, answer: .literal("yes", at: node.location)) }
         }
         guard let f = fields(node, of: "confirm", allowed: ["prompt", "answer"], required: ["prompt"]) else { return nil }

@@ -9,7 +9,7 @@ extension RunbookDecoder {
 
     /// A bare command string (must exit 0) or `{ run, expect }`, plus `timeout`/`interval` when polled.
     mutating func condition(_ node: Node, of key: String, polled: Bool, timeoutRequired: Bool = false) -> Condition? {
-        if node.scalar != nil, !timeoutRequired {
+        if node.isScalar, !timeoutRequired {
             return command(node, of: key).map { Condition(command: $0, location: node.location) }
         }
         let allowed = ["run", "expect"] + (polled ? ["timeout", "interval"] : [])

@@ -86,7 +86,7 @@ extension RunbookDecoder {
             guard let pattern, let with else { return nil }
             return .replace(pattern: pattern, with: with)
         case "ensure_line":
-            if value.scalar != nil { return template(value).map { FileEdit.ensureLine($0, after: nil) } }
+            if value.isScalar { return template(value).map { FileEdit.ensureLine($0, after: nil) } }
             guard let e = fields(value, of: "'ensure_line'", allowed: ["line", "after"], required: ["line"]) else { return nil }
             let line = e["line"].flatMap { template($0) }
             let after = e["after"].map { regexTemplate($0) }

@@ -7,10 +7,10 @@ import RunbookYAML
 struct Fields {
     let node: Node
     /// The mapping's pairs, shared with `node` (no copy); entries index into it.
-    private let pairs: [Node.Pair]
+    private let pairs: Node.Pairs
     private var entries: [(key: String, index: Int)] = []
 
-    init(node: Node, pairs: [Node.Pair]) {
+    init(node: Node, pairs: Node.Pairs) {
         self.node = node
         self.pairs = pairs
     }
@@ -40,7 +40,7 @@ extension RunbookDecoder {
         }
         var fields = Fields(node: node, pairs: pairs)
         for (index, pair) in pairs.enumerated() {
-            guard let key = pair.key.scalar?.text, !pair.key.isNull || pair.key.scalar?.style != .plain else {
+            guard let key = pair.key.scalar?.text, !pair.key.isNull || pair.key.scalarStyle != .plain else {
                 error("expected a name as a key in \(what), found \(Self.found(pair.key))", at: pair.key.location)
                 continue
             }

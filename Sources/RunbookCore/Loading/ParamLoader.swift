@@ -78,15 +78,15 @@ extension RunbookDecoder {
         let value: Value?
         switch param.kind {
         case .string:
-            value = node.scalar != nil && !node.isNull ? .string(node.text ?? "") : nil
+            value = node.isScalar && !node.isNull ? .string(node.text ?? "") : nil
         case .int:
-            value = node.scalar?.style == .plain ? node.text.flatMap(Int.init).map(Value.int) : nil
+            value = node.scalarStyle == .plain ? node.text.flatMap(Int.init).map(Value.int) : nil
         case .bool:
-            value = node.scalar?.style == .plain && (node.text == "true" || node.text == "false") ? .bool(node.text == "true") : nil
+            value = node.scalarStyle == .plain && (node.text == "true" || node.text == "false") ? .bool(node.text == "true") : nil
         case .duration:
             value = node.text.flatMap { TimeSpan(parsing: $0) } != nil ? node.text.map(Value.string) : nil
         case .list:
-            if let items = node.items, items.allSatisfy({ $0.scalar != nil && !$0.isNull }) {
+            if let items = node.items, items.allSatisfy({ $0.isScalar && !$0.isNull }) {
                 value = .list(items.map { .string($0.text ?? "") })
             } else {
                 value = nil

@@ -3,7 +3,7 @@ import RunbookYAML
 /// `rollback`: a command, or a list of commands, `{ run: … }` items and file actions.
 extension RunbookDecoder {
     mutating func rollback(_ node: Node) -> [RollbackAction] {
-        if node.scalar != nil { return command(node, of: "rollback").map { [.run($0)] } ?? [] }
+        if node.isScalar { return command(node, of: "rollback").map { [.run($0)] } ?? [] }
         guard let items = node.items else {
             error("expected a command or a list for 'rollback', found \(Self.found(node))", at: node.location, hint: Self.rollbackHint)
             return []
@@ -14,7 +14,7 @@ extension RunbookDecoder {
     private static let rollbackHint = "each rollback item is a command string, { run: CMD } or a file action such as { move: { from: …, to: … } }"
 
     private mutating func rollbackItem(_ node: Node) -> RollbackAction? {
-        if node.scalar != nil { return command(node, of: "rollback").map(RollbackAction.run) }
+        if node.isScalar { return command(node, of: "rollback").map(RollbackAction.run) }
         guard let pairs = node.pairs, pairs.count == 1, let key = pairs[0].key.text else {
             error("expected a command, { run: CMD } or one file action as a rollback item, found \(Self.found(node))"
                     + (node.pairs.map { $0.count > 1 ? " with \($0.count) keys" : "" } ?? ""),

@@ -15,7 +15,7 @@ extension RunbookDecoder {
     mutating func int(_ node: Node, atLeast minimum: Int? = nil) -> Int? {
         guard let s = node.scalar, s.style == .plain, let value = Int(s.text) else {
             error("expected an integer, found \(Self.found(node))", at: node.location,
-                  hint: node.scalar?.style != .plain && node.scalar.flatMap({ Int($0.text) }) != nil
+                  hint: node.scalarStyle != .plain && node.scalar.flatMap({ Int($0.text) }) != nil
                       ? "write the number without quotes" : nil)
             return nil
         }
@@ -73,8 +73,8 @@ extension RunbookDecoder {
 
     /// A string or a list of strings, as nodes (`needs: a` or `needs: [a, b]`).
     mutating func oneOrMany(_ node: Node) -> [Node]? {
-        if let items = node.items { return items }
-        if node.scalar != nil, !node.isNull { return [node] }
+        if let items = node.items { return Array(items) }
+        if node.isScalar, !node.isNull { return [node] }
         error("expected a string or a list, found \(Self.found(node))", at: node.location)
         return nil
     }

@@ -69,7 +69,7 @@ extension RunbookDecoder {
             let templates = items.compactMap { template($0) }
             return templates.count == items.count ? .list(templates) : nil
         }
-        guard node.scalar != nil, !node.isNull else {
+        guard node.isScalar, !node.isNull else {
             error("expected a list or an expression for 'for_each', found \(Self.found(node))", at: node.location)
             return nil
         }
@@ -78,7 +78,7 @@ extension RunbookDecoder {
 
     /// `retries: 3` or `retries: { attempts: 3, delay: 10s, backoff: 2 }`.
     private mutating func retries(_ node: Node) -> Retries? {
-        if node.scalar != nil { return int(node, atLeast: 1).map { Retries(attempts: $0) } }
+        if node.isScalar { return int(node, atLeast: 1).map { Retries(attempts: $0) } }
         guard let f = fields(node, of: "retries", allowed: ["attempts", "delay", "backoff"], required: ["attempts"]) else { return nil }
         let attempts = f["attempts"].flatMap { int($0, atLeast: 1) }
         let delay = f["delay"].flatMap { duration($0) }
@@ -98,7 +98,7 @@ extension RunbookDecoder {
             guard let name = name(pair.key, rule: .variable, what: "capture name") else { continue }
             let v = pair.value
             let hint = "write stdout, { regex: '…' } or { json: '$.path' }"
-            if let text = v.text, v.scalar != nil {
+            if let text = v.text, v.isScalar {
                 if text == "stdout" {
                     out.append(Capture(name: name, source: .stdout, location: pair.key.location))
                 } else {

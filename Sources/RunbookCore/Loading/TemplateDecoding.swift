@@ -45,7 +45,7 @@ extension RunbookDecoder {
             return t
         }
         var column = node.location
-        if node.scalar?.style != .plain { column.column += 1 }
+        if node.scalarStyle != .plain { column.column += 1 }
         let (expression, problems) = TemplateParser.parseExpression(text, at: column)
         report(problems)
         guard let expression else { return nil }

@@ -57,7 +57,7 @@ enum ParamValueParser {
             throw .error("param '\(param.name)' must be \(param.kind == .list ? "a list" : "a \(param.kind.rawValue)"), found \(node.kindName)",
                          at: node.location)
         }
-        if node.scalar?.style != .plain, param.kind == .int || param.kind == .bool {
+        if node.scalarStyle != .plain, param.kind == .int || param.kind == .bool {
             throw .error("param '\(param.name)' must be \(param.kind == .int ? "an int" : "true or false"), found a quoted string", at: node.location)
         }
         return try parse(text, as: param, at: node.location)

@@ -9,16 +9,13 @@ import CYAML
 struct TreeBuilder {
     private struct Frame {
         var start: SourceLocation
-        var tag: String?
+        var tag: Int32
         var anchor: String?
         var isMapping: Bool
-        var items: [Node] = []
-        var pairs: [Node.Pair] = []
-        var pendingKey: Node?
-        /// The duplicate-check identity of each key so far (nil for a key that is not a scalar),
-        /// computed once per key rather than once per comparison.
-        var keyIdentities: [String?] = []
-        /// Keys by text, built only for large mappings (see `firstDefinition`).
+        /// Where this collection's children begin in `pending`, and its key identities in `identities`.
+        var childStart: Int
+        var identityStart: Int
+        /// Keys by identity, built only for large mappings (see `firstDefinition`).
         var seen: [String: SourceLocation] = [:]
         var indexed = false
         /// This collection plus everything added to it so far, aliases expanded.
@@ -30,17 +27,34 @@ struct TreeBuilder {
     private let fileID: Int32
     let limits: YAMLLimits
     private var stack: [Frame] = []
-    private var root: Node?
+    // The tree being built (see `NodeTree`).
+    private var records: [NodeTree.Record] = []
+    private var children: [Int32] = []
+    private var text: [UInt8] = []
+    private var tags: [String] = []
+    private var tagIDs: [String: Int32] = [:]
+    /// The children of every open collection, innermost last; moved to `children` when it closes,
+    /// so building a collection allocates nothing of its own.
+    private var pending: [Int32] = []
+    /// The duplicate-check identity of each key of every open mapping (nil for a key that is not a
+    /// scalar), computed once per key rather than once per comparison.
+    private var identities: [String?] = []
+    private var root: Int32?
     private var documents = 0
-    private var anchors: [String: (node: Node, size: Int)] = [:]
+    private var anchors: [String: (node: Int32, size: Int)] = [:]
     private var expanded = 0
     /// Problems that do not stop the parse (duplicate keys): reported together at the end.
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(file: String, limits: YAMLLimits) {
+    /// - Parameter size: the document's size in bytes, to reserve the tree's storage once (pages
+    ///   reserved and not used cost no memory).
+    init(file: String, limits: YAMLLimits, size: Int = 0) {
         self.file = file
         fileID = FileTable.shared.id(file)
         self.limits = limits
+        records.reserveCapacity(size / 8)
+        children.reserveCapacity(size / 8)
+        text.reserveCapacity(size)
     }
 
     /// Consumes one event; returns true at the end of the stream.
@@ -59,22 +73,31 @@ struct TreeBuilder {
             }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
-            let text = s.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: s.length), as: UTF8.self) } ?? ""
-            let node = Node(.scalar(.init(text, style: Self.style(s.style))), at: at, end: location(event.end_mark), tag: Self.string(s.tag))
-            add(node, anchor: Self.string(s.anchor), size: 1)
+            let first = Int32(clamping: text.count)
+            if let value = s.value, s.length > 0 { text.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length)) }
+            records.append(NodeTree.Record(
+                kind: .scalar, style: Self.style(s.style), tag: tag(s.tag), at: at, end: location(event.end_mark),
+                first: first, count: Int32(clamping: s.length)))
+            add(Int32(records.count - 1), anchor: Self.string(s.anchor), size: 1)
         case YAML_SEQUENCE_START_EVENT:
             try checkDepth(at)
             let e = event.data.sequence_start
-            stack.append(Frame(start: at, tag: Self.string(e.tag), anchor: Self.string(e.anchor), isMapping: false))
+            open(at, tag: e.tag, anchor: e.anchor, isMapping: false)
         case YAML_MAPPING_START_EVENT:
             try checkDepth(at)
             let e = event.data.mapping_start
-            stack.append(Frame(start: at, tag: Self.string(e.tag), anchor: Self.string(e.anchor), isMapping: true))
+            open(at, tag: e.tag, anchor: e.anchor, isMapping: true)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return false }
-            let end = location(event.end_mark)
-            let kind: Node.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
-            add(Node(kind, at: frame.start, end: end, tag: frame.tag), anchor: frame.anchor, size: frame.size)
+            let first = Int32(clamping: children.count)
+            let count = pending.count - frame.childStart
+            children.append(contentsOf: pending[frame.childStart...])
+            pending.removeSubrange(frame.childStart...)
+            identities.removeSubrange(frame.identityStart...)
+            records.append(NodeTree.Record(
+                kind: frame.isMapping ? .mapping : .sequence, style: .plain, tag: frame.tag, at: frame.start,
+                end: location(event.end_mark), first: first, count: Int32(clamping: frame.isMapping ? count / 2 : count)))
+            add(Int32(records.count - 1), anchor: frame.anchor, size: frame.size)
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -86,9 +109,11 @@ struct TreeBuilder {
                     "aliases expand to more than \(limits.maxAliasExpansion) nodes; refusing (an alias bomb?)", at: at,
                     hint: "a runbook rarely needs aliases; write the values out"))
             }
-            var copy = target.node
-            copy.location = at
-            add(copy, anchor: nil, size: target.size)
+            // The alias is the anchored node again (its children are shared), found where the alias is written.
+            var copy = records[Int(target.node)]
+            copy.move(to: at)
+            records.append(copy)
+            add(Int32(records.count - 1), anchor: nil, size: target.size)
         default:
             return false
         }
@@ -98,12 +123,13 @@ struct TreeBuilder {
     /// The document's root, or every problem found.
     func finish() -> Result<Node, DiagnosticError> {
         if !diagnostics.isEmpty { return .failure(DiagnosticError(diagnostics)) }
-        guard let root, !root.isNull else {
+        let tree = NodeTree(fileID: fileID, records: records, children: children, text: text, tags: tags)
+        guard let root, !Node(tree, root).isNull else {
             return .failure(DiagnosticError(.error(
                 "the file is empty; expected a YAML mapping", at: SourceLocation(file: file, line: 1, column: 1),
                 hint: "a runbook starts with 'runbook: NAME' and a list of 'steps:'")))
         }
-        return .success(root)
+        return .success(Node(tree, root))
     }
 
     private func checkDepth(_ at: SourceLocation) throws(DiagnosticError) {
@@ -112,7 +138,13 @@ struct TreeBuilder {
         }
     }
 
-    private mutating func add(_ node: Node, anchor: String?, size: Int) {
+    private mutating func open(_ at: SourceLocation, tag name: UnsafeMutablePointer<yaml_char_t>?,
+                               anchor: UnsafeMutablePointer<yaml_char_t>?, isMapping: Bool) {
+        stack.append(Frame(start: at, tag: tag(name), anchor: Self.string(anchor), isMapping: isMapping,
+                           childStart: pending.count, identityStart: identities.count))
+    }
+
+    private mutating func add(_ node: Int32, anchor: String?, size: Int) {
         if let anchor { anchors[anchor] = (node, size) }
         // Take the frame out of the stack while changing it: mutated in place inside the array,
         // its key index was copied on every insert (a 40,000-key mapping took 20 s).
@@ -122,28 +154,25 @@ struct TreeBuilder {
         }
         defer { stack.append(frame) }
         frame.size += size
-        if !frame.isMapping {
-            frame.items.append(node)
-        } else if let key = frame.pendingKey {
-            frame.pairs.append(Node.Pair(key: key, value: node))
-            frame.pendingKey = nil
-        } else {
-            let identity = node.text.map { Self.identity(of: node, $0) }
-            if let text = node.text, let identity, let first = firstDefinition(of: identity, at: node.location, in: &frame) {
-                diagnostics.append(Diagnostic(
-                    .error, "duplicate key '\(text)'", at: node.location,
-                    hint: "each key may appear once in a mapping; remove or rename one",
-                    notes: [.init("'\(text)' first defined here", at: first)]))
-            }
-            frame.keyIdentities.append(identity)
-            frame.pendingKey = node
+        pending.append(node)
+        guard frame.isMapping, (pending.count - frame.childStart) % 2 == 1 else { return }
+        // A new key: refuse it if an earlier key of this mapping has the same identity.
+        let key = records[Int(node)]
+        let keyText = key.kind == .scalar ? NodeTree.string(key, in: text) : nil
+        let identity = keyText.map { Self.identity(of: key, $0) }
+        if let keyText, let identity, let first = firstDefinition(of: identity, at: NodeTree.location(key, in: fileID), in: &frame) {
+            diagnostics.append(Diagnostic(
+                .error, "duplicate key '\(keyText)'", at: NodeTree.location(key, in: fileID),
+                hint: "each key may appear once in a mapping; remove or rename one",
+                notes: [.init("'\(keyText)' first defined here", at: first)]))
         }
+        identities.append(identity)
     }
 
     /// A key's identity for the duplicate check: its text and its YAML type, so `{1: x, '1': y}`
     /// (an int and a string) holds two keys while `{a: x, 'a': y}` is a duplicate.
-    private static func identity(of node: Node, _ text: String) -> String {
-        guard node.scalar?.style == .plain, node.tag == nil else { return text }
+    private static func identity(of key: NodeTree.Record, _ text: String) -> String {
+        guard key.style == .plain, key.tag < 0 else { return text }
         // Nearly every key starts with a letter that begins no null, boolean or number spelling
         // (those start with a digit, a sign, '.', '~' or n/t/f/i, in either case): no parsing needed.
         if let first = text.utf8.first, (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A),
@@ -163,18 +192,31 @@ struct TreeBuilder {
     /// runbook) are searched directly; an index is built only once a mapping grows large, so a
     /// hostile mapping with many keys stays linear.
     private func firstDefinition(of key: String, at location: SourceLocation, in frame: inout Frame) -> SourceLocation? {
-        if frame.pairs.count < 16 {
-            return frame.keyIdentities.firstIndex { $0 == key }.map { frame.pairs[$0].key.location }
+        let earlier = identities[frame.identityStart...]
+        func keyLocation(_ k: Int) -> SourceLocation {
+            NodeTree.location(records[Int(pending[frame.childStart + 2 * (k - frame.identityStart)])], in: fileID)
+        }
+        if earlier.count < 16 {
+            return earlier.firstIndex { $0 == key }.map(keyLocation)
         }
         if !frame.indexed {
             frame.indexed = true
-            for (pair, identity) in zip(frame.pairs, frame.keyIdentities) {
-                if let identity, frame.seen[identity] == nil { frame.seen[identity] = pair.key.location }
+            for k in earlier.indices {
+                if let identity = identities[k], frame.seen[identity] == nil { frame.seen[identity] = keyLocation(k) }
             }
         }
         if let first = frame.seen[key] { return first }
         frame.seen[key] = location
         return nil
+    }
+
+    private mutating func tag(_ p: UnsafeMutablePointer<yaml_char_t>?) -> Int32 {
+        guard let name = Self.string(p) else { return -1 }
+        if let id = tagIDs[name] { return id }
+        let id = Int32(tags.count)
+        tags.append(name)
+        tagIDs[name] = id
+        return id
     }
 
     private func location(_ mark: yaml_mark_t) -> SourceLocation {

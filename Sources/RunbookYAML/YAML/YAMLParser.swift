@@ -20,7 +20,7 @@ public struct YAMLParser: Sendable {
                 at: SourceLocation(file: file, line: 1, column: 1),
                 hint: Self.sizeHint))
         }
-        var builder = TreeBuilder(file: file, limits: limits)
+        var builder = TreeBuilder(file: file, limits: limits, size: bytes.count)
         let result: Result<Node, DiagnosticError> = bytes.withUnsafeBufferPointer { buffer in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
