@@ -66,6 +66,18 @@ extension OcExport {
         return given
     }
 
+    /// The API server gives a ClusterIP service without an address one from the service network
+    /// (172.30.0.0/16 by default in 3.11); the simulator picks one from the object's name, away from
+    /// the addresses it gives its own services (172.30.0.1, 172.30.100-199.x).
+    static func allocateClusterIP(_ spec: JSONValue?, for key: String) -> JSONValue? {
+        guard case .object(var s) = spec ?? .object([:]) else { return spec }
+        let type = s["type"]?.plain ?? "ClusterIP"
+        guard type == "ClusterIP" || type == "NodePort" || type == "LoadBalancer", (s["clusterIP"]?.plain ?? "").isEmpty else { return spec }
+        let h = abs(stableHash("clusterIP/" + key))
+        s["clusterIP"] = .string("172.30.\(200 + h % 50).\(2 + (h / 50) % 250)")
+        return .object(s)
+    }
+
     static func create(_ c: ToolContext, _ a: Arguments, file: String) throws -> Int32 {
         let decoded = try decode(c, file)
         if a.flag("dry-run") {
@@ -116,6 +128,7 @@ extension OcExport {
                 for key in ["uid", "selfLink", "creationTimestamp"] { meta[key] = nil }
                 o["metadata"] = .object(meta)
                 o["status"] = nil
+                if r.kind == "Service" { o["spec"] = allocateClusterIP(o["spec"], for: ns + "/" + name) }
                 OcStore.put(&v, .object(o))
                 c.out("\(r.kindName)/\(name) created\n")
             }

@@ -239,7 +239,53 @@ enum OcExport {
             return (["NAME", "TYPE", "DATA", "AGE"], [name(item), item["type"]?.plain ?? "Opaque", String(data), "1m"])
         case "ServiceAccount":
             return (["NAME", "SECRETS", "AGE"], [name(item), String(OcServiceAccounts.names(item, "secrets").count), "1m"])
+        case "Service":
+            var ports: [String] = []
+            if case .array(let list)? = item["spec"]?["ports"] {
+                ports = list.map { "\($0["port"]?.plain ?? "")/\($0["protocol"]?.plain ?? "TCP")" }
+            }
+            return (["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+                    [name(item), item["spec"]?["type"]?.plain ?? "ClusterIP", item["spec"]?["clusterIP"]?.plain ?? "<none>", "<none>",
+                     ports.isEmpty ? "<none>" : ports.joined(separator: ","), "1m"])
+        case "DeploymentConfig":
+            // kubectl 1.11's printer for origin 3.11: the triggers as `config` and `image(NAME)`.
+            var triggers: [String] = []
+            if case .array(let list)? = item["spec"]?["triggers"] {
+                for t in list {
+                    switch t["type"]?.plain {
+                    case "ConfigChange": triggers.append("config")
+                    case "ImageChange": triggers.append("image(\(t["imageChangeParams"]?["from"]?["name"]?.plain ?? ""))")
+                    default: break
+                    }
+                }
+            }
+            return (["NAME", "REVISION", "DESIRED", "CURRENT", "TRIGGERED BY"],
+                    [name(item), item["status"]?["latestVersion"]?.plain ?? "0", item["spec"]?["replicas"]?.plain ?? "0",
+                     item["status"]?["replicas"]?.plain ?? "0", triggers.joined(separator: ",")])
+        case "PersistentVolumeClaim":
+            // The simulator provisions no volume for a stored claim: it stays Pending (the harsher
+            // side: a real cluster with a default storage class binds it within seconds).
+            return (["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"],
+                    [name(item), item["status"]?["phase"]?.plain ?? "Pending", "", "", "", item["spec"]?["storageClassName"]?.plain ?? "", "1m"])
+        case "ConfigMap":
+            var data = 0
+            if case .object(let d)? = item["data"] { data = d.count }
+            return (["NAME", "DATA", "AGE"], [name(item), String(data), "1m"])
         default: return (["NAME", "AGE"], [name(item), "1m"])
+        }
+    }
+
+    /// The stored objects of a table type (`oc get svc`, `dc`, `cm`, `pvc` without `-o yaml`), in
+    /// `ns` or in every namespace: what `oc create -f` made, listed with the objects the state
+    /// derives, as the API server lists one kind from one store.
+    static func storedRows(_ v: ClusterView, _ plural: String, namespace ns: String?) -> [OcObject] {
+        guard let r = resources.first(where: { $0.plural == plural }) else { return [] }
+        return (ns.map { [$0] } ?? OcGet.namespaces(v)).flatMap { ns in
+            OcStore.bodies(v, r.kind, namespace: ns).map { body in
+                let item = served(body, r, namespace: ns)
+                let (headers, cells) = row(r, item)
+                return OcObject(kindName: r.kindName, name: name(item), namespace: ns, headers: headers, cells: cells, json: item)
+            }
         }
     }
 

@@ -49,11 +49,13 @@ enum OcGet {
                             allNamespaces: ns == nil)
         case "services", "service", "svc":
             return try emit(c, a, output, kind: "services", names: words,
-                            objects: (OcObjects.services(view) + OcProjects.services(view)).filter { ns == nil || $0.namespace == ns }, namespaced: true,
+                            objects: (OcObjects.services(view) + OcProjects.services(view)).filter { ns == nil || $0.namespace == ns }
+                                + OcExport.storedRows(view, "services", namespace: ns), namespaced: true,
                             allNamespaces: ns == nil)
         case "deploymentconfigs", "deploymentconfig", "dc":
             return try emit(c, a, output, kind: "deploymentconfigs.apps.openshift.io", names: words,
-                            objects: OcObjects.deploymentConfigs(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
+                            objects: OcObjects.deploymentConfigs(view).filter { ns == nil || $0.namespace == ns }
+                                + OcExport.storedRows(view, "deploymentconfigs", namespace: ns), namespaced: true,
                             allNamespaces: ns == nil)
         case "replicationcontrollers", "replicationcontroller", "rc":
             return try emit(c, a, output, kind: "replicationcontrollers", names: words,
@@ -64,7 +66,8 @@ enum OcGet {
                             objects: OcObjects.storageClasses(view), namespaced: false)
         case "configmaps", "configmap", "cm":
             return try emit(c, a, output, kind: "configmaps", names: words,
-                            objects: OcObjects.configMaps(view).filter { ns == nil || $0.namespace == ns }, namespaced: true,
+                            objects: OcObjects.configMaps(view).filter { ns == nil || $0.namespace == ns }
+                                + OcExport.storedRows(view, "configmaps", namespace: ns), namespaced: true,
                             allNamespaces: ns == nil)
         case "projects", "project":
             return try OcProjects.getProjects(c, a, names: words)

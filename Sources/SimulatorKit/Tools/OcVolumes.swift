@@ -31,6 +31,7 @@ enum OcVolumes {
             try OcTool.requireAPI(c, view)
             let ns = a.flag("all-namespaces") ? nil : OcTool.namespace(c, a, view)
             let objects = (view.state.claims ?? []).filter { ns == nil || $0.namespace == ns }.map(claimObject)
+                + OcExport.storedRows(view, "persistentvolumeclaims", namespace: ns)
             return try OcGet.emit(c, a, a["output"] ?? "", kind: "persistentvolumeclaims", names: rest, objects: objects,
                                   namespaced: true, allNamespaces: ns == nil)
         }

@@ -136,4 +136,59 @@ struct OcStoreTests {
                 == "route.route.openshift.io/hawkular-metrics\n")
         #expect(try f.run("oc", ["get", "secrets", "-n", "shop", "-o", "name"]).stdout == "")
     }
+
+    /// `oc get svc|dc|cm|pvc` listed only the objects the state derives: what `create -f` made was
+    /// in `get -o yaml` and missing from the tables and from `-o name|json|jsonpath`.
+    @Test("services, deployment configs, config maps and claims made with create -f are in oc get's tables too")
+    func fileObjectsInTables() throws {
+        let f = try SimFixture()
+        defer { f.remove() }
+        #expect(try f.run("oc", ["new-project", "shop", "--skip-config-write"]).status == 0)
+        try f.tree(host).write("/root/all.yaml", """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: web}
+              spec:
+                ports: [{port: 8080, protocol: TCP}, {port: 8443}]
+            - apiVersion: apps.openshift.io/v1
+              kind: DeploymentConfig
+              metadata: {name: web}
+              spec:
+                replicas: 2
+                triggers:
+                - type: ConfigChange
+                - type: ImageChange
+                  imageChangeParams: {from: {kind: ImageStreamTag, name: 'web:latest'}}
+            - apiVersion: v1
+              kind: ConfigMap
+              metadata: {name: settings}
+              data: {mode: fast, size: big}
+            - apiVersion: v1
+              kind: PersistentVolumeClaim
+              metadata: {name: data}
+              spec: {storageClassName: glusterfs-storage, accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+
+            """)
+        let made = try f.run("oc", ["create", "-f", "/root/all.yaml", "-n", "shop"])
+        #expect(made.status == 0)
+        let ip = try f.run("oc", ["get", "svc", "web", "-n", "shop", "-o", "jsonpath={.spec.clusterIP}"]).stdout
+        #expect(ip.hasPrefix("172.30.2"))
+        let services = try f.run("oc", ["get", "svc", "-n", "shop"]).stdout
+        // The CLUSTER-IP column is as wide as the address and three spaces (kubectl's tabwriter).
+        #expect(services == "NAME      TYPE        CLUSTER-IP\(String(repeating: " ", count: ip.count + 3 - 10))EXTERNAL-IP   PORT(S)             AGE\n"
+                + "web       ClusterIP   \(ip)   <none>        8080/TCP,8443/TCP   1m\n")
+        #expect(try f.run("oc", ["get", "dc", "-n", "shop"]).stdout
+                == "NAME      REVISION   DESIRED   CURRENT   TRIGGERED BY\nweb       0          2         0         config,image(web:latest)\n")
+        #expect(try f.run("oc", ["get", "cm", "-n", "shop"]).stdout == "NAME       DATA      AGE\nsettings   2         1m\n")
+        let claims = try f.run("oc", ["get", "pvc", "-n", "shop"]).stdout
+        #expect(claims == "NAME      STATUS    VOLUME    CAPACITY   ACCESS MODES   STORAGECLASS        AGE\ndata      Pending\(String(repeating: " ", count: 39))glusterfs-storage   1m\n")
+        #expect(try f.run("oc", ["get", "dc", "web", "-n", "shop", "-o", "name"]).stdout == "deploymentconfig.apps.openshift.io/web\n")
+        #expect(try f.run("oc", ["get", "svc", "-n", "shop", "-o", "yaml"]).stdout.contains("    clusterIP: \(ip)\n"))
+        // Everywhere, as with the derived objects: the stored ones in their namespace.
+        let all = try f.run("oc", ["get", "cm", "--all-namespaces"]).stdout
+        #expect(all.contains("\nshop ") && all.contains(" settings "))
+    }
 }

@@ -20,30 +20,19 @@ final class HTTPConnection {
 
     deinit { close() }
 
-    /// Connects to `endpoint` (`HOST:PORT`), trying each address the host resolves to.
+    /// Connects to `endpoint` (`HOST:PORT`), trying each address the host resolves to; the dial
+    /// timeout bounds the lookup and the connects together.
+    /// - Parameter lookup: resolves the host (getaddrinfo; a stand-in in tests).
     /// - Throws: `HTTPFailure.dial` (refused, no such host) or `.dialTimeout`.
-    static func open(_ endpoint: String, timeout seconds: Int) throws(HTTPFailure) -> HTTPConnection {
+    static func open(_ endpoint: String, timeout seconds: Int,
+                     lookup: @escaping HostResolver.Lookup = HostResolver.system) throws(HTTPFailure) -> HTTPConnection {
         guard let colon = endpoint.lastIndex(of: ":") else { throw .dial("\(endpoint) is not HOST:PORT") }
         let host = String(endpoint[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let port = String(endpoint[endpoint.index(after: colon)...])
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        let resolved = getaddrinfo(host, port, &hints, &list)
-        guard resolved == 0, let first = list else {
-            throw .dial("cannot resolve \(host): \(String(cString: gai_strerror(resolved)))")
-        }
-        defer { freeaddrinfo(first) }
         let deadline = Deadline(seconds: seconds)
+        let addresses = try HostResolver.resolve(host, port, before: deadline, seconds: seconds, lookup: lookup)
         var failure = HTTPFailure.dial("\(endpoint): no address")
-        var next: UnsafeMutablePointer<addrinfo>? = first
-        while let address = next?.pointee {
-            next = address.ai_next
+        for address in addresses {
             do {
                 let descriptor = try connect(address, deadline: deadline, seconds: seconds)
                 return HTTPConnection(endpoint: endpoint, descriptor: descriptor)
@@ -55,12 +44,12 @@ final class HTTPConnection {
         throw failure
     }
 
-    private static func connect(_ address: addrinfo, deadline: Deadline, seconds: Int) throws(HTTPFailure) -> Int32 {
+    private static func connect(_ address: ResolvedAddress, deadline: Deadline, seconds: Int) throws(HTTPFailure) -> Int32 {
         // Close-on-exec: the step commands this process starts must not inherit the connection.
         #if canImport(Glibc)
-        let descriptor = socket(address.ai_family, address.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.ai_protocol)
+        let descriptor = socket(address.family, address.socketType | Int32(SOCK_CLOEXEC.rawValue), address.protocolNumber)
         #else
-        let descriptor = socket(address.ai_family, address.ai_socktype, address.ai_protocol)
+        let descriptor = socket(address.family, address.socketType, address.protocolNumber)
         if descriptor >= 0 { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         #endif
         guard descriptor >= 0 else { throw .dial("socket: \(String(cString: strerror(errno)))") }
@@ -71,7 +60,10 @@ final class HTTPConnection {
         #if canImport(Darwin)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
-        if posixConnect(descriptor, address.ai_addr, address.ai_addrlen) != 0 && errno != EINPROGRESS {
+        let started = address.bytes.withUnsafeBytes { raw in
+            posixConnect(descriptor, raw.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+        }
+        if started != 0 && errno != EINPROGRESS {
             let reason = String(cString: strerror(errno))
             _ = posixClose(descriptor)
             throw .dial(reason)
@@ -166,7 +158,7 @@ struct Deadline {
 
 // The system calls by their module names: inside `HTTPConnection`, `close` and `send` are its own.
 #if canImport(Glibc)
-private func posixConnect(_ descriptor: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t) -> Int32 {
+private func posixConnect(_ descriptor: Int32, _ address: UnsafePointer<sockaddr>?, _ length: socklen_t) -> Int32 {
     Glibc.connect(descriptor, address, length)
 }
 private func posixClose(_ descriptor: Int32) -> Int32 { Glibc.close(descriptor) }
@@ -175,7 +167,7 @@ private func posixSend(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count:
     Glibc.send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
 }
 #elseif canImport(Darwin)
-private func posixConnect(_ descriptor: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t) -> Int32 {
+private func posixConnect(_ descriptor: Int32, _ address: UnsafePointer<sockaddr>?, _ length: socklen_t) -> Int32 {
     Darwin.connect(descriptor, address, length)
 }
 private func posixClose(_ descriptor: Int32) -> Int32 { Darwin.close(descriptor) }
