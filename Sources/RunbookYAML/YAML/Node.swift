@@ -85,9 +85,14 @@ public struct Node: Sendable {
         let r = record
         switch r.kind {
         case .scalar: return .scalar(Scalar(tree.string(r), style: r.style))
-        case .sequence: return .sequence(Items(tree: tree, first: Int(r.first), count: Int(r.count)))
-        case .mapping: return .mapping(Pairs(nodes: Items(tree: tree, first: Int(r.first), count: 2 * Int(r.count))))
+        case .sequence: return .sequence(children(r))
+        case .mapping: return .mapping(Pairs(nodes: children(r)))
         }
+    }
+
+    /// A collection's children as the tree stores them (a mapping's keys and values alternating).
+    private func children(_ r: NodeTree.Record) -> Items {
+        Items(tree: tree, first: Int(r.first), count: r.kind == .mapping ? 2 * Int(r.count) : Int(r.count))
     }
 
     public var location: SourceLocation { tree.location(record) }
@@ -145,13 +150,13 @@ extension Node {
     /// The entries, if this node is a mapping.
     public var pairs: Pairs? {
         let r = record
-        return r.kind == .mapping ? Pairs(nodes: Items(tree: tree, first: Int(r.first), count: 2 * Int(r.count))) : nil
+        return r.kind == .mapping ? Pairs(nodes: children(r)) : nil
     }
 
     /// The items, if this node is a sequence.
     public var items: Items? {
         let r = record
-        return r.kind == .sequence ? Items(tree: tree, first: Int(r.first), count: Int(r.count)) : nil
+        return r.kind == .sequence ? children(r) : nil
     }
 
     /// The value for a key, if this node is a mapping and has it.

@@ -29,8 +29,7 @@ public final class NodeTree: Sendable {
             self.kind = kind
             self.style = style
             self.tag = tag
-            line = Int32(clamping: location.line)
-            column = Int32(clamping: location.column)
+            (line, column) = Self.position(location)
             hasEnd = end != nil
             endLine = Int32(clamping: end?.line ?? 0)
             endColumn = Int32(clamping: end?.column ?? 0)
@@ -39,9 +38,10 @@ public final class NodeTree: Sendable {
         }
 
         /// Moves the node's start (an alias is its anchor found somewhere else).
-        mutating func move(to location: SourceLocation) {
-            line = Int32(clamping: location.line)
-            column = Int32(clamping: location.column)
+        mutating func move(to location: SourceLocation) { (line, column) = Self.position(location) }
+
+        private static func position(_ location: SourceLocation) -> (Int32, Int32) {
+            (Int32(clamping: location.line), Int32(clamping: location.column))
         }
     }
 
@@ -83,24 +83,7 @@ public final class NodeTree: Sendable {
 
     /// True when the scalar at `record` is exactly `string`, compared as bytes (no `String` made).
     func scalar(_ record: Record, equals string: String) -> Bool {
-        var string = string
-        return string.withUTF8 { wanted in
-            guard wanted.count == Int(record.count) else { return false }
-            return text.withUnsafeBufferPointer { buffer in
-                var i = 0
-                var j = Int(record.first)
-                while i < wanted.count {
-                    if wanted[i] != buffer[j] { return false }
-                    i += 1
-                    j += 1
-                }
-                return true
-            }
-        }
-    }
-
-    /// The first byte of the scalar at `record`, if it has one.
-    func firstByte(_ record: Record) -> UInt8? {
-        record.count > 0 ? text[Int(record.first)] : nil
+        let bytes = Int(record.first)..<Int(record.first + record.count)
+        return string.utf8.count == bytes.count && string.utf8.elementsEqual(text[bytes])
     }
 }

@@ -48,7 +48,7 @@ struct TreeBuilder {
 
     /// - Parameter size: the document's size in bytes, to reserve the tree's storage once (pages
     ///   reserved and not used cost no memory).
-    init(file: String, limits: YAMLLimits, size: Int = 0) {
+    init(file: String, limits: YAMLLimits, size: Int) {
         self.file = file
         fileID = FileTable.shared.id(file)
         self.limits = limits

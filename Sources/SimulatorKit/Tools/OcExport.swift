@@ -279,7 +279,7 @@ enum OcExport {
     /// `ns` or in every namespace: what `oc create -f` made, listed with the objects the state
     /// derives, as the API server lists one kind from one store.
     static func storedRows(_ v: ClusterView, _ plural: String, namespace ns: String?) -> [OcObject] {
-        guard let r = resources.first(where: { $0.plural == plural }) else { return [] }
+        guard let r = resource(named: plural) else { return [] }
         return (ns.map { [$0] } ?? OcGet.namespaces(v)).flatMap { ns in
             OcStore.bodies(v, r.kind, namespace: ns).map { body in
                 let item = served(body, r, namespace: ns)

@@ -187,6 +187,10 @@ struct OcStoreTests {
         #expect(claims == "NAME      STATUS    VOLUME    CAPACITY   ACCESS MODES   STORAGECLASS        AGE\ndata      Pending\(String(repeating: " ", count: 39))glusterfs-storage   1m\n")
         #expect(try f.run("oc", ["get", "dc", "web", "-n", "shop", "-o", "name"]).stdout == "deploymentconfig.apps.openshift.io/web\n")
         #expect(try f.run("oc", ["get", "svc", "-n", "shop", "-o", "yaml"]).stdout.contains("    clusterIP: \(ip)\n"))
+        // An address the file gives (a backup's) is kept, not allocated anew.
+        try f.tree(host).write("/root/db.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec: {clusterIP: 172.30.9.9}\n")
+        #expect(try f.run("oc", ["create", "-f", "/root/db.yaml", "-n", "shop"]).status == 0)
+        #expect(try f.run("oc", ["get", "svc", "db", "-n", "shop", "-o", "jsonpath={.spec.clusterIP}"]).stdout == "172.30.9.9")
         // Everywhere, as with the derived objects: the stored ones in their namespace.
         let all = try f.run("oc", ["get", "cm", "--all-namespaces"]).stdout
         #expect(all.contains("\nshop ") && all.contains(" settings "))

@@ -82,13 +82,10 @@ enum ProcessTable {
     /// `/proc/PID/stat`; nil when it is gone or shorter. Scanned as bytes: splitting the whole
     /// line into strings was 2% of a 1,000-host fan-out (issue 15).
     private static func statFields(of pid: pid_t, _ wanted: [Int]) -> [String]? {
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        guard let buffer = bytes("/proc/\(pid)/stat") else { return nil }
+        let count = buffer.count
         // The command name is in parentheses and may itself contain spaces or parentheses.
-        guard count > 0, let nameEnd = buffer[0..<count].lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        guard let nameEnd = buffer.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         var found: [String] = []
         var field = -1, start = nameEnd + 1
         for index in (nameEnd + 1)...count where index == count || buffer[index] == UInt8(ascii: " ") {
@@ -106,13 +103,19 @@ enum ProcessTable {
 
     /// The first KiB of a small `/proc` file, in one read; nil when it cannot be read.
     static func read(_ path: String) -> String? {
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The first KiB of a small `/proc` file as bytes (never empty); nil when it cannot be read.
+    private static func bytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 1024)
         let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n], as: UTF8.self)
+        buffer.removeSubrange(n...)
+        return buffer
     }
 }
 #endif
