@@ -121,11 +121,13 @@ lines += [
     "UTF-8 bytes, each distinct regular expression is compiled once, small mappings are searched without",
     "hashing, a location is three integers with one shared file table (no String per node), each mapping",
     "key's duplicate-check identity is computed once, and the step graph and checker read step ids without",
-    "copying whole steps. What remains is spread thin (see \"Parsing profile\" below): libyaml itself,",
-    "one Node value per event with an array per collection, the decoder's real per-step work (templates,",
-    "shell contexts, key checks), retain/release and copies of Nodes, malloc/free and page faults of the",
-    "tree and model. Getting near 2x would need a Node tree that does not allocate per node (an arena",
-    "addressed by index, scalars decoded lazily) and a model built without copying; not done.",
+    "copying whole steps. Round 6 (under \"Parsing profile\" below) made the whole document one `NodeTree`:",
+    "a record per node in one array, children as index runs, scalar text as byte runs decoded when read.",
+    "Round 7 made the step graph work on list positions instead of dictionaries keyed by id, and moved",
+    "a step's non-`run` action and its `verify` out of line. What remains is spread thin (see \"Parsing",
+    "profile\" below): libyaml itself, the decoder's real per-step work (templates, shell contexts, key",
+    "checks, conditions), the step graph, malloc/free and page faults of the model, and the process's",
+    "start-up and exit.",
     "",
 ]
 section = "\n".join(lines)

@@ -131,10 +131,10 @@ void cprocess_name_thread(const char *name) {
     pthread_setname_np(pthread_self(), name);
 }
 
-int cprocess_epoll_wait(int epoll, int *fds, int max) {
+int cprocess_epoll_wait(int epoll, int *fds, int max, int timeout) {
     struct epoll_event events[64];
     if (max > 64) max = 64;
-    int count = epoll_wait(epoll, events, max, -1);
+    int count = epoll_wait(epoll, events, max, timeout);
     for (int i = 0; i < count; i++) fds[i] = events[i].data.fd;
     return count;
 }

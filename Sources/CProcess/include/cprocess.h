@@ -53,6 +53,6 @@ void cprocess_name_thread(const char *name);
 
 /// Waits for events; writes the descriptor of each into `fds` (at most `max`). Returns the
 /// count, or -1 with errno.
-int cprocess_epoll_wait(int epoll, int *fds, int max);
+int cprocess_epoll_wait(int epoll, int *fds, int max, int timeout);
 
 #endif

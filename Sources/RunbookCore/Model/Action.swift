@@ -1,19 +1,23 @@
 import RunbookYAML
 
 /// The one thing a step does.
+///
+/// Every case but `run` is `indirect`: an enum is as large as its largest case, and a
+/// `Condition` inline made every `Step` 312 bytes larger, `run` steps too (issue 15: the loaded
+/// model was ten times the file).
 public enum Action: Sendable, Hashable {
     /// A command that changes things.
     case run(Template)
     /// A read-only precondition; the step fails when it does not hold.
-    case check(Condition)
+    indirect case check(Condition)
     /// A read-only condition polled until it holds or its timeout passes.
-    case wait(Condition)
+    indirect case wait(Condition)
     /// Operator approval: the operator types the expected answer.
-    case confirm(Confirmation)
+    indirect case confirm(Confirmation)
     /// Another runbook run as a sub-procedure.
-    case use(Use)
+    indirect case use(Use)
     /// A built-in file action that snapshots what it changes.
-    case file(FileAction)
+    indirect case file(FileAction)
 
     /// The key that introduces the action in YAML (`run`, `check`, `edit` …).
     public var keyword: String {

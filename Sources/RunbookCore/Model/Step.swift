@@ -27,7 +27,12 @@ public struct Step: Sendable, Hashable {
     public var capture: [Capture]
     public var rollback: [RollbackAction]
     /// A post-condition checked after `run` succeeds; the step fails if it never holds.
-    public var verify: Condition?
+    public var verify: Condition? {
+        get { verifyBox?.value }
+        set { verifyBox = newValue.map(Boxed.init) }
+    }
+    /// `verify` out of line: few steps have one, and inline it made every step 313 bytes larger.
+    private var verifyBox: Boxed<Condition>?
     /// Safe to run again after a crash left it in flight.
     public var idempotent: Bool
     public var onFailure: FailurePolicy
@@ -57,7 +62,7 @@ public struct Step: Sendable, Hashable {
         self.retries = retries
         self.capture = capture
         self.rollback = rollback
-        self.verify = verify
+        self.verifyBox = verify.map(Boxed.init)
         self.idempotent = idempotent
         self.onFailure = onFailure
         self.source = source

@@ -54,7 +54,7 @@ public final class Engine: Sendable {
             guard await coordinator.emit(start) else { return await conclude(coordinator, status: .failed) }
         }
 
-        let work = Task {
+        let work = Task(executorPreference: IOReactor.preference) {
             _ = await GraphRunner(env: env, scope: scope).run()
             let halt = await coordinator.halt
             let rollingBack = state?.rollingBack == true
@@ -63,7 +63,7 @@ public final class Engine: Sendable {
             else { return RollbackSaga.Result?.none }
             return await RollbackSaga(env: env).run(await coordinator.ledgerInRollbackOrder())
         }
-        control.started(work) { Task { await coordinator.interrupt(reason: "interrupted") } }
+        control.started(work) { Task(executorPreference: IOReactor.preference) { await coordinator.interrupt(reason: "interrupted") } }
         let saga = await work.value
         control.finished()
 

@@ -113,7 +113,7 @@ actor RunCoordinator {
         guard unwaitedThrough > max(durableThrough, requestedThrough) else { return }
         requestedThrough = unwaitedThrough
         let through = unwaitedThrough
-        Task { await self.makeDurable(through: through, what: what) }
+        Task(executorPreference: IOReactor.preference) { await self.makeDurable(through: through, what: what) }
     }
 
     /// Called where the engine is about to wait for something other than its next line (a

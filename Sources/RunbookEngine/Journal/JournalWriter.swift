@@ -173,7 +173,7 @@ public actor JournalWriter: EventRecorder {
             syncWaiters.append((sequence, continuation))
             if !syncing {
                 syncing = true
-                Task { await self.syncWhileWaited() }
+                Task(executorPreference: IOReactor.preference) { await self.syncWhileWaited() }
             }
         }
     }

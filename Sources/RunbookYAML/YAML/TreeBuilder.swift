@@ -175,9 +175,11 @@ struct TreeBuilder {
         guard key.style == .plain, key.tag < 0 else { return text }
         // Nearly every key starts with a letter that begins no null, boolean or number spelling
         // (those start with a digit, a sign, '.', '~' or n/t/f/i, in either case): no parsing needed.
-        if let first = text.utf8.first, (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A),
-           !"ntfiNTFI".utf8.contains(first) {
-            return text
+        switch text.utf8.first {
+        case UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "i"),
+             UInt8(ascii: "N"), UInt8(ascii: "T"), UInt8(ascii: "F"), UInt8(ascii: "I"): break
+        case let first? where (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A): return text
+        default: break
         }
         let lower = text.lowercased()
         if ["null", "~", "", "true", "false"].contains(lower) || Int(text) != nil || Double(text) != nil

@@ -98,9 +98,9 @@ import TestSupport
 
 /// A child's "parent" for `PR_SET_PDEATHSIG` (`bwrap --die-with-parent`, the simulator's
 /// sandbox) is the thread that spawned it; the cooperative pool ends idle threads, which
-/// killed sandboxed commands 5 s into a step. Children are spawned on the reactor's thread,
+/// killed sandboxed commands 5 s into a step. Children are spawned on a thread of their own,
 /// which lives as long as runbook.
-@Suite struct ReactorThreadTests {
+@Suite struct SpawnThreadTests {
     /// This thread's id (`/proc/thread-self` links to `PID/task/TID`) and name.
     private static func currentThread() -> (id: Int, name: String) {
         let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? ""
@@ -109,11 +109,10 @@ import TestSupport
     }
 
     @Test func spawnsRunOnOneLongLivedThreadOfItsOwn() async throws {
-        let reactor = try IOReactor.shared.get()
         var seen: Set<Int> = []
         for _ in 0..<20 {
-            let (id, name) = await reactor.onReactorThread { Self.currentThread() }
-            #expect(name == "runbook-io")
+            let (id, name) = await SpawnThread.shared.run { Self.currentThread() }
+            #expect(name == "runbook-spawn")
             #expect(id != Int(getpid()))
             seen.insert(id)
         }

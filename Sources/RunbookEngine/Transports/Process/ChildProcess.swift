@@ -60,16 +60,16 @@ package struct ChildProcess: Sendable {
         }
         let latch = StopLatch()
         let leader = GroupLeader()
-        let launched = Task { try await launch(program, sink: sink, leader: leader) }
+        let launched = Task(executorPreference: IOReactor.preference) { try await launch(program, sink: sink, leader: leader) }
         // Unstructured on purpose: an interrupted run cancels the caller's task, and the stop
         // sequence (remote kill, SIGTERM, grace, SIGKILL) must still run to the end.
-        let controller = Task {
+        let controller = Task(executorPreference: IOReactor.preference) {
             guard let reason = await latch.wait() else { return }
             await beforeStop?(reason)
             launched.cancel()
         }
         let timer = timeout.map { limit in
-            Task {
+            Task(executorPreference: IOReactor.preference) {
                 try? await Task.sleep(for: limit.duration)
                 if !Task.isCancelled { await latch.request(.timedOut) }
             }
@@ -77,14 +77,14 @@ package struct ChildProcess: Sendable {
         let result = await withTaskCancellationHandler {
             await launched.result
         } onCancel: {
-            Task { await latch.request(.interrupted) }
+            Task(executorPreference: IOReactor.preference) { await latch.request(.interrupted) }
         }
         timer?.cancel()
         await latch.finish()
         await controller.value
         let reason = await latch.reason
         if reason != nil, let group = await leader.group {
-            await Task { await group.drain(grace: gracePeriod.duration) }.value
+            await Task(executorPreference: IOReactor.preference) { await group.drain(grace: gracePeriod.duration) }.value
         }
         let duration = TimeSpan(milliseconds: Int((clock.now - start) / .milliseconds(1)))
         switch (reason, result) {
@@ -194,8 +194,8 @@ package struct ChildProcess: Sendable {
         let reactor = try IOReactor.shared.get()
         let (path, argv) = commandLine(program)
         let environment = try environmentEntries()
-        // Spawned on the reactor's long-lived thread (see `IOReactor`).
-        let child = try await reactor.onReactorThread {
+        // Spawned on a long-lived thread of its own (see `SpawnThread`).
+        let child = try await SpawnThread.shared.run {
             Result { () throws(SpawnedProcess.Failure) in
                 try SpawnedProcess(path, arguments: argv, environment: environment)
             }
@@ -223,7 +223,7 @@ package struct ChildProcess: Sendable {
             _ = await (fed, out, err)
             return status
         } onCancel: {
-            Task {
+            Task(executorPreference: IOReactor.preference) {
                 await Self.tearDown(group, reaped: reaped, grace: grace)
                 if reaped.isSet { pipes.release(reactor) }
             }

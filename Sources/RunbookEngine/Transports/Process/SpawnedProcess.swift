@@ -33,7 +33,7 @@ struct SpawnedProcess: Sendable {
     /// - Throws: `Failure` when a pipe or the process cannot be created, or when an argument
     ///   or variable holds a NUL byte (it would silently cut the text the plan showed).
     init(_ path: String, arguments: [String], environment: [String]) throws(Failure) {
-        if let bad = arguments.first(where: { $0.utf8.contains(0) }) ?? environment.first(where: { $0.utf8.contains(0) }) {
+        if let bad = arguments.first(where: Self.hasNUL) ?? environment.first(where: Self.hasNUL) {
             throw Failure(description: "an argument or environment entry contains a NUL byte: \(bad.debugDescription)")
         }
         // stdin's write end and the read ends of stdout and stderr are runbook's, non-blocking.
@@ -114,6 +114,13 @@ struct SpawnedProcess: Sendable {
         case 1: return .running
         default: return .failed
         }
+    }
+
+    /// True when `text` holds a NUL byte (memchr over its UTF-8: the generic `contains` was
+    /// 2% of the engine thread in a fan-out, with some 35 variables per spawn).
+    private static func hasNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }
     }
 
     private static func close(_ fds: [Int32]) {
