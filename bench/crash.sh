@@ -11,7 +11,15 @@
 set -eu
 cd "$(dirname "$0")/.."
 KILLS=${1:-500}
-swift build --build-tests >/dev/null
+# A failed build says why (it printed nothing and exited 1).
+log=$(mktemp)
+if ! swift build --build-tests >"$log" 2>&1; then
+    tail -20 "$log" >&2
+    echo "bench/crash.sh: the build failed (after scripts/test, see docs/testing.md on -lCoreFoundation)" >&2
+    rm -f "$log"
+    exit 1
+fi
+rm -f "$log"
 if [ -n "${2:-}" ]; then export CRASH_SEED="$2"; fi
 start=$(date +%s)
 CRASH_KILLS=$KILLS swift test --skip-build --filter CrashHarnessTests 2>&1 | grep -A4 -E "crash harness:|Issue recorded|passed after|failed after" | grep -vE "Suite|^--$"
