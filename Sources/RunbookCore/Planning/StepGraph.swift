@@ -83,12 +83,6 @@ public struct StepGraph: Sendable {
         return found
     }
 
-    /// The steps that wait for `id` directly.
-    public func dependents(of id: String) -> [String] {
-        guard let p = position[id] else { return [] }
-        return order.filter { position[$0].map { deps[$0].contains(p) } ?? false }
-    }
-
     /// The index in `levels` of the group `id` belongs to.
     public func level(of id: String) -> Int? {
         position[id].map { levelOf[$0] }

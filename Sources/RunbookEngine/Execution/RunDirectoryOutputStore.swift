@@ -8,12 +8,12 @@ import RunbookCore
 /// of each stream are kept for `expect` and `capture`.
 public struct RunDirectoryOutputStore: OutputStore {
     /// The run directory; paths in digests and snapshots are relative to it.
-    public var directory: URL { didSet { root = directory.path } }
+    public let directory: URL
     /// Bytes of each stream kept in memory.
     public var headLimit: Int
     /// `directory.path`, which Foundation builds anew on each call (4% of the engine's thread
     /// in a 1,000-host fan-out, issue 15).
-    private var root: String
+    private let root: String
 
     public init(directory: URL, headLimit: Int = 1 << 20) {
         self.directory = directory

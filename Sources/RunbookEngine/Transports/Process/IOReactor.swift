@@ -16,10 +16,10 @@ import Synchronization
 /// disarmed by the kernel when the event fires, so no event is lost or delivered twice.
 ///
 /// Running the engine here too saves a hand-off per event: a pipe or pidfd that fires resumes
-/// its task on this same thread instead of waking a thread of the cooperative pool (13.6
-/// context switches per instance of a 1,000-host fan-out before, 8.6 after). Nothing here may
-/// block for long: blocking calls (fsync, a terminal's answer, the team store's requests) run
-/// on threads of their own, and so do spawns (`SpawnThread`).
+/// its task on this same thread instead of waking a thread of the cooperative pool (13.8k
+/// context switches for a 1,000-host fan-out before, 10.6k after: docs/performance.md, round
+/// 7). Nothing here may block for long: blocking calls (fsync, a terminal's answer, the team
+/// store's requests) run on threads of their own, and so do spawns (`SpawnThread`).
 final class IOReactor: TaskExecutor, Sendable {
     /// The process-wide reactor, or why there is none.
     static let shared: Result<IOReactor, SpawnedProcess.Failure> = Result { () throws(SpawnedProcess.Failure) in
